@@ -1,0 +1,314 @@
+//! Counters that merge associatively: per file, per time window and per
+//! (method, route) group. Chunks are folded into an [`Aggregate`] each and
+//! merged in any order, so batch, parallel and incremental runs share this
+//! code, and memory grows with files, windows and groups, never with lines.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use crate::record::Record;
+use crate::route;
+use crate::status::StatusSet;
+
+/// How many malformed-line samples a run keeps.
+pub const SAMPLE_LIMIT: usize = 5;
+
+/// What the aggregation counts and how.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The statuses that count as matched.
+    pub status: StatusSet,
+    /// Window length in seconds.
+    pub window: i64,
+    /// Requests before this UTC second are not counted.
+    pub since: Option<i64>,
+    /// Requests at or after this UTC second are not counted.
+    pub until: Option<i64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            status: StatusSet::default(),
+            window: 300,
+            since: None,
+            until: None,
+        }
+    }
+}
+
+/// Requests and matched requests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Requests counted.
+    pub requests: u64,
+    /// Of those, how many had a status in the set.
+    pub matched: u64,
+}
+
+impl Counts {
+    fn add(&mut self, other: Counts) {
+        self.requests += other.requests;
+        self.matched += other.matched;
+    }
+}
+
+/// Line counts of one input file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileStats {
+    /// Non-blank lines read (`parsed + malformed`).
+    pub lines: u64,
+    /// Lines that fit a grammar.
+    pub parsed: u64,
+    /// Lines that fit none.
+    pub malformed: u64,
+    /// Empty or whitespace-only lines (in no other count).
+    pub blank: u64,
+    /// Parsed lines that needed another built-in grammar than the file's own.
+    pub other_format: u64,
+    /// Parsed lines outside `--since`/`--until`.
+    pub out_of_range: u64,
+    /// Earliest and latest time of a parsed line.
+    pub first: Option<i64>,
+    /// See `first`.
+    pub last: Option<i64>,
+    /// Physical lines (blank ones included) of each chunk, by chunk number:
+    /// turns a sample's position in its chunk into a line number.
+    chunk_lines: BTreeMap<u64, u64>,
+}
+
+impl FileStats {
+    fn merge(&mut self, o: FileStats) {
+        self.lines += o.lines;
+        self.parsed += o.parsed;
+        self.malformed += o.malformed;
+        self.blank += o.blank;
+        self.other_format += o.other_format;
+        self.out_of_range += o.out_of_range;
+        self.first = min_opt(self.first, o.first);
+        self.last = max_opt(self.last, o.last);
+        for (chunk, lines) in o.chunk_lines {
+            *self.chunk_lines.entry(chunk).or_default() += lines;
+        }
+    }
+
+    /// Line number (1-based) of line `index` (0-based) of chunk `chunk`.
+    fn line_number(&self, chunk: u64, index: u64) -> u64 {
+        self.chunk_lines.range(..chunk).map(|(_, n)| n).sum::<u64>() + index + 1
+    }
+}
+
+/// A malformed line kept as an example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    /// Index of the file in the run's input list.
+    pub file: usize,
+    /// 1-based line number in the file (0 until [`Aggregate::finish`]).
+    pub line: u64,
+    /// Why it did not fit.
+    pub reason: String,
+    /// The start of the line, lossily decoded.
+    pub text: String,
+    chunk: u64,
+    index: u64,
+}
+
+/// Counters of a chunk, a file or a whole run.
+#[derive(Debug, Clone, Default)]
+pub struct Aggregate {
+    /// Line counts per input file index.
+    pub files: BTreeMap<usize, FileStats>,
+    /// Counts per window start (UTC seconds, a multiple of the window).
+    pub windows: FxHashMap<i64, Counts>,
+    /// Counts per `method NUL route` key.
+    groups: FxHashMap<Box<[u8]>, Counts>,
+    /// The first malformed lines.
+    pub samples: Vec<Sample>,
+    /// Earliest and latest counted request.
+    pub first: Option<i64>,
+    /// See `first`.
+    pub last: Option<i64>,
+}
+
+/// Per-chunk state for [`Aggregate::add`]: where lines come from and a
+/// scratch buffer for group keys (no allocation per line).
+#[derive(Debug)]
+pub struct Cursor {
+    file: usize,
+    chunk: u64,
+    line: u64,
+    key: Vec<u8>,
+    stats: FileStats,
+}
+
+impl Cursor {
+    /// Starts chunk number `chunk` of file `file`.
+    pub fn new(file: usize, chunk: u64) -> Self {
+        Cursor {
+            file,
+            chunk,
+            line: 0,
+            key: Vec::with_capacity(128),
+            stats: FileStats::default(),
+        }
+    }
+}
+
+impl Aggregate {
+    fn file(&mut self, file: usize) -> &mut FileStats {
+        self.files.entry(file).or_default()
+    }
+
+    /// Counts a blank line.
+    pub fn blank(&mut self, at: &mut Cursor) {
+        at.stats.blank += 1;
+        at.line += 1;
+    }
+
+    /// Counts a line that fit no grammar, keeping it as a sample if it is
+    /// among the first.
+    pub fn malformed(&mut self, at: &mut Cursor, line: &[u8], reason: impl FnOnce() -> String) {
+        at.stats.lines += 1;
+        at.stats.malformed += 1;
+        if self.samples.len() < SAMPLE_LIMIT {
+            let cut = &line[..line.len().min(160)];
+            self.samples.push(Sample {
+                file: at.file,
+                line: 0,
+                reason: reason(),
+                text: String::from_utf8_lossy(cut).into_owned(),
+                chunk: at.chunk,
+                index: at.line,
+            });
+        }
+        at.line += 1;
+    }
+
+    /// Counts a parsed record; `other_format` says it needed a fallback grammar.
+    #[inline]
+    pub fn add(&mut self, at: &mut Cursor, record: &Record, other_format: bool, settings: &Settings) {
+        at.line += 1;
+        let t = record.time;
+        let stats = &mut at.stats;
+        stats.lines += 1;
+        stats.parsed += 1;
+        stats.other_format += u64::from(other_format);
+        stats.first = min_opt(stats.first, Some(t));
+        stats.last = max_opt(stats.last, Some(t));
+        if settings.since.is_some_and(|s| t < s) || settings.until.is_some_and(|u| t >= u) {
+            stats.out_of_range += 1;
+            return;
+        }
+        let matched = u64::from(settings.status.contains(record.status));
+        let counts = Counts {
+            requests: 1,
+            matched,
+        };
+        self.first = min_opt(self.first, Some(t));
+        self.last = max_opt(self.last, Some(t));
+        self.windows
+            .entry(t.div_euclid(settings.window) * settings.window)
+            .or_default()
+            .add(counts);
+        let key = &mut at.key;
+        key.clear();
+        key.extend_from_slice(record.method);
+        key.push(0);
+        if record.method == crate::record::INVALID_METHOD {
+            key.extend_from_slice(b"(invalid)");
+        } else {
+            route::normalize_into(record.target, key);
+        }
+        match self.groups.get_mut(key.as_slice()) {
+            Some(c) => c.add(counts),
+            None => {
+                self.groups.insert(key.as_slice().into(), counts);
+            }
+        }
+    }
+
+    /// Closes a chunk: adds its line counts and records how many physical
+    /// lines it had.
+    pub fn end_chunk(&mut self, at: Cursor) {
+        let mut stats = at.stats;
+        stats.chunk_lines.insert(at.chunk, at.line);
+        self.file(at.file).merge(stats);
+    }
+
+    /// Merges `other` into `self`.
+    pub fn merge(mut self, other: Aggregate) -> Aggregate {
+        for (file, stats) in other.files {
+            self.file(file).merge(stats);
+        }
+        for (w, c) in other.windows {
+            self.windows.entry(w).or_default().add(c);
+        }
+        for (k, c) in other.groups {
+            self.groups.entry(k).or_default().add(c);
+        }
+        self.samples.extend(other.samples);
+        self.samples.sort_by_key(|s| (s.file, s.chunk, s.index));
+        self.samples.truncate(SAMPLE_LIMIT);
+        self.first = min_opt(self.first, other.first);
+        self.last = max_opt(self.last, other.last);
+        self
+    }
+
+    /// Resolves the line numbers of the samples once every chunk is in.
+    pub fn finish(&mut self) {
+        for s in &mut self.samples {
+            s.line = self
+                .files
+                .get(&s.file)
+                .map_or(s.index + 1, |f| f.line_number(s.chunk, s.index));
+        }
+    }
+
+    /// Totals over all windows.
+    pub fn totals(&self) -> Counts {
+        let mut total = Counts::default();
+        for c in self.windows.values() {
+            total.add(*c);
+        }
+        total
+    }
+
+    /// Line counts summed over all files.
+    pub fn file_totals(&self) -> FileStats {
+        let mut total = FileStats::default();
+        for f in self.files.values() {
+            total.merge(f.clone());
+        }
+        total
+    }
+
+    /// The groups as `(method, route, counts)`, route bytes decoded lossily.
+    pub fn groups(&self) -> impl Iterator<Item = (String, String, Counts)> + '_ {
+        self.groups.iter().map(|(k, c)| {
+            let (method, route) = match memchr::memchr(0, k) {
+                Some(p) => (&k[..p], &k[p + 1..]),
+                None => (&k[..], &b""[..]),
+            };
+            (
+                String::from_utf8_lossy(method).into_owned(),
+                String::from_utf8_lossy(route).into_owned(),
+                *c,
+            )
+        })
+    }
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) | (None, x) => x,
+    }
+}
+
+fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) | (None, x) => x,
+    }
+}

@@ -1,0 +1,85 @@
+//! Picks the grammar of a file from its first lines, and tells access logs
+//! from error logs.
+
+use super::{builtin, Grammar};
+use crate::timefmt::TimeCache;
+
+/// How many non-blank lines detection looks at.
+pub const SAMPLE_LINES: usize = 64;
+
+/// What a file's first lines look like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// An access log in the built-in grammar with this index in
+    /// [`builtin::all`].
+    Access(usize),
+    /// An nginx or Apache error log.
+    ErrorLog,
+    /// Neither: no built-in grammar fits any sampled line.
+    Unknown,
+    /// No non-blank line to judge from.
+    Empty,
+}
+
+/// Detects the content of a file from its first bytes. `prefer_apache`
+/// breaks ties between nginx and Apache grammars that fit equally well
+/// (`combined` reads the same in both), e.g. for files under `/var/log/apache2`.
+pub fn detect(head: &[u8], prefer_apache: bool) -> Content {
+    let lines: Vec<&[u8]> = head
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .take(SAMPLE_LINES)
+        .collect();
+    if lines.is_empty() {
+        return Content::Empty;
+    }
+    let errors = lines.iter().filter(|l| looks_like_error_line(l)).count();
+    let mut best: Option<(usize, (usize, usize, bool, usize))> = None;
+    for (index, grammar) in builtin::all().iter().enumerate() {
+        let score = score(grammar, &lines, prefer_apache);
+        if score.0 > 0 && best.is_none_or(|(_, b)| score > b) {
+            best = Some((index, score));
+        }
+    }
+    match best {
+        Some((_, (parsed, ..))) if errors > parsed => Content::ErrorLog,
+        Some((index, _)) => Content::Access(index),
+        None if errors > 0 => Content::ErrorLog,
+        None => Content::Unknown,
+    }
+}
+
+/// (lines parsed, lines parsed with nothing left over, dialect preferred,
+/// fields) — compared lexicographically.
+fn score(grammar: &Grammar, lines: &[&[u8]], prefer_apache: bool) -> (usize, usize, bool, usize) {
+    let mut times = TimeCache::default();
+    let (mut parsed, mut exact) = (0, 0);
+    for line in lines {
+        if let Ok(p) = grammar.parse(line, &mut times) {
+            parsed += 1;
+            exact += usize::from(!p.trailing);
+        }
+    }
+    let apache = grammar.name().starts_with("apache");
+    (parsed, exact, apache == prefer_apache, grammar.field_count())
+}
+
+/// Whether a line starts like an nginx (`2026/05/07 10:00:00 [error] …`) or
+/// Apache (`[Thu May 07 10:00:00.123 2026] [core:error] …`) error-log line.
+pub fn looks_like_error_line(line: &[u8]) -> bool {
+    let nginx = line.len() > 21
+        && line[..4].iter().all(u8::is_ascii_digit)
+        && line[4] == b'/'
+        && line[7] == b'/'
+        && line[10] == b' '
+        && line[13] == b':'
+        && line[19..].starts_with(b" [");
+    let apache = line.len() > 5
+        && line[0] == b'['
+        && [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"]
+            .iter()
+            .any(|d| line[1..].starts_with(*d))
+        && line[4] == b' ';
+    nginx || apache
+}

@@ -1,0 +1,222 @@
+//! Access-log grammars: format strings (nginx `log_format`, Apache
+//! `LogFormat`) compiled into line parsers.
+//!
+//! [`compile`] turns a format string into a [`Grammar`]: a flat list of
+//! literals and fields. Parsing a line walks that list once; each field ends
+//! where the literal after it begins (found with `memchr`), quoted fields skip
+//! backslash-escaped quotes, and only the fields the analysis needs are
+//! decoded. Built-in grammars come from the config files in `grammars/`
+//! ([`builtin`]); [`detect`] picks one per file.
+
+pub mod builtin;
+mod compile;
+pub mod detect;
+
+pub use compile::{compile, directives, Dialect, FormatDef, FormatError};
+
+use crate::record::{Record, Slot, INVALID_METHOD};
+use crate::timefmt::{TimeCache, TimeFormat};
+
+/// What a field of a format means to fiveohone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// The request time, in the given format.
+    Time(TimeFormat),
+    /// The whole request line (`$request`, `%r`).
+    Request,
+    /// The method alone (`$request_method`, `%m`).
+    Method,
+    /// The target: path, maybe with query (`$request_uri`, `$uri`, `%U`).
+    Target,
+    /// The response status (`$status`, `%>s`).
+    Status,
+    /// A field kept raw in the record.
+    Slot(Slot),
+    /// A field that is read past but not kept (`%l`, `$args`, `%p`, …).
+    Skip,
+}
+
+#[derive(Debug, Clone)]
+enum End {
+    /// The field runs to the end of the line.
+    Eol,
+    /// The field ends where `lit` begins; inside quotes, a backslash-escaped
+    /// quote does not end it.
+    Lit { lit: Box<[u8]>, quoted: bool },
+}
+
+#[derive(Debug, Clone)]
+enum Item {
+    Lit(Box<[u8]>),
+    Field { field: Field, name: Box<str>, end: End },
+}
+
+/// A compiled access-log format.
+#[derive(Debug, Clone)]
+pub struct Grammar {
+    name: String,
+    format: String,
+    items: Vec<Item>,
+}
+
+/// A line that does not fit a grammar: where it stopped fitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineError {
+    /// Byte offset in the line.
+    pub at: usize,
+    item: usize,
+}
+
+/// A successful parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed<'a> {
+    /// The record.
+    pub record: Record<'a>,
+    /// Whether bytes were left after the format's last item (servers that
+    /// append fields to a known format); such lines still count as parsed.
+    pub trailing: bool,
+}
+
+impl Grammar {
+    /// The grammar's name (`nginx-combined`, or `custom` for `--log-format`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The format string it was compiled from.
+    pub fn format(&self) -> &str {
+        &self.format
+    }
+
+    /// Number of fields in the format.
+    pub fn field_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| matches!(i, Item::Field { .. }))
+            .count()
+    }
+
+    /// Whether the format captures `slot`.
+    pub fn has_slot(&self, slot: Slot) -> bool {
+        self.items
+            .iter()
+            .any(|i| matches!(i, Item::Field { field: Field::Slot(s), .. } if *s == slot))
+    }
+
+    /// Parses one line (without its line terminator).
+    pub fn parse<'a>(
+        &self,
+        line: &'a [u8],
+        times: &mut TimeCache,
+    ) -> Result<Parsed<'a>, LineError> {
+        let mut record = Record::new(0, 0);
+        let mut pos = 0;
+        let (mut has_time, mut has_status) = (false, false);
+        for (item_no, item) in self.items.iter().enumerate() {
+            let err = |at| LineError { at, item: item_no };
+            let rest = line.get(pos..).unwrap_or_default();
+            match item {
+                Item::Lit(lit) => {
+                    if !rest.starts_with(lit) {
+                        return Err(err(pos));
+                    }
+                    pos += lit.len();
+                }
+                Item::Field { field, end, .. } => {
+                    let len = match end {
+                        End::Eol => rest.len(),
+                        End::Lit { lit, quoted } => {
+                            find_end(rest, lit, *quoted).ok_or_else(|| err(pos))?
+                        }
+                    };
+                    let value = &rest[..len];
+                    match field {
+                        Field::Time(format) => {
+                            if !has_time {
+                                record.time = times.parse(format, value).ok_or_else(|| err(pos))?;
+                                has_time = true;
+                            }
+                        }
+                        Field::Status => {
+                            record.status = parse_status(value).ok_or_else(|| err(pos))?;
+                            has_status = true;
+                        }
+                        Field::Request => record.set_request(value),
+                        Field::Method => {
+                            record.method = match value {
+                                b"" | b"-" => b"-",
+                                m if m.iter().all(|b| b.is_ascii_alphanumeric()) => m,
+                                _ => INVALID_METHOD,
+                            }
+                        }
+                        Field::Target => record.target = value,
+                        Field::Slot(slot) => record.set_slot(*slot, value),
+                        Field::Skip => {}
+                    }
+                    pos += len;
+                }
+            }
+        }
+        debug_assert!(has_time && has_status, "compile() requires both fields");
+        Ok(Parsed {
+            record,
+            trailing: pos < line.len(),
+        })
+    }
+
+    /// Describes where `err` stopped fitting, for malformed-line samples.
+    pub fn explain(&self, err: &LineError) -> String {
+        match self.items.get(err.item) {
+            Some(Item::Lit(lit)) => format!(
+                "expected `{}` at byte {}",
+                String::from_utf8_lossy(lit),
+                err.at + 1
+            ),
+            Some(Item::Field { name, end, .. }) => match end {
+                End::Lit { lit, .. } if !matches!(name.as_ref(), "time" | "status") => format!(
+                    "no `{}` after {} (byte {})",
+                    String::from_utf8_lossy(lit),
+                    name,
+                    err.at + 1
+                ),
+                _ => format!("bad {} at byte {}", name, err.at + 1),
+            },
+            None => format!("does not fit at byte {}", err.at + 1),
+        }
+    }
+}
+
+#[inline]
+fn parse_status(v: &[u8]) -> Option<u16> {
+    match *v {
+        [a, b, c] if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() => {
+            Some((a - b'0') as u16 * 100 + (b - b'0') as u16 * 10 + (c - b'0') as u16)
+        }
+        _ => None,
+    }
+}
+
+/// Length of the field at the start of `rest`: up to the first occurrence of
+/// `lit` (not preceded by an odd number of backslashes when `quoted`).
+#[inline]
+fn find_end(rest: &[u8], lit: &[u8], quoted: bool) -> Option<usize> {
+    let (&first, tail) = lit.split_first()?;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, rest.get(from..)?) {
+        let p = from + i;
+        let after = rest.get(p + 1..).unwrap_or_default();
+        if after.starts_with(tail) && !(quoted && escaped(rest, p)) {
+            return Some(p);
+        }
+        from = p + 1;
+    }
+    None
+}
+
+/// Whether the byte at `p` is preceded by an odd number of backslashes.
+fn escaped(s: &[u8], p: usize) -> bool {
+    s[..p].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+}
+
+#[cfg(test)]
+mod tests;

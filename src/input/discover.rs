@@ -1,0 +1,264 @@
+//! Turns command-line paths into the ordered list of log sources.
+
+use std::cmp::Reverse;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One input to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The file, or `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// Whether the name says it is an error log (`error.log`, `*_error.log`,
+    /// `error_log`).
+    pub error_by_name: bool,
+    /// Whether the path suggests Apache (`apache`, `httpd` in it): breaks
+    /// ties in format detection.
+    pub apache_hint: bool,
+}
+
+impl Source {
+    /// A standard-input source.
+    pub fn stdin() -> Self {
+        Source {
+            path: None,
+            error_by_name: false,
+            apache_hint: false,
+        }
+    }
+
+    fn file(path: PathBuf) -> Self {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let full = path.to_string_lossy().to_ascii_lowercase();
+        Source {
+            error_by_name: split_rotation(&name).0.contains("error"),
+            apache_hint: full.contains("apache") || full.contains("httpd"),
+            path: Some(path),
+        }
+    }
+
+    /// How the source is shown to the user.
+    pub fn display(&self) -> String {
+        match &self.path {
+            Some(p) => p.display().to_string(),
+            None => "(stdin)".to_string(),
+        }
+    }
+}
+
+/// The outcome of [`discover`].
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Sources to read, in reading order.
+    pub sources: Vec<Source>,
+    /// Paths that could not be read, with the reason (one line each).
+    pub errors: Vec<String>,
+    /// Files in directories passed over because their names are not log
+    /// names.
+    pub ignored: Vec<PathBuf>,
+}
+
+/// The default inputs when no path is given: the usual log directories
+/// that exist on this machine.
+pub fn default_paths() -> Vec<PathBuf> {
+    ["/var/log/nginx", "/var/log/apache2", "/var/log/httpd"]
+        .iter()
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+        .collect()
+}
+
+/// Expands `paths` (`-` is stdin) into sources. Directories are listed (not
+/// recursively); their log files are grouped into families by base name
+/// (`access.log`, `access.log.1`, `access.log.2.gz`, `access.log-20260507.gz`)
+/// and each family is read oldest to newest. Explicit files keep their order.
+pub fn discover(paths: &[PathBuf]) -> Discovery {
+    let mut found = Discovery::default();
+    let mut stdin_seen = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if !stdin_seen {
+                found.sources.push(Source::stdin());
+                stdin_seen = true;
+            }
+            continue;
+        }
+        match fs::metadata(path) {
+            Err(e) => found
+                .errors
+                .push(format!("{}: {}", path.display(), describe(&e))),
+            Ok(meta) if meta.is_dir() => discover_dir(path, &mut found),
+            Ok(_) => found.sources.push(Source::file(path.clone())),
+        }
+    }
+    found
+}
+
+fn discover_dir(dir: &Path, found: &mut Discovery) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            found
+                .errors
+                .push(format!("{}: {}", dir.display(), describe(&e)));
+            return;
+        }
+    };
+    // (family base, age key, path)
+    let mut logs: Vec<(String, Age, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        // Follows symlinks; a dangling one is an unreadable input.
+        match fs::metadata(&path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => continue,
+            Err(e) => {
+                found
+                    .errors
+                    .push(format!("{}: {}", path.display(), describe(&e)));
+                continue;
+            }
+        }
+        let (base, age) = split_rotation(&name);
+        if is_log_name(&base) {
+            logs.push((base, age, path));
+        } else {
+            found.ignored.push(path);
+        }
+    }
+    logs.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
+    found
+        .sources
+        .extend(logs.into_iter().map(|(_, _, p)| Source::file(p)));
+}
+
+/// A rotated file's place in its family; sorts oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Age {
+    /// `access.log.N`: higher N is older.
+    Numbered(Reverse<u64>),
+    /// `access.log-20260507`: earlier date is older.
+    Dated(String),
+    /// `access.log`: the live file.
+    Current,
+}
+
+/// Splits a file name into its family base and its age:
+/// `access.log.2.gz` → (`access.log`, Numbered(2)).
+fn split_rotation(name: &str) -> (String, Age) {
+    let mut base = name;
+    for ext in [".gz", ".bz2", ".xz", ".zst", ".lz4", ".z"] {
+        if let Some(b) = strip_suffix_ci(base, ext) {
+            base = b;
+            break;
+        }
+    }
+    if let Some((b, n)) = base.rsplit_once('.') {
+        if !n.is_empty() && n.len() <= 4 && n.bytes().all(|c| c.is_ascii_digit()) {
+            return (b.to_string(), Age::Numbered(Reverse(n.parse().unwrap_or(0))));
+        }
+    }
+    for sep in ['-', '.', '_'] {
+        if let Some((b, d)) = base.rsplit_once(sep) {
+            let digits: String = d.chars().filter(|c| *c != '-').collect();
+            if (8..=14).contains(&digits.len())
+                && digits.bytes().all(|c| c.is_ascii_digit())
+                && d.bytes().all(|c| c.is_ascii_digit() || c == b'-')
+            {
+                return (b.to_string(), Age::Dated(digits));
+            }
+        }
+    }
+    (base.to_string(), Age::Current)
+}
+
+fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = s.len().checked_sub(suffix.len())?;
+    (s.is_char_boundary(cut) && s[cut..].eq_ignore_ascii_case(suffix)).then(|| &s[..cut])
+}
+
+/// Whether a family base name is a log's: `*.log`, `*_log`, or one that
+/// says `access` or `error`.
+fn is_log_name(base: &str) -> bool {
+    let b = base.to_ascii_lowercase();
+    b.ends_with(".log") || b.ends_with("_log") || b.contains("access") || b.contains("error")
+}
+
+/// An I/O error in words a user acts on.
+pub fn describe(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file or directory".into(),
+        PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_names() {
+        assert_eq!(split_rotation("access.log"), ("access.log".into(), Age::Current));
+        assert_eq!(
+            split_rotation("access.log.1"),
+            ("access.log".into(), Age::Numbered(Reverse(1)))
+        );
+        assert_eq!(
+            split_rotation("access.log.12.gz"),
+            ("access.log".into(), Age::Numbered(Reverse(12)))
+        );
+        assert_eq!(
+            split_rotation("access.log-20260507.gz"),
+            ("access.log".into(), Age::Dated("20260507".into()))
+        );
+        assert_eq!(
+            split_rotation("access.log-2026-05-07"),
+            ("access.log".into(), Age::Dated("20260507".into()))
+        );
+        assert_eq!(
+            split_rotation("other_vhosts_access.log"),
+            ("other_vhosts_access.log".into(), Age::Current)
+        );
+        assert_eq!(split_rotation("error_log.3"), ("error_log".into(), Age::Numbered(Reverse(3))));
+    }
+
+    #[test]
+    fn family_order_is_oldest_first() {
+        let mut v = vec![
+            split_rotation("access.log"),
+            split_rotation("access.log.1"),
+            split_rotation("access.log.10.gz"),
+            split_rotation("access.log.2.gz"),
+        ];
+        v.sort();
+        let ages: Vec<_> = v.into_iter().map(|(_, a)| a).collect();
+        assert_eq!(
+            ages,
+            vec![
+                Age::Numbered(Reverse(10)),
+                Age::Numbered(Reverse(2)),
+                Age::Numbered(Reverse(1)),
+                Age::Current
+            ]
+        );
+    }
+
+    #[test]
+    fn log_names() {
+        for yes in ["access.log", "error.log", "other_vhosts_access.log", "access_log", "ssl_error_log", "site.log"] {
+            assert!(is_log_name(yes), "{yes}");
+        }
+        for no in ["README", "nginx.conf", "notes.txt"] {
+            assert!(!is_log_name(no), "{no}");
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Rendering (placeholder until report module lands).

@@ -1,0 +1,333 @@
+//! Timestamps: the formats servers write, turned into UTC unix seconds, and
+//! the durations and instants users type on the command line.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use nom::bytes::complete::{tag, take, take_while_m_n};
+use nom::character::complete::one_of;
+use nom::combinator::{map_res, opt};
+use nom::{IResult, Parser};
+
+/// How a log field writes its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeFormat {
+    /// Common Log Format: `10/Oct/2000:13:55:36 -0700` (nginx `$time_local`, Apache `%t`).
+    Clf,
+    /// ISO 8601: `2000-10-10T13:55:36-07:00` (nginx `$time_iso8601`).
+    Iso8601,
+    /// Seconds since the epoch, optionally with a fraction (nginx `$msec`, Apache `%{sec}t`).
+    EpochSecs,
+    /// Milliseconds since the epoch (Apache `%{msec}t`).
+    EpochMillis,
+    /// Microseconds since the epoch (Apache `%{usec}t`).
+    EpochMicros,
+    /// A strftime pattern from Apache `%{…}t`, read with chrono (in UTC
+    /// unless the pattern carries `%z`).
+    Strftime(String),
+}
+
+impl TimeFormat {
+    /// Parses `raw` into UTC unix seconds.
+    pub fn parse(&self, raw: &[u8]) -> Option<i64> {
+        match self {
+            TimeFormat::Clf => clf(raw).ok().map(|(_, t)| t),
+            TimeFormat::Iso8601 => iso8601(raw).ok().map(|(_, t)| t),
+            TimeFormat::EpochSecs => epoch(raw, 1),
+            TimeFormat::EpochMillis => epoch(raw, 1_000),
+            TimeFormat::EpochMicros => epoch(raw, 1_000_000),
+            TimeFormat::Strftime(pattern) => strftime(pattern, raw),
+        }
+    }
+}
+
+/// Remembers the last raw timestamp and its value: consecutive log lines
+/// mostly share their second, so most lines skip parsing entirely.
+#[derive(Debug, Default)]
+pub struct TimeCache {
+    raw: [u8; 32],
+    len: usize,
+    value: Option<i64>,
+}
+
+impl TimeCache {
+    /// Parses `raw` with `format`, reusing the previous answer when `raw`
+    /// repeats the previous timestamp byte for byte.
+    #[inline]
+    pub fn parse(&mut self, format: &TimeFormat, raw: &[u8]) -> Option<i64> {
+        if self.len == raw.len() && self.value.is_some() && self.raw[..self.len] == *raw {
+            return self.value;
+        }
+        let value = format.parse(raw);
+        if raw.len() <= self.raw.len() {
+            self.raw[..raw.len()].copy_from_slice(raw);
+            self.len = raw.len();
+            self.value = value;
+        } else {
+            self.len = usize::MAX;
+        }
+        value
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn digits(n: usize) -> impl FnMut(&[u8]) -> IResult<&[u8], u32> {
+    move |i| {
+        map_res(take_while_m_n(n, n, |b: u8| b.is_ascii_digit()), |d: &[u8]| {
+            std::str::from_utf8(d)
+                .map_err(|_| ())
+                .and_then(|s| s.parse::<u32>().map_err(|_| ()))
+        })
+        .parse(i)
+    }
+}
+
+fn month_abbr(i: &[u8]) -> IResult<&[u8], u32> {
+    map_res(take(3usize), |m: &[u8]| {
+        const MONTHS: [&[u8; 3]; 12] = [
+            b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct",
+            b"nov", b"dec",
+        ];
+        let lower = [
+            m[0].to_ascii_lowercase(),
+            m[1].to_ascii_lowercase(),
+            m[2].to_ascii_lowercase(),
+        ];
+        MONTHS
+            .iter()
+            .position(|x| **x == lower)
+            .map(|p| p as u32 + 1)
+            .ok_or(())
+    })
+    .parse(i)
+}
+
+/// A `+hhmm`, `-hh:mm` or `Z` offset, in seconds east of UTC.
+fn offset(i: &[u8]) -> IResult<&[u8], i64> {
+    if let Ok((rest, _)) = tag::<_, _, nom::error::Error<&[u8]>>("Z").parse(i) {
+        return Ok((rest, 0));
+    }
+    let (i, sign) = one_of("+-").parse(i)?;
+    let (i, hh) = digits(2)(i)?;
+    let (i, _) = opt(tag(":")).parse(i)?;
+    let (i, mm) = digits(2)(i)?;
+    let secs = (hh as i64) * 3600 + (mm as i64) * 60;
+    Ok((i, if sign == '-' { -secs } else { secs }))
+}
+
+fn civil_to_unix(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    Some(days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + s) as i64)
+}
+
+/// `10/Oct/2000:13:55:36 -0700` (the offset may be missing: then UTC).
+fn clf(i: &[u8]) -> IResult<&[u8], i64> {
+    let (i, d) = digits(2)(i)?;
+    let (i, _) = tag("/")(i)?;
+    let (i, mo) = month_abbr(i)?;
+    let (i, _) = tag("/")(i)?;
+    let (i, y) = digits(4)(i)?;
+    let (i, _) = tag(":")(i)?;
+    let (i, h) = digits(2)(i)?;
+    let (i, _) = tag(":")(i)?;
+    let (i, mi) = digits(2)(i)?;
+    let (i, _) = tag(":")(i)?;
+    let (i, s) = digits(2)(i)?;
+    let (i, _) = opt(fraction).parse(i)?;
+    let (i, off) = opt((tag(" "), offset)).parse(i)?;
+    let local = civil_to_unix(y, mo, d, h, mi, s).ok_or_else(|| fail(i))?;
+    Ok((i, local - off.map_or(0, |(_, o)| o)))
+}
+
+fn fraction(i: &[u8]) -> IResult<&[u8], ()> {
+    let (i, _) = one_of(".,").parse(i)?;
+    let (i, _) = take_while_m_n(1, 9, |b: u8| b.is_ascii_digit())(i)?;
+    Ok((i, ()))
+}
+
+/// `2000-10-10T13:55:36-07:00`, with optional fraction and offset.
+fn iso8601(i: &[u8]) -> IResult<&[u8], i64> {
+    let (i, y) = digits(4)(i)?;
+    let (i, _) = tag("-")(i)?;
+    let (i, mo) = digits(2)(i)?;
+    let (i, _) = tag("-")(i)?;
+    let (i, d) = digits(2)(i)?;
+    let (i, _) = one_of("T ").parse(i)?;
+    let (i, h) = digits(2)(i)?;
+    let (i, _) = tag(":")(i)?;
+    let (i, mi) = digits(2)(i)?;
+    let (i, _) = tag(":")(i)?;
+    let (i, s) = digits(2)(i)?;
+    let (i, _) = opt(fraction).parse(i)?;
+    let (i, off) = opt(offset).parse(i)?;
+    let local = civil_to_unix(y, mo, d, h, mi, s).ok_or_else(|| fail(i))?;
+    Ok((i, local - off.unwrap_or(0)))
+}
+
+fn fail(i: &[u8]) -> nom::Err<nom::error::Error<&[u8]>> {
+    nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify))
+}
+
+fn epoch(raw: &[u8], per_sec: i64) -> Option<i64> {
+    let int = raw.split(|&b| b == b'.').next()?;
+    if int.is_empty() || int.len() > 19 || !int.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n: i64 = std::str::from_utf8(int).ok()?.parse().ok()?;
+    Some(n / per_sec)
+}
+
+fn strftime(pattern: &str, raw: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(raw).ok()?;
+    if pattern.contains("%z") || pattern.contains("%:z") {
+        DateTime::parse_from_str(text, pattern)
+            .ok()
+            .map(|t| t.timestamp())
+    } else {
+        NaiveDateTime::parse_from_str(text, pattern)
+            .ok()
+            .map(|t| t.and_utc().timestamp())
+    }
+}
+
+/// Parses a duration such as `30s`, `5m`, `1h`, `1d` or a bare number of
+/// seconds, for `--window`.
+pub fn parse_duration(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 30s, 5m, 1h or 1d"))?;
+    let mult = match unit {
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("unknown unit `{unit}` in `{s}`: use s, m, h or d")),
+    };
+    if n <= 0 {
+        return Err(format!("duration `{s}` must be positive"));
+    }
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("duration `{s}` is too long"))
+}
+
+/// Parses an instant for `--since`/`--until`: RFC 3339
+/// (`2026-05-07T10:00:00+02:00`), `YYYY-MM-DD HH:MM[:SS]` or `YYYY-MM-DD`
+/// (both read as UTC), or a CLF timestamp like `07/May/2026:10:00:00 +0200`.
+pub fn parse_instant(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.timestamp());
+    }
+    for pattern in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, pattern) {
+            return Ok(t.and_utc().timestamp());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp()));
+    }
+    if let Some(t) = TimeFormat::Clf.parse(s.as_bytes()) {
+        return Ok(t);
+    }
+    Err(format!(
+        "`{s}` is not a time: use RFC 3339 (2026-05-07T10:00:00Z) or `2026-05-07 10:00` (UTC)"
+    ))
+}
+
+/// Formats unix seconds as RFC 3339 in UTC (`2026-05-07T10:00:00Z`).
+pub fn rfc3339(t: i64) -> String {
+    match Utc.timestamp_opt(t, 0).single() {
+        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        None => format!("@{t}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> i64 {
+        DateTime::parse_from_rfc3339(s).unwrap().timestamp()
+    }
+
+    #[test]
+    fn clf_with_offsets_is_utc() {
+        let f = TimeFormat::Clf;
+        assert_eq!(
+            f.parse(b"10/Oct/2000:13:55:36 -0700"),
+            Some(utc("2000-10-10T20:55:36Z"))
+        );
+        assert_eq!(
+            f.parse(b"07/May/2026:00:30:00 +0200"),
+            Some(utc("2026-05-06T22:30:00Z"))
+        );
+        assert_eq!(f.parse(b"29/Feb/2024:23:59:59 +0000"), Some(utc("2024-02-29T23:59:59Z")));
+        assert_eq!(f.parse(b"10/oct/2000:13:55:36"), Some(utc("2000-10-10T13:55:36Z")));
+        assert_eq!(f.parse(b"10/Foo/2000:13:55:36 -0700"), None);
+        assert_eq!(f.parse(b"10/Oct/2000:25:55:36 -0700"), None);
+        assert_eq!(f.parse(b"10/Oct/2000"), None);
+        assert_eq!(f.parse(b""), None);
+    }
+
+    #[test]
+    fn iso_epoch_and_strftime() {
+        assert_eq!(
+            TimeFormat::Iso8601.parse(b"2026-05-07T10:00:00+02:00"),
+            Some(utc("2026-05-07T08:00:00Z"))
+        );
+        assert_eq!(
+            TimeFormat::Iso8601.parse(b"2026-05-07T10:00:00.123Z"),
+            Some(utc("2026-05-07T10:00:00Z"))
+        );
+        assert_eq!(TimeFormat::EpochSecs.parse(b"1778140800.123"), Some(1_778_140_800));
+        assert_eq!(TimeFormat::EpochMillis.parse(b"1778140800123"), Some(1_778_140_800));
+        assert_eq!(TimeFormat::EpochMicros.parse(b"1778140800123456"), Some(1_778_140_800));
+        assert_eq!(TimeFormat::EpochSecs.parse(b"-"), None);
+        let f = TimeFormat::Strftime("%Y-%m-%d %H:%M:%S".into());
+        assert_eq!(f.parse(b"2026-05-07 10:00:00"), Some(utc("2026-05-07T10:00:00Z")));
+    }
+
+    #[test]
+    fn cache_returns_same_answers() {
+        let mut cache = TimeCache::default();
+        let f = TimeFormat::Clf;
+        for raw in [
+            &b"10/Oct/2000:13:55:36 -0700"[..],
+            b"10/Oct/2000:13:55:36 -0700",
+            b"10/Oct/2000:13:55:37 -0700",
+            b"garbage",
+            b"garbage",
+        ] {
+            assert_eq!(cache.parse(&f, raw), f.parse(raw));
+        }
+    }
+
+    #[test]
+    fn durations_and_instants() {
+        assert_eq!(parse_duration("5m"), Ok(300));
+        assert_eq!(parse_duration("90"), Ok(90));
+        assert_eq!(parse_duration("1d"), Ok(86_400));
+        assert!(parse_duration("0m").is_err());
+        assert!(parse_duration("5y").is_err());
+        assert!(parse_duration("m").is_err());
+        assert_eq!(parse_instant("2026-05-07T10:00:00+02:00"), Ok(utc("2026-05-07T08:00:00Z")));
+        assert_eq!(parse_instant("2026-05-07 10:00"), Ok(utc("2026-05-07T10:00:00Z")));
+        assert_eq!(parse_instant("2026-05-07"), Ok(utc("2026-05-07T00:00:00Z")));
+        assert!(parse_instant("yesterday").is_err());
+        assert_eq!(rfc3339(utc("2026-05-07T10:00:00Z")), "2026-05-07T10:00:00Z");
+    }
+}
