@@ -1,1 +1,189 @@
-fn main() {}
+//! The `fiveohone` command: argument parsing and wiring only.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use fiveohone::aggregate::Settings;
+use fiveohone::grammar::{self, builtin};
+use fiveohone::input;
+use fiveohone::pipeline::{self, FormatChoice, Options};
+use fiveohone::report::{self, table, Report};
+use fiveohone::status::StatusSet;
+use fiveohone::timefmt;
+
+/// Finds and explains 501 Not Implemented (or any status) in Nginx and
+/// Apache access logs: by method, route and time window.
+#[derive(Debug, Parser)]
+#[command(
+    name = "fiveohone",
+    version,
+    after_help = "Exit status: 0 all inputs read; 1 some input (or part of one) could not be read; \
+                  2 usage error (bad option, bad --log-format, no input).\n\n\
+                  Examples:\n  fiveohone /var/log/nginx\n  fiveohone access.log access.log.2.gz --status 5xx --window 1m\n  \
+                  zcat old.gz | fiveohone -\n  fiveohone --log-format '$remote_addr [$time_local] \"$request\" $status' app.log"
+)]
+struct Cli {
+    /// Log files or directories; `-` reads stdin. Without any: /var/log/nginx,
+    /// /var/log/apache2 and /var/log/httpd, where present.
+    paths: Vec<PathBuf>,
+
+    /// Access-log format: `auto` (detected per file) or a built-in grammar
+    /// name (see --list-formats).
+    #[arg(short, long, default_value = "auto", value_name = "NAME")]
+    format: String,
+
+    /// A format pasted from the server config: an nginx `log_format` or
+    /// Apache `LogFormat` string, or the whole directive.
+    #[arg(long, value_name = "FORMAT", conflicts_with = "format")]
+    log_format: Option<String>,
+
+    /// Statuses to look for: codes, classes and ranges, e.g. `501`, `501,502`,
+    /// `5xx`, `500-504`.
+    #[arg(short, long, default_value = "501", value_name = "SET")]
+    status: StatusSet,
+
+    /// Window length for the timeline: `30s`, `5m`, `1h`, `1d`.
+    #[arg(short, long, default_value = "5m", value_name = "DURATION", value_parser = timefmt::parse_duration)]
+    window: i64,
+
+    /// Count only requests at or after this time (RFC 3339, or
+    /// `YYYY-MM-DD[ HH:MM[:SS]]` in UTC).
+    #[arg(long, value_name = "TIME", value_parser = timefmt::parse_instant)]
+    since: Option<i64>,
+
+    /// Count only requests before this time (same forms as --since).
+    #[arg(long, value_name = "TIME", value_parser = timefmt::parse_instant)]
+    until: Option<i64>,
+
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    threads: usize,
+
+    /// Write the report as one JSON object on stdout instead of tables.
+    #[arg(long)]
+    json: bool,
+
+    /// Also write summary.csv, files.csv, groups.csv and windows.csv into DIR.
+    #[arg(long, value_name = "DIR")]
+    csv: Option<PathBuf>,
+
+    /// How many method/route groups the table shows.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    top: usize,
+
+    /// List the built-in formats and exit.
+    #[arg(long)]
+    list_formats: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("fiveohone: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    if cli.list_formats {
+        let mut out = io::stdout().lock();
+        for g in builtin::all() {
+            let _ = writeln!(out, "{:<24} {}", g.name(), g.format());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let (Some(s), Some(u)) = (cli.since, cli.until) {
+        if s >= u {
+            return Err("--since must be before --until".into());
+        }
+    }
+    let format = match (&cli.log_format, cli.format.as_str()) {
+        (Some(text), _) => FormatChoice::Fixed(
+            grammar::compile("custom", text).map_err(|e| format!("--log-format: {e}"))?,
+        ),
+        (None, "auto") => FormatChoice::Auto,
+        (None, name) => FormatChoice::Fixed(
+            builtin::by_name(name)
+                .cloned()
+                .ok_or_else(|| {
+                    format!(
+                        "unknown format `{name}`; built-in formats: auto, {}",
+                        builtin::names().join(", ")
+                    )
+                })?,
+        ),
+    };
+    let paths = if cli.paths.is_empty() {
+        let defaults = input::default_paths();
+        if defaults.is_empty() {
+            return Err(
+                "no input: give log files or directories (or - for stdin); \
+                 none of /var/log/nginx, /var/log/apache2, /var/log/httpd exists here"
+                    .into(),
+            );
+        }
+        defaults
+    } else {
+        cli.paths.clone()
+    };
+
+    let discovery = input::discover(&paths);
+    for e in &discovery.errors {
+        eprintln!("fiveohone: {e}");
+    }
+    let options = Options {
+        settings: Settings {
+            status: cli.status.clone(),
+            window: cli.window,
+            since: cli.since,
+            until: cli.until,
+        },
+        format,
+        threads: cli.threads,
+    };
+    let analysis = pipeline::analyze(discovery, &options)?;
+    for input in &analysis.inputs {
+        if input.unreadable {
+            if let Some(why) = &input.skipped {
+                eprintln!("fiveohone: {}: {why}", input.name);
+            }
+        }
+        for p in &input.problems {
+            eprintln!("fiveohone: {}: {p}", input.name);
+        }
+    }
+    let report = Report::new(&analysis);
+
+    if let Some(dir) = &cli.csv {
+        report::csv::write(&report, dir).map_err(|e| format!("--csv: {e}"))?;
+    }
+    let mut out = io::stdout().lock();
+    let written = if cli.json {
+        serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        let style = table::Style {
+            top: cli.top,
+            ..table::Style::default()
+        };
+        out.write_all(table::render(&report, style).as_bytes())
+    };
+    match written {
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(format!("cannot write the report: {e}")),
+        Ok(()) => {}
+    }
+    Ok(if analysis.incomplete() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

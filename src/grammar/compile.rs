@@ -378,6 +378,10 @@ pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, Format
             }
             Token::Directive(arg, letter) => {
                 offset = directive_end(format, start);
+                // `%U%q`: the query is read as part of the target.
+                if letter == 'q' && matches!(pieces.last(), Some((_, Ok((Field::Target, _))))) {
+                    continue;
+                }
                 let field = apache_field(arg.as_deref(), letter).map_err(|m| error(format, start, m))?;
                 let shown = format[start..offset].to_string();
                 if letter == 't' && arg.is_none() {
@@ -394,6 +398,7 @@ pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, Format
     // Merge literals, pair each field with the literal that ends it.
     let mut items: Vec<Item> = Vec::new();
     let mut prev_lit_ends_quote = false;
+    let mut seen_slots = std::collections::HashSet::new();
     let mut i = 0;
     while i < pieces.len() {
         let (at, piece) = &pieces[i];
@@ -433,9 +438,14 @@ pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, Format
                         }
                     }
                 };
+                // A slot captured twice (`%D … %T`) keeps its first field.
+                let field = match field {
+                    Field::Slot(slot) if !seen_slots.insert(*slot as usize) => Field::Skip,
+                    f => f.clone(),
+                };
                 items.push(Item::Field {
-                    field: field.clone(),
-                    name: field_name(field, shown).into(),
+                    name: field_name(&field, shown).into(),
+                    field,
                     end,
                 });
             }

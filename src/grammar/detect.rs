@@ -35,7 +35,7 @@ pub fn detect(head: &[u8], prefer_apache: bool) -> Content {
         return Content::Empty;
     }
     let errors = lines.iter().filter(|l| looks_like_error_line(l)).count();
-    let mut best: Option<(usize, (usize, usize, bool, usize))> = None;
+    let mut best: Option<(usize, (usize, usize, usize, bool))> = None;
     for (index, grammar) in builtin::all().iter().enumerate() {
         let score = score(grammar, &lines, prefer_apache);
         if score.0 > 0 && best.is_none_or(|(_, b)| score > b) {
@@ -50,9 +50,9 @@ pub fn detect(head: &[u8], prefer_apache: bool) -> Content {
     }
 }
 
-/// (lines parsed, lines parsed with nothing left over, dialect preferred,
-/// fields) — compared lexicographically.
-fn score(grammar: &Grammar, lines: &[&[u8]], prefer_apache: bool) -> (usize, usize, bool, usize) {
+/// (lines parsed, lines parsed with nothing left over, fields read, dialect
+/// preferred) — compared lexicographically.
+fn score(grammar: &Grammar, lines: &[&[u8]], prefer_apache: bool) -> (usize, usize, usize, bool) {
     let mut times = TimeCache::default();
     let (mut parsed, mut exact) = (0, 0);
     for line in lines {
@@ -62,7 +62,7 @@ fn score(grammar: &Grammar, lines: &[&[u8]], prefer_apache: bool) -> (usize, usi
         }
     }
     let apache = grammar.name().starts_with("apache");
-    (parsed, exact, apache == prefer_apache, grammar.field_count())
+    (parsed, exact, grammar.field_count(), apache == prefer_apache)
 }
 
 /// Whether a line starts like an nginx (`2026/05/07 10:00:00 [error] …`) or

@@ -88,11 +88,12 @@ impl Grammar {
         &self.format
     }
 
-    /// Number of fields in the format.
+    /// Number of fields in the format that fiveohone reads (skipped ones
+    /// not counted).
     pub fn field_count(&self) -> usize {
         self.items
             .iter()
-            .filter(|i| matches!(i, Item::Field { .. }))
+            .filter(|i| matches!(i, Item::Field { field, .. } if *field != Field::Skip))
             .count()
     }
 

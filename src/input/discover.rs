@@ -165,18 +165,29 @@ fn split_rotation(name: &str) -> (String, Age) {
             return (b.to_string(), Age::Numbered(Reverse(n.parse().unwrap_or(0))));
         }
     }
-    for sep in ['-', '.', '_'] {
-        if let Some((b, d)) = base.rsplit_once(sep) {
-            let digits: String = d.chars().filter(|c| *c != '-').collect();
-            if (8..=14).contains(&digits.len())
-                && digits.bytes().all(|c| c.is_ascii_digit())
-                && d.bytes().all(|c| c.is_ascii_digit() || c == b'-')
-            {
-                return (b.to_string(), Age::Dated(digits));
-            }
-        }
+    if let Some((b, date)) = split_date_suffix(base) {
+        return (b.to_string(), Age::Dated(date));
     }
     (base.to_string(), Age::Current)
+}
+
+/// `access.log-20260507`, `access.log-2026050712`, `access.log.2026-05-07`
+/// → (`access.log`, `20260507…`).
+fn split_date_suffix(name: &str) -> Option<(&str, String)> {
+    let cut = name.rfind(|c: char| !(c.is_ascii_digit() || c == '-'))?;
+    let (b, date) = (&name[..cut], &name[cut + 1..]);
+    let sep = name[cut..].chars().next()?;
+    // `access.log-2026-05-07`: the rfind above stops at `g`, so the date
+    // starts after the first dash.
+    let date = if sep == '-' || sep == '.' || sep == '_' {
+        date
+    } else {
+        date.strip_prefix('-')?
+    };
+    let b = if sep == '-' || sep == '.' || sep == '_' { b } else { &name[..=cut] };
+    let digits: String = date.chars().filter(|c| *c != '-').collect();
+    let dashed_ok = !date.contains('-') || (date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-');
+    ((8..=14).contains(&digits.len()) && dashed_ok && !b.is_empty()).then_some((b, digits))
 }
 
 fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {

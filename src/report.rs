@@ -1,1 +1,0 @@
-//! Rendering (placeholder until report module lands).

@@ -1,0 +1,218 @@
+//! The report: a serialisable summary of an [`Analysis`], rendered as
+//! terminal tables ([`table`]), JSON ([`Report`] with serde) or CSV
+//! ([`csv`]). No analysis happens here.
+
+pub mod csv;
+pub mod table;
+
+use serde::Serialize;
+
+use crate::pipeline::Analysis;
+use crate::timefmt::rfc3339;
+
+/// Everything a run reports. Its JSON form is the documented contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// What was read and counted.
+    pub summary: Summary,
+    /// Method and route groups with at least one matched request, most
+    /// matched first.
+    pub groups: Vec<GroupRow>,
+    /// Windows with at least one request, oldest first.
+    pub windows: Vec<WindowRow>,
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Inputs in reading order.
+    pub files: Vec<FileRow>,
+    /// Non-blank lines read (`parsed + malformed`).
+    pub lines: u64,
+    /// Lines that fit a grammar.
+    pub parsed: u64,
+    /// Lines that fit none.
+    pub malformed: u64,
+    /// Empty lines (in none of the counts above).
+    pub blank: u64,
+    /// Parsed lines inside `--since`/`--until` (all parsed lines without them).
+    pub requests: u64,
+    /// Requests whose status is in the set.
+    pub matched: u64,
+    /// The status set, as given.
+    pub status: String,
+    /// Window length in seconds.
+    pub window_secs: i64,
+    /// First and last counted request, RFC 3339 UTC.
+    pub first: Option<String>,
+    /// See `first`.
+    pub last: Option<String>,
+    /// The first malformed lines.
+    pub malformed_samples: Vec<SampleRow>,
+    /// Paths that could not be read at all.
+    pub errors: Vec<String>,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRow {
+    /// Path as given or found.
+    pub path: String,
+    /// Grammar used, `null` if the file was skipped.
+    pub format: Option<String>,
+    /// Whether the grammar was detected (`--format auto`).
+    pub detected: bool,
+    /// `gzip`, or `null` for plain text.
+    pub compression: Option<String>,
+    /// Non-blank lines read.
+    pub lines: u64,
+    /// Lines parsed.
+    pub parsed: u64,
+    /// Lines malformed.
+    pub malformed: u64,
+    /// Blank lines.
+    pub blank: u64,
+    /// Lines read with another built-in grammar than the file's.
+    pub other_format: u64,
+    /// Why the file was not read, if it was not.
+    pub skipped: Option<String>,
+    /// Problems while reading (what came before was counted).
+    pub problems: Vec<String>,
+}
+
+/// A malformed line.
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleRow {
+    /// File path.
+    pub file: String,
+    /// 1-based line number.
+    pub line: u64,
+    /// Why it did not fit.
+    pub reason: String,
+    /// The start of the line.
+    pub text: String,
+}
+
+/// Matched requests of one method on one route.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRow {
+    /// HTTP method (`-` for no request, `(invalid)` for non-HTTP bytes).
+    pub method: String,
+    /// Normalised route.
+    pub route: String,
+    /// Matched requests.
+    pub matched: u64,
+    /// All requests of this method on this route.
+    pub requests: u64,
+    /// All requests on this route, any method.
+    pub route_requests: u64,
+}
+
+/// One time window.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowRow {
+    /// Window start, RFC 3339 UTC.
+    pub start: String,
+    /// Window start, unix seconds.
+    #[serde(skip)]
+    pub start_secs: i64,
+    /// Requests in the window.
+    pub requests: u64,
+    /// Matched requests in the window.
+    pub matched: u64,
+}
+
+impl Report {
+    /// Builds the report of an analysis.
+    pub fn new(a: &Analysis) -> Report {
+        let agg = &a.aggregate;
+        let name = |i: usize| a.inputs.get(i).map_or_else(|| format!("#{i}"), |f| f.name.clone());
+        let files = a
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| {
+                let s = agg.files.get(&i).cloned().unwrap_or_default();
+                FileRow {
+                    path: input.name.clone(),
+                    format: input.format.clone(),
+                    detected: input.detected,
+                    compression: Some(input.compression.name())
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_string),
+                    lines: s.lines,
+                    parsed: s.parsed,
+                    malformed: s.malformed,
+                    blank: s.blank,
+                    other_format: s.other_format,
+                    skipped: input.skipped.clone(),
+                    problems: input.problems.clone(),
+                }
+            })
+            .collect();
+        let totals = agg.totals();
+        let lines = agg.file_totals();
+        let summary = Summary {
+            files,
+            lines: lines.lines,
+            parsed: lines.parsed,
+            malformed: lines.malformed,
+            blank: lines.blank,
+            requests: totals.requests,
+            matched: totals.matched,
+            status: a.settings.status.spec().to_string(),
+            window_secs: a.settings.window,
+            first: agg.first.map(rfc3339),
+            last: agg.last.map(rfc3339),
+            malformed_samples: agg
+                .samples
+                .iter()
+                .map(|s| SampleRow {
+                    file: name(s.file),
+                    line: s.line,
+                    reason: s.reason.clone(),
+                    text: s.text.clone(),
+                })
+                .collect(),
+            errors: a.errors.clone(),
+        };
+
+        let mut route_totals: rustc_hash::FxHashMap<String, u64> = Default::default();
+        let mut groups = Vec::new();
+        for (method, route, c) in agg.groups() {
+            *route_totals.entry(route.clone()).or_default() += c.requests;
+            if c.matched > 0 {
+                groups.push(GroupRow {
+                    method,
+                    route,
+                    matched: c.matched,
+                    requests: c.requests,
+                    route_requests: 0,
+                });
+            }
+        }
+        for g in &mut groups {
+            g.route_requests = route_totals.get(&g.route).copied().unwrap_or(g.requests);
+        }
+        groups.sort_by(|a, b| {
+            (b.matched, b.requests, &a.method, &a.route).cmp(&(a.matched, a.requests, &b.method, &b.route))
+        });
+
+        let mut windows: Vec<WindowRow> = agg
+            .windows
+            .iter()
+            .map(|(&start, c)| WindowRow {
+                start: rfc3339(start),
+                start_secs: start,
+                requests: c.requests,
+                matched: c.matched,
+            })
+            .collect();
+        windows.sort_by_key(|w| w.start_secs);
+        Report {
+            summary,
+            groups,
+            windows,
+        }
+    }
+}

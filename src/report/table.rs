@@ -1,0 +1,383 @@
+//! The terminal report: comfy-table tables and a bar timeline.
+
+use std::fmt::Write as _;
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, ContentArrangement, Table};
+
+use super::{Report, WindowRow};
+use crate::timefmt::rfc3339;
+
+/// Rendering choices.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Groups shown (the rest are summed in one line).
+    pub top: usize,
+    /// Most timeline rows; longer timelines merge neighbouring windows.
+    pub max_rows: usize,
+    /// Table width in columns.
+    pub width: u16,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(120);
+        Style {
+            top: 20,
+            max_rows: 48,
+            width,
+        }
+    }
+}
+
+/// Renders the whole report as text for a terminal.
+pub fn render(r: &Report, style: Style) -> String {
+    let mut out = String::new();
+    let s = &r.summary;
+    let _ = writeln!(
+        out,
+        "fiveohone: {} of {} requests answered {} ({}), {} → {}",
+        thousands(s.matched),
+        thousands(s.requests),
+        s.status,
+        percent(s.matched, s.requests),
+        s.first.as_deref().unwrap_or("-"),
+        s.last.as_deref().unwrap_or("-"),
+    );
+    out.push('\n');
+    render_input(r, style, &mut out);
+    render_groups(r, style, &mut out);
+    render_timeline(r, style, &mut out);
+    out
+}
+
+fn table(style: Style, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(style.width)
+        .set_header(header.to_vec());
+    t
+}
+
+fn right_align(t: &mut Table, columns: &[usize]) {
+    for &c in columns {
+        if let Some(col) = t.column_mut(c) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+fn render_input(r: &Report, style: Style, out: &mut String) {
+    let s = &r.summary;
+    let _ = writeln!(out, "Input (in reading order)");
+    let mut t = table(style, &["#", "file", "format", "lines", "parsed", "malformed", "note"]);
+    for (i, f) in s.files.iter().enumerate() {
+        let mut format = f.format.clone().unwrap_or_else(|| "-".into());
+        if f.detected {
+            format.push_str(" (detected)");
+        }
+        if let Some(c) = &f.compression {
+            format = format!("{format}, {c}");
+        }
+        let mut notes = Vec::new();
+        if let Some(why) = &f.skipped {
+            notes.push(format!("skipped: {why}"));
+        }
+        if f.other_format > 0 {
+            notes.push(format!("{} lines in other formats", thousands(f.other_format)));
+        }
+        if f.blank > 0 {
+            notes.push(format!("{} blank", thousands(f.blank)));
+        }
+        notes.extend(f.problems.iter().cloned());
+        t.add_row(vec![
+            (i + 1).to_string(),
+            f.path.clone(),
+            format,
+            thousands(f.lines),
+            thousands(f.parsed),
+            thousands(f.malformed),
+            notes.join("; "),
+        ]);
+    }
+    t.add_row(vec![
+        String::new(),
+        "total".into(),
+        String::new(),
+        thousands(s.lines),
+        thousands(s.parsed),
+        thousands(s.malformed),
+        if s.blank > 0 {
+            format!("{} blank", thousands(s.blank))
+        } else {
+            String::new()
+        },
+    ]);
+    right_align(&mut t, &[0, 3, 4, 5]);
+    let _ = writeln!(out, "{t}");
+    for e in &s.errors {
+        let _ = writeln!(out, "unreadable: {e}");
+    }
+    if !s.malformed_samples.is_empty() {
+        let _ = writeln!(out, "Malformed lines, first {}:", s.malformed_samples.len());
+        for m in &s.malformed_samples {
+            let _ = writeln!(out, "  {}:{}: {}", m.file, m.line, m.reason);
+            let _ = writeln!(out, "    {}", m.text);
+        }
+    }
+    out.push('\n');
+}
+
+fn render_groups(r: &Report, style: Style, out: &mut String) {
+    let s = &r.summary;
+    if r.groups.is_empty() {
+        let _ = writeln!(out, "No request answered {}.\n", s.status);
+        return;
+    }
+    let _ = writeln!(out, "{} by method and route", s.status);
+    let mut t = table(
+        style,
+        &["method", "route", s.status.as_str(), "of requests", "share", "route requests", "of all matched"],
+    );
+    for g in r.groups.iter().take(style.top) {
+        t.add_row(vec![
+            g.method.clone(),
+            g.route.clone(),
+            thousands(g.matched),
+            thousands(g.requests),
+            percent(g.matched, g.requests),
+            thousands(g.route_requests),
+            percent(g.matched, s.matched),
+        ]);
+    }
+    if r.groups.len() > style.top {
+        let rest = &r.groups[style.top..];
+        let matched: u64 = rest.iter().map(|g| g.matched).sum();
+        let requests: u64 = rest.iter().map(|g| g.requests).sum();
+        t.add_row(vec![
+            String::new(),
+            format!("… {} more groups (--top)", rest.len()),
+            thousands(matched),
+            thousands(requests),
+            percent(matched, requests),
+            String::new(),
+            percent(matched, s.matched),
+        ]);
+    }
+    right_align(&mut t, &[2, 3, 4, 5, 6]);
+    let _ = writeln!(out, "{t}\n");
+}
+
+/// One timeline row: several windows merged when the timeline is long.
+struct Row {
+    start: i64,
+    requests: u64,
+    matched: u64,
+}
+
+fn timeline_rows(windows: &[WindowRow], window: i64, max_rows: usize) -> (Vec<Row>, i64) {
+    let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
+        return (Vec::new(), window);
+    };
+    let span = last.start_secs - first.start_secs + window;
+    // The smallest "round" row length (a multiple of the window) that keeps
+    // the timeline within `max_rows`.
+    let rows = max_rows.max(1) as i64;
+    let needed = (span + rows - 1) / rows;
+    let step = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400]
+        .into_iter()
+        .chain((1..).map(|d| d * 2 * 86_400))
+        .map(|s: i64| ((s + window - 1) / window).max(1) * window)
+        .find(|&s| s >= needed)
+        .unwrap_or(needed);
+    let mut rows: Vec<Row> = Vec::new();
+    for w in windows {
+        let start = w.start_secs.div_euclid(step) * step;
+        match rows.last_mut() {
+            Some(r) if r.start == start => {
+                r.requests += w.requests;
+                r.matched += w.matched;
+            }
+            _ => {
+                // Show the empty stretch between rows, if short enough.
+                if let Some(prev) = rows.last().map(|r| r.start) {
+                    let mut t = prev + step;
+                    while t < start && rows.len() < max_rows * 2 {
+                        rows.push(Row {
+                            start: t,
+                            requests: 0,
+                            matched: 0,
+                        });
+                        t += step;
+                    }
+                }
+                rows.push(Row {
+                    start,
+                    requests: w.requests,
+                    matched: w.matched,
+                });
+            }
+        }
+    }
+    (rows, step)
+}
+
+fn render_timeline(r: &Report, style: Style, out: &mut String) {
+    let s = &r.summary;
+    let (rows, step) = timeline_rows(&r.windows, s.window_secs, style.max_rows);
+    if rows.is_empty() {
+        return;
+    }
+    let merged = if step != s.window_secs {
+        format!(", each row {} windows", step / s.window_secs)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "Timeline ({} windows{merged}, UTC)",
+        duration(s.window_secs)
+    );
+    let max = rows.iter().map(|r| r.matched).max().unwrap_or(0);
+    let mut t = table(style, &["from", "requests", s.status.as_str(), "rate", ""]);
+    for row in &rows {
+        t.add_row(vec![
+            rfc3339(row.start).replace('T', " ").trim_end_matches('Z').to_string(),
+            thousands(row.requests),
+            thousands(row.matched),
+            percent(row.matched, row.requests),
+            bar(row.matched, max, 30),
+        ]);
+    }
+    right_align(&mut t, &[1, 2, 3]);
+    let _ = writeln!(out, "{t}");
+    let _ = writeln!(
+        out,
+        "{} over time: {}",
+        s.status,
+        sparkline(&r.windows, s.window_secs, style.width.saturating_sub(20) as usize)
+    );
+}
+
+/// A horizontal bar of `width` cells for `value` out of `max`.
+fn bar(value: u64, max: u64, width: usize) -> String {
+    if max == 0 || value == 0 {
+        return String::new();
+    }
+    const PARTS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    let eighths = ((value as f64 / max as f64) * (width * 8) as f64).round().max(1.0) as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if eighths % 8 > 0 {
+        s.push(PARTS[eighths % 8 - 1]);
+    }
+    s
+}
+
+/// Matched counts over the whole period as one line of block characters.
+fn sparkline(windows: &[WindowRow], window: i64, width: usize) -> String {
+    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
+        return String::new();
+    };
+    let span = ((last.start_secs - first.start_secs) / window + 1) as usize;
+    let cells = span.min(width.max(10));
+    let mut sums = vec![0u64; cells];
+    for w in windows {
+        let i = ((w.start_secs - first.start_secs) / window) as usize * cells / span;
+        if let Some(c) = sums.get_mut(i) {
+            *c += w.matched;
+        }
+    }
+    let max = sums.iter().copied().max().unwrap_or(0);
+    sums.iter()
+        .map(|&v| {
+            if v == 0 {
+                ' '
+            } else {
+                LEVELS[((v * 7).div_ceil(max.max(1)) as usize).min(7)]
+            }
+        })
+        .collect()
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "-".into();
+    }
+    let p = part as f64 * 100.0 / whole as f64;
+    if p > 0.0 && p < 0.1 {
+        "<0.1%".into()
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+fn duration(secs: i64) -> String {
+    match secs {
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(1, 10_000), "<0.1%");
+        assert_eq!(percent(1, 0), "-");
+        assert_eq!(duration(300), "5m");
+        assert_eq!(duration(3600), "1h");
+        assert_eq!(duration(45), "45s");
+    }
+
+    #[test]
+    fn bars_scale_to_the_maximum() {
+        assert_eq!(bar(0, 10, 30), "");
+        assert_eq!(bar(10, 10, 30).chars().count(), 30);
+        assert_eq!(bar(5, 10, 30).chars().count(), 15);
+        assert_eq!(bar(1, 1000, 30), "▏");
+    }
+
+    #[test]
+    fn long_timelines_merge_windows() {
+        let windows: Vec<WindowRow> = (0..288)
+            .map(|i| WindowRow {
+                start: String::new(),
+                start_secs: i * 300,
+                requests: 10,
+                matched: u64::from(i == 100),
+            })
+            .collect();
+        let (rows, step) = timeline_rows(&windows, 300, 48);
+        assert_eq!(step, 1800);
+        assert_eq!(rows.len(), 48);
+        assert_eq!(rows.iter().map(|r| r.requests).sum::<u64>(), 2880);
+        assert_eq!(rows.iter().map(|r| r.matched).sum::<u64>(), 1);
+    }
+}
