@@ -187,7 +187,13 @@ impl Aggregate {
 
     /// Counts a parsed record; `other_format` says it needed a fallback grammar.
     #[inline]
-    pub fn add(&mut self, at: &mut Cursor, record: &Record, other_format: bool, settings: &Settings) {
+    pub fn add(
+        &mut self,
+        at: &mut Cursor,
+        record: &Record,
+        other_format: bool,
+        settings: &Settings,
+    ) {
         at.line += 1;
         let t = record.time;
         let stats = &mut at.stats;

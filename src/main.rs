@@ -108,25 +108,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             grammar::compile("custom", text).map_err(|e| format!("--log-format: {e}"))?,
         ),
         (None, "auto") => FormatChoice::Auto,
-        (None, name) => FormatChoice::Fixed(
-            builtin::by_name(name)
-                .cloned()
-                .ok_or_else(|| {
-                    format!(
-                        "unknown format `{name}`; built-in formats: auto, {}",
-                        builtin::names().join(", ")
-                    )
-                })?,
-        ),
+        (None, name) => FormatChoice::Fixed(builtin::by_name(name).cloned().ok_or_else(|| {
+            format!(
+                "unknown format `{name}`; built-in formats: auto, {}",
+                builtin::names().join(", ")
+            )
+        })?),
     };
     let paths = if cli.paths.is_empty() {
         let defaults = input::default_paths();
         if defaults.is_empty() {
-            return Err(
-                "no input: give log files or directories (or - for stdin); \
+            return Err("no input: give log files or directories (or - for stdin); \
                  none of /var/log/nginx, /var/log/apache2, /var/log/httpd exists here"
-                    .into(),
-            );
+                .into());
         }
         defaults
     } else {

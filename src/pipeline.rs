@@ -94,9 +94,17 @@ impl Analysis {
 /// How one input is read.
 enum Plan {
     Skip,
-    Ranges { path: PathBuf, size: u64 },
-    Stream { path: PathBuf, compression: Compression },
-    Stdin { head: Vec<u8> },
+    Ranges {
+        path: PathBuf,
+        size: u64,
+    },
+    Stream {
+        path: PathBuf,
+        compression: Compression,
+    },
+    Stdin {
+        head: Vec<u8>,
+    },
 }
 
 struct Prepared<'g> {
@@ -107,8 +115,15 @@ struct Prepared<'g> {
 
 /// A unit of parallel work.
 enum Unit {
-    Range { input: usize, start: u64, end: u64, chunk: u64 },
-    Stream { input: usize },
+    Range {
+        input: usize,
+        start: u64,
+        end: u64,
+        chunk: u64,
+    },
+    Stream {
+        input: usize,
+    },
 }
 
 #[derive(Default)]
@@ -147,7 +162,12 @@ pub fn analyze(discovery: Discovery, opts: &Options) -> Result<Analysis, String>
                 let mut chunk = 0;
                 while start < *size {
                     let end = (start + CHUNK_SIZE as u64).min(*size);
-                    units.push(Unit::Range { input, start, end, chunk });
+                    units.push(Unit::Range {
+                        input,
+                        start,
+                        end,
+                        chunk,
+                    });
                     start = end;
                     chunk += 1;
                 }
@@ -168,10 +188,13 @@ pub fn analyze(discovery: Discovery, opts: &Options) -> Result<Analysis, String>
                 part
             })
             .reduce(Partial::default, Partial::merge);
-        let stdin = prepared.iter().enumerate().find_map(|(i, p)| match &p.plan {
-            Plan::Stdin { head } => Some((i, p, head.clone())),
-            _ => None,
-        });
+        let stdin = prepared
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| match &p.plan {
+                Plan::Stdin { head } => Some((i, p, head.clone())),
+                _ => None,
+            });
         match stdin {
             Some((input, prep, head)) => files.merge(read_stdin(input, prep, head, settings)),
             None => files,
@@ -227,10 +250,12 @@ fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFile, Prepare
     input.compression = Compression::sniff(&head);
     let text_head = match (&source.path, input.compression) {
         (_, Compression::None) => head.clone(),
-        (Some(path), Compression::Gzip) => match decoded_head(path, Compression::Gzip, HEAD_BYTES) {
-            Ok(h) => h,
-            Err(e) => return unreadable(input, prep, format!("not readable as gzip: {e}")),
-        },
+        (Some(path), Compression::Gzip) => {
+            match decoded_head(path, Compression::Gzip, HEAD_BYTES) {
+                Ok(h) => h,
+                Err(e) => return unreadable(input, prep, format!("not readable as gzip: {e}")),
+            }
+        }
         (None, Compression::Gzip) => {
             let why = "gzip data on stdin: pipe it through zcat first".to_string();
             return unreadable(input, prep, why);
@@ -246,7 +271,9 @@ fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFile, Prepare
     };
 
     let content = detect::detect(&text_head, source.apache_hint);
-    if content == Content::ErrorLog || (source.error_by_name && !matches!(content, Content::Access(_))) {
+    if content == Content::ErrorLog
+        || (source.error_by_name && !matches!(content, Content::Access(_)))
+    {
         input.skipped = Some("error log: not analysed yet".into());
         return (input, prep);
     }
@@ -264,10 +291,11 @@ fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFile, Prepare
             };
             input.detected = matches!(content, Content::Access(_));
             if content == Content::Unknown {
-                input.problems.push(format!(
+                input.problems.push(
                     "no known format fits its first lines: its lines count as malformed \
                      (pass --log-format with the server's log_format/LogFormat)"
-                ));
+                        .into(),
+                );
             }
             prep.fallbacks = all.iter().filter(|x| x.name() != g.name()).collect();
             g
@@ -292,7 +320,11 @@ fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFile, Prepare
     (input, prep)
 }
 
-fn unreadable<'g>(mut input: InputFile, prep: Prepared<'g>, why: String) -> (InputFile, Prepared<'g>) {
+fn unreadable<'g>(
+    mut input: InputFile,
+    prep: Prepared<'g>,
+    why: String,
+) -> (InputFile, Prepared<'g>) {
     input.skipped = Some(why);
     input.unreadable = true;
     (input, prep)
@@ -306,18 +338,26 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
     let input = match unit {
         Unit::Range { input, .. } | Unit::Stream { input } => *input,
     };
-    let Some(prep) = prepared.get(input) else { return };
+    let Some(prep) = prepared.get(input) else {
+        return;
+    };
     let Some(grammar) = prep.grammar else { return };
     let mut scanner = Scanner::new(grammar, &prep.fallbacks, settings);
     match (unit, &prep.plan) {
-        (Unit::Range { start, end, chunk, .. }, Plan::Ranges { path, .. }) => {
+        (
+            Unit::Range {
+                start, end, chunk, ..
+            },
+            Plan::Ranges { path, .. },
+        ) => {
             BUFFER.with_borrow_mut(|buf| {
                 let read = File::open(path).and_then(|mut f| read_range(&mut f, *start, *end, buf));
                 match read {
                     Ok(range) => scanner.scan(&mut part.agg, input, *chunk, &buf[range]),
-                    Err(e) => part
-                        .problems
-                        .push((input, format!("read error at byte {start}: {}", describe(&e)))),
+                    Err(e) => part.problems.push((
+                        input,
+                        format!("read error at byte {start}: {}", describe(&e)),
+                    )),
                 }
             });
         }
@@ -325,7 +365,8 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
             let reader = match open_decoded(path, *compression) {
                 Ok(r) => r,
                 Err(e) => {
-                    part.problems.push((input, format!("cannot read: {}", describe(&e))));
+                    part.problems
+                        .push((input, format!("cannot read: {}", describe(&e))));
                     return;
                 }
             };
@@ -342,7 +383,11 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
 
 /// Feeds `reader`'s blocks of lines to `each`; returns the problem that
 /// ended the stream early, if any (what came before it was fed).
-fn stream_blocks<R: Read>(reader: R, prefix: Vec<u8>, mut each: impl FnMut(u64, &[u8])) -> Option<String> {
+fn stream_blocks<R: Read>(
+    reader: R,
+    prefix: Vec<u8>,
+    mut each: impl FnMut(u64, &[u8]),
+) -> Option<String> {
     let mut blocks = LineBlocks::new(prefix, reader);
     let mut block = Vec::new();
     let mut chunk = 0;
@@ -380,14 +425,21 @@ fn read_stdin(input: usize, prep: &Prepared, head: Vec<u8>, settings: &Settings)
         .into_iter()
         .par_bridge()
         .fold(Partial::default, |mut part, (chunk, block)| {
-            Scanner::new(grammar, &prep.fallbacks, settings).scan(&mut part.agg, input, chunk, &block);
+            Scanner::new(grammar, &prep.fallbacks, settings).scan(
+                &mut part.agg,
+                input,
+                chunk,
+                &block,
+            );
             part
         })
         .reduce(Partial::default, Partial::merge);
     match reader.join() {
         Ok(Some(problem)) => part.problems.push((input, problem)),
         Ok(None) => {}
-        Err(_) => part.problems.push((input, "the stdin reader stopped".into())),
+        Err(_) => part
+            .problems
+            .push((input, "the stdin reader stopped".into())),
     }
     part
 }

@@ -110,8 +110,7 @@ impl<'a> Record<'a> {
 fn is_method(m: &[u8]) -> bool {
     !m.is_empty()
         && m.len() <= 32
-        && m
-            .iter()
+        && m.iter()
             .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
@@ -132,9 +131,15 @@ mod tests {
             (b"GET".to_vec(), b"/a?b=1".to_vec(), b"HTTP/1.1".to_vec())
         );
         assert_eq!(split(b"GET /a b HTTP/2.0").1, b"/a b".to_vec());
-        assert_eq!(split(b"GET /old"), (b"GET".to_vec(), b"/old".to_vec(), vec![]));
+        assert_eq!(
+            split(b"GET /old"),
+            (b"GET".to_vec(), b"/old".to_vec(), vec![])
+        );
         assert_eq!(split(b"-").0, b"-".to_vec());
-        assert_eq!(split(b"\\x16\\x03\\x01\\x00\\xa5\\x01").0, INVALID_METHOD.to_vec());
+        assert_eq!(
+            split(b"\\x16\\x03\\x01\\x00\\xa5\\x01").0,
+            INVALID_METHOD.to_vec()
+        );
         assert_eq!(split(b"\x16\x03 \x01").0, INVALID_METHOD.to_vec());
         assert_eq!(split(b"PROPFIND / HTTP/1.1").0, b"PROPFIND".to_vec());
     }

@@ -129,10 +129,7 @@ mod tests {
             normalize(b"/static/app.3f9a0b1c2d3e4f5a6b7c.js"),
             "/static/app.:hex.js"
         );
-        assert_eq!(
-            normalize(b"/t/0123456789abcdef0123456789abcdef"),
-            "/t/:hex"
-        );
+        assert_eq!(normalize(b"/t/0123456789abcdef0123456789abcdef"), "/t/:hex");
         // Short hex, and long words without digits, are kept.
         assert_eq!(normalize(b"/c/deadbeef"), "/c/deadbeef");
         assert_eq!(normalize(b"/c/abcdefabcdefabcdef"), "/c/abcdefabcdefabcdef");

@@ -47,7 +47,9 @@ impl<'a> Scanner<'a> {
     #[inline]
     fn line(&mut self, agg: &mut Aggregate, at: &mut Cursor, line: &[u8]) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.first().is_none_or(u8::is_ascii_whitespace) && line.iter().all(u8::is_ascii_whitespace) {
+        if line.first().is_none_or(u8::is_ascii_whitespace)
+            && line.iter().all(u8::is_ascii_whitespace)
+        {
             agg.blank(at);
             return;
         }

@@ -36,7 +36,9 @@ impl StatusSet {
 
 impl Default for StatusSet {
     fn default() -> Self {
-        "501".parse().unwrap_or_else(|_| unreachable!("501 is a valid status set"))
+        "501"
+            .parse()
+            .unwrap_or_else(|_| unreachable!("501 is a valid status set"))
     }
 }
 

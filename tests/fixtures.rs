@@ -9,7 +9,11 @@ use serde_json::Value;
 /// The nginx fixture's files, oldest first, as text.
 fn nginx_text() -> Vec<u8> {
     let mut all = Vec::new();
-    for f in ["nginx/access.log.2.gz", "nginx/access.log.1", "nginx/access.log"] {
+    for f in [
+        "nginx/access.log.2.gz",
+        "nginx/access.log.1",
+        "nginx/access.log",
+    ] {
         let mut t = text_of(&fixture(f));
         if !t.ends_with(b"\n") {
             t.push(b'\n');
@@ -30,13 +34,22 @@ fn rotated_nginx_directory_matches_awk() {
     let text = nginx_text();
 
     // Independent counts over the same lines.
-    assert_eq!(n(s, "matched"), awk_count("$9==501{c++} END{print c+0}", &text));
+    assert_eq!(
+        n(s, "matched"),
+        awk_count("$9==501{c++} END{print c+0}", &text)
+    );
     assert_eq!(n(s, "lines"), awk_count("NF{c++} END{print c+0}", &text));
     assert_eq!(n(s, "blank"), awk_count("!NF{c++} END{print c+0}", &text));
     // Hand-checked: 904 lines, 7 malformed (6 generated garbage lines and a
     // truncated last line), 1 blank line, 21 answers 501.
     assert_eq!(
-        (n(s, "lines"), n(s, "parsed"), n(s, "malformed"), n(s, "blank"), n(s, "matched")),
+        (
+            n(s, "lines"),
+            n(s, "parsed"),
+            n(s, "malformed"),
+            n(s, "blank"),
+            n(s, "matched")
+        ),
         (904, 897, 7, 1, 21)
     );
     assert_eq!(n(s, "parsed") + n(s, "malformed"), n(s, "lines"));
@@ -96,8 +109,14 @@ fn apache_vhost_combined_file() {
     let s = &report["summary"];
     let text = text_of(&fixture("apache/other_vhosts_access.log"));
     assert_eq!(s["files"][0]["format"], "apache-vhost-combined");
-    assert_eq!(n(s, "matched"), awk_count("$10==501{c++} END{print c+0}", &text));
-    assert_eq!((n(s, "lines"), n(s, "malformed"), n(s, "matched")), (300, 0, 3));
+    assert_eq!(
+        n(s, "matched"),
+        awk_count("$10==501{c++} END{print c+0}", &text)
+    );
+    assert_eq!(
+        (n(s, "lines"), n(s, "malformed"), n(s, "matched")),
+        (300, 0, 3)
+    );
     // The first line says `[06/May/2026:23:00:34 -0700]`; the report is in UTC.
     assert!(text.starts_with(b"www.example.com:443 2a01:cb00:20ed:ac9c:1c8b:15fb:c411:f41c - - [06/May/2026:23:00:34 -0700]"));
     assert_eq!(s["first"], "2026-05-07T06:00:34Z");
@@ -105,7 +124,10 @@ fn apache_vhost_combined_file() {
 
 fn custom_format() -> String {
     let conf = std::fs::read_to_string(fixture("custom/log_format.conf")).unwrap();
-    conf.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n")
+    conf.lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -114,8 +136,19 @@ fn custom_format_from_the_server_config() {
     let report = json(&["--log-format", &format, "fixtures/custom/app.log"]);
     let s = &report["summary"];
     let text = text_of(&fixture("custom/app.log"));
-    assert_eq!(n(s, "matched"), awk_count("$7==501{c++} END{print c+0}", &text));
-    assert_eq!((n(s, "lines"), n(s, "parsed"), n(s, "malformed"), n(s, "matched")), (12, 11, 1, 5));
+    assert_eq!(
+        n(s, "matched"),
+        awk_count("$7==501{c++} END{print c+0}", &text)
+    );
+    assert_eq!(
+        (
+            n(s, "lines"),
+            n(s, "parsed"),
+            n(s, "malformed"),
+            n(s, "matched")
+        ),
+        (12, 11, 1, 5)
+    );
     assert_eq!(s["malformed_samples"][0]["line"], 8);
     // Ids and UUIDs fold into routes; the method splits the groups.
     let groups: Vec<(String, String, u64, u64, u64)> = report["groups"]
@@ -177,7 +210,14 @@ fn stdin_reads_like_a_file() {
     assert!(out.status.success());
     let piped: Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = json(&["fixtures/nginx"]);
-    for key in ["lines", "parsed", "malformed", "blank", "requests", "matched"] {
+    for key in [
+        "lines",
+        "parsed",
+        "malformed",
+        "blank",
+        "requests",
+        "matched",
+    ] {
         assert_eq!(piped["summary"][key], files["summary"][key], "{key}");
     }
     assert_eq!(piped["summary"]["files"][0]["path"], "(stdin)");
@@ -215,7 +255,10 @@ fn csv_files_have_headers_and_the_same_counts() {
         lines.next().unwrap(),
         "lines,parsed,malformed,blank,requests,matched,status,window_secs,first,last,files"
     );
-    assert!(lines.next().unwrap().starts_with("904,897,7,1,897,21,501,300,"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("904,897,7,1,897,21,501,300,"));
     let windows = read("windows.csv");
     assert_eq!(windows.lines().next().unwrap(), "start,requests,matched");
     let matched: u64 = windows
@@ -225,8 +268,14 @@ fn csv_files_have_headers_and_the_same_counts() {
         .sum();
     assert_eq!(matched, n(&report["summary"], "matched"));
     let groups = read("groups.csv");
-    assert_eq!(groups.lines().next().unwrap(), "method,route,matched,requests,route_requests");
-    assert_eq!(groups.lines().count() - 1, report["groups"].as_array().unwrap().len());
+    assert_eq!(
+        groups.lines().next().unwrap(),
+        "method,route,matched,requests,route_requests"
+    );
+    assert_eq!(
+        groups.lines().count() - 1,
+        report["groups"].as_array().unwrap().len()
+    );
     assert_eq!(read("files.csv").lines().count(), 5);
     let _ = std::fs::remove_dir_all(dir);
 }

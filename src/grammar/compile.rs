@@ -141,7 +141,9 @@ fn quoted(q: char) -> impl FnMut(&str) -> IResult<&str, String> {
             char(q),
             many0(alt((
                 preceded(char('\\'), map(none_of(""), escaped_char)),
-                map(none_of(if q == '"' { "\"\\" } else { "'\\" }), |c| c.to_string()),
+                map(none_of(if q == '"' { "\"\\" } else { "'\\" }), |c| {
+                    c.to_string()
+                }),
             ))),
             char(q),
         )
@@ -195,11 +197,16 @@ fn nginx_tokens(i: &str) -> IResult<&str, Vec<Token>> {
         map(
             preceded(
                 char('$'),
-                alt((delimited(char('{'), take_while1(ident), char('}')), take_while1(ident))),
+                alt((
+                    delimited(char('{'), take_while1(ident), char('}')),
+                    take_while1(ident),
+                )),
             ),
             |v: &str| Token::Var(v.to_string()),
         ),
-        map(take_till1(|c| c == '$'), |s: &str| Token::Lit(s.to_string())),
+        map(take_till1(|c| c == '$'), |s: &str| {
+            Token::Lit(s.to_string())
+        }),
         value(Token::Lit("$".into()), char('$')),
     )))
     .parse(i)
@@ -221,11 +228,11 @@ fn apache_tokens(i: &str) -> IResult<&str, Vec<Token>> {
                     nom::character::complete::satisfy(|c| c.is_ascii_alphabetic()),
                 ),
             ),
-            |(arg, letter): (Option<&str>, char)| {
-                Token::Directive(arg.map(str::to_string), letter)
-            },
+            |(arg, letter): (Option<&str>, char)| Token::Directive(arg.map(str::to_string), letter),
         ),
-        map(take_till1(|c| c == '%'), |s: &str| Token::Lit(s.to_string())),
+        map(take_till1(|c| c == '%'), |s: &str| {
+            Token::Lit(s.to_string())
+        }),
     )))
     .parse(i)
 }
@@ -276,8 +283,11 @@ fn apache_field(arg: Option<&str>, letter: char) -> Result<Field, String> {
         ('e', Some("balancer_worker_name")) => Field::Slot(Slot::UpstreamAddr),
         ('D', _) | ('T', _) => Field::Slot(Slot::RequestTime),
         ('t', _) => Field::Time(apache_time(arg.unwrap_or_default())),
-        ('l' | 'A' | 'C' | 'e' | 'f' | 'H' | 'i' | 'k' | 'L' | 'n' | 'o' | 'p' | 'P' | 'q'
-        | 'R' | 'X' | 'I' | 'S' | 'x' | 'c', _) => Field::Skip,
+        (
+            'l' | 'A' | 'C' | 'e' | 'f' | 'H' | 'i' | 'k' | 'L' | 'n' | 'o' | 'p' | 'P' | 'q' | 'R'
+            | 'X' | 'I' | 'S' | 'x' | 'c',
+            _,
+        ) => Field::Skip,
         _ => return Err(format!("unknown Apache format directive `%{letter}`")),
     })
 }
@@ -326,7 +336,9 @@ pub fn compile(name: &str, text: &str) -> Result<Grammar, FormatError> {
         let dialect = dialect_of(trimmed);
         let format = match dialect {
             // `"%h %l \"%r\""` pasted with its config quoting.
-            Dialect::Apache if trimmed.len() > 1 && trimmed.starts_with('"') && trimmed.ends_with('"') => {
+            Dialect::Apache
+                if trimmed.len() > 1 && trimmed.starts_with('"') && trimmed.ends_with('"') =>
+            {
                 quoted('"')(trimmed).map_or_else(|_| trimmed.to_string(), |(_, s)| s)
             }
             _ => trimmed.to_string(),
@@ -352,21 +364,29 @@ pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, Format
         let at = format.len() - rest.len();
         let what = match def.dialect {
             Dialect::Apache if rest.starts_with("%{") => "unclosed `%{`: expected `}` and a letter",
-            Dialect::Apache => "`%` must be followed by a directive letter (or `%%` for a percent sign)",
+            Dialect::Apache => {
+                "`%` must be followed by a directive letter (or `%%` for a percent sign)"
+            }
             Dialect::Nginx => "cannot read this part of the format",
         };
         return Err(error(format, at, what));
     }
 
-    // Token → (field or literal, with its offset in the format for errors).
-    let mut pieces: Vec<(usize, Result<(Field, String), String>)> = Vec::new();
+    // Token → (offset in the format, a field and how it is shown, or a
+    // literal as `Err`).
+    type Piece = (usize, Result<(Field, String), String>);
+    let mut pieces: Vec<Piece> = Vec::new();
     let mut offset = 0;
     for token in tokens {
         let start = offset;
         match token {
             Token::Lit(s) => {
                 // `%%` stands for one `%`.
-                offset += if def.dialect == Dialect::Apache && s == "%" { 2 } else { s.len() };
+                offset += if def.dialect == Dialect::Apache && s == "%" {
+                    2
+                } else {
+                    s.len()
+                };
                 pieces.push((start, Err(s)));
             }
             Token::Var(v) => {
@@ -382,7 +402,8 @@ pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, Format
                 if letter == 'q' && matches!(pieces.last(), Some((_, Ok((Field::Target, _))))) {
                     continue;
                 }
-                let field = apache_field(arg.as_deref(), letter).map_err(|m| error(format, start, m))?;
+                let field =
+                    apache_field(arg.as_deref(), letter).map_err(|m| error(format, start, m))?;
                 let shown = format[start..offset].to_string();
                 if letter == 't' && arg.is_none() {
                     pieces.push((start, Err("[".into())));
@@ -462,7 +483,11 @@ pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, Format
         return Err(error(format, 0, "the format has no time field ($time_local, $time_iso8601, $msec, %t): fiveohone needs one"));
     }
     if !has(|f| matches!(f, Field::Status)) {
-        return Err(error(format, 0, "the format has no status field ($status, %s, %>s): fiveohone needs one"));
+        return Err(error(
+            format,
+            0,
+            "the format has no status field ($status, %s, %>s): fiveohone needs one",
+        ));
     }
     if !has(|f| matches!(f, Field::Request | Field::Target)) {
         return Err(error(format, 0, "the format has no request field ($request, $request_uri, $uri, %r, %U): fiveohone needs one"));

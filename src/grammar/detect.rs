@@ -62,7 +62,12 @@ fn score(grammar: &Grammar, lines: &[&[u8]], prefer_apache: bool) -> (usize, usi
         }
     }
     let apache = grammar.name().starts_with("apache");
-    (parsed, exact, grammar.field_count(), apache == prefer_apache)
+    (
+        parsed,
+        exact,
+        grammar.field_count(),
+        apache == prefer_apache,
+    )
 }
 
 /// Whether a line starts like an nginx (`2026/05/07 10:00:00 [error] …`) or

@@ -48,7 +48,11 @@ enum End {
 #[derive(Debug, Clone)]
 enum Item {
     Lit(Box<[u8]>),
-    Field { field: Field, name: Box<str>, end: End },
+    Field {
+        field: Field,
+        name: Box<str>,
+        end: End,
+    },
 }
 
 /// A compiled access-log format.

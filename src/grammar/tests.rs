@@ -46,14 +46,20 @@ fn nginx_combined() {
     assert_eq!(r.slot(Slot::User), Some(&b"alice"[..]));
     assert_eq!(r.slot(Slot::Bytes), Some(&b"173"[..]));
     assert_eq!(r.slot(Slot::Referer), Some(&b"https://example.com/"[..]));
-    assert!(r.slot(Slot::UserAgent).unwrap().starts_with(b"Mozilla/5.0 (iPhone"));
+    assert!(r
+        .slot(Slot::UserAgent)
+        .unwrap()
+        .starts_with(b"Mozilla/5.0 (iPhone"));
 }
 
 #[test]
 fn nginx_main_and_upstream() {
     let main = br#"10.0.0.1 - - [07/May/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8.5" "198.51.100.1, 10.0.0.2""#;
     let p = parse(g("nginx-main"), main);
-    assert_eq!(p.record.slot(Slot::ForwardedFor), Some(&b"198.51.100.1, 10.0.0.2"[..]));
+    assert_eq!(
+        p.record.slot(Slot::ForwardedFor),
+        Some(&b"198.51.100.1, 10.0.0.2"[..])
+    );
     assert_eq!(p.record.slot(Slot::Referer), None);
     // A combined grammar reads it too, with the extra field left over.
     assert!(parse(g("nginx-combined"), main).trailing);
@@ -76,7 +82,10 @@ fn apache_common_combined_vhost() {
 
     let combined = br#"2001:db8::1 - - [07/May/2026:10:00:01 -0700] "GET /a HTTP/1.1" 200 12 "-" "Mozilla/5.0 \"quoted\" UA""#;
     let r = parse(g("apache-combined"), combined).record;
-    assert_eq!(r.slot(Slot::UserAgent), Some(&br#"Mozilla/5.0 \"quoted\" UA"#[..]));
+    assert_eq!(
+        r.slot(Slot::UserAgent),
+        Some(&br#"Mozilla/5.0 \"quoted\" UA"#[..])
+    );
     assert_eq!(r.time, utc("2026-05-07T17:00:01Z"));
 
     let vhost = br#"www.example.com:443 198.51.100.4 - - [07/May/2026:10:00:01 +0000] "TRACE / HTTP/1.1" 501 220 "-" "nmap""#;
@@ -94,7 +103,11 @@ fn lenient_about_what_servers_write() {
     let r = parse(nginx, tls).record;
     assert_eq!((r.method, r.status), (crate::record::INVALID_METHOD, 400));
     // `-` request (408 timeouts).
-    let r = parse(nginx, br#"192.0.2.9 - - [07/May/2026:10:00:01 +0000] "-" 408 0 "-" "-""#).record;
+    let r = parse(
+        nginx,
+        br#"192.0.2.9 - - [07/May/2026:10:00:01 +0000] "-" 408 0 "-" "-""#,
+    )
+    .record;
     assert_eq!((r.method, r.status), (&b"-"[..], 408));
     // Non-UTF-8 bytes in the target and the user agent.
     let r = parse(nginx, b"192.0.2.9 - - [07/May/2026:10:00:01 +0000] \"GET /caf\xe9 HTTP/1.1\" 200 1 \"-\" \"\xff\xfe\"").record;
@@ -176,8 +189,14 @@ fn bad_formats_point_at_the_spot() {
         ("%h %t \"%r\"", "no status field"),
         ("%h %Z %t \"%r\" %s", "unknown Apache format directive `%Z`"),
         ("%h %t \"%r\" %>s %{User-Agent", "unclosed `%{`"),
-        ("$remote_addr$remote_user [$time_local] \"$request\" $status", "directly followed by"),
-        ("log_format x '$remote_addr [$time_local] \"$request\" $status", "cannot read this directive"),
+        (
+            "$remote_addr$remote_user [$time_local] \"$request\" $status",
+            "directly followed by",
+        ),
+        (
+            "log_format x '$remote_addr [$time_local] \"$request\" $status",
+            "cannot read this directive",
+        ),
     ];
     for (format, want) in cases {
         let err = compile("custom", format).unwrap_err();
@@ -195,18 +214,21 @@ fn detection_picks_the_format_that_fits() {
         Content::Access(i) => builtin::all()[i].name().to_string(),
         other => format!("{other:?}"),
     };
-    let combined = b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\"\n";
+    let combined =
+        b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\"\n";
     assert_eq!(name(detect(combined, false)), "nginx-combined");
     assert_eq!(name(detect(combined, true)), "apache-combined");
     let common = b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5\n";
     assert_eq!(name(detect(common, false)), "apache-common");
-    let main = b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\" \"-\"\n";
+    let main =
+        b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\" \"-\"\n";
     assert_eq!(name(detect(main, false)), "nginx-main");
     let vhost = b"example.com:80 1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\"\n";
     assert_eq!(name(detect(vhost, false)), "apache-vhost-combined");
     let nginx_error = b"2026/05/07 10:00:01 [notice] 12#12: signal process started\n";
     assert_eq!(detect(nginx_error, false), Content::ErrorLog);
-    let apache_error = b"[Thu May 07 10:00:01.123456 2026] [mpm_event:notice] [pid 1:tid 2] AH00489: resuming\n";
+    let apache_error =
+        b"[Thu May 07 10:00:01.123456 2026] [mpm_event:notice] [pid 1:tid 2] AH00489: resuming\n";
     assert_eq!(detect(apache_error, false), Content::ErrorLog);
     assert_eq!(detect(b"hello\nworld\n", false), Content::Unknown);
     assert_eq!(detect(b"\n\n", false), Content::Empty);

@@ -162,7 +162,10 @@ fn split_rotation(name: &str) -> (String, Age) {
     }
     if let Some((b, n)) = base.rsplit_once('.') {
         if !n.is_empty() && n.len() <= 4 && n.bytes().all(|c| c.is_ascii_digit()) {
-            return (b.to_string(), Age::Numbered(Reverse(n.parse().unwrap_or(0))));
+            return (
+                b.to_string(),
+                Age::Numbered(Reverse(n.parse().unwrap_or(0))),
+            );
         }
     }
     if let Some((b, date)) = split_date_suffix(base) {
@@ -184,9 +187,14 @@ fn split_date_suffix(name: &str) -> Option<(&str, String)> {
     } else {
         date.strip_prefix('-')?
     };
-    let b = if sep == '-' || sep == '.' || sep == '_' { b } else { &name[..=cut] };
+    let b = if sep == '-' || sep == '.' || sep == '_' {
+        b
+    } else {
+        &name[..=cut]
+    };
     let digits: String = date.chars().filter(|c| *c != '-').collect();
-    let dashed_ok = !date.contains('-') || (date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-');
+    let dashed_ok = !date.contains('-')
+        || (date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-');
     ((8..=14).contains(&digits.len()) && dashed_ok && !b.is_empty()).then_some((b, digits))
 }
 
@@ -218,7 +226,10 @@ mod tests {
 
     #[test]
     fn rotation_names() {
-        assert_eq!(split_rotation("access.log"), ("access.log".into(), Age::Current));
+        assert_eq!(
+            split_rotation("access.log"),
+            ("access.log".into(), Age::Current)
+        );
         assert_eq!(
             split_rotation("access.log.1"),
             ("access.log".into(), Age::Numbered(Reverse(1)))
@@ -239,7 +250,10 @@ mod tests {
             split_rotation("other_vhosts_access.log"),
             ("other_vhosts_access.log".into(), Age::Current)
         );
-        assert_eq!(split_rotation("error_log.3"), ("error_log".into(), Age::Numbered(Reverse(3))));
+        assert_eq!(
+            split_rotation("error_log.3"),
+            ("error_log".into(), Age::Numbered(Reverse(3)))
+        );
     }
 
     #[test]
@@ -265,7 +279,14 @@ mod tests {
 
     #[test]
     fn log_names() {
-        for yes in ["access.log", "error.log", "other_vhosts_access.log", "access_log", "ssl_error_log", "site.log"] {
+        for yes in [
+            "access.log",
+            "error.log",
+            "other_vhosts_access.log",
+            "access_log",
+            "ssl_error_log",
+            "site.log",
+        ] {
             assert!(is_log_name(yes), "{yes}");
         }
         for no in ["README", "nginx.conf", "notes.txt"] {

@@ -76,7 +76,10 @@ pub fn read_head<R: Read>(r: &mut R, limit: usize) -> io::Result<Vec<u8>> {
 pub fn open_decoded(path: &Path, compression: Compression) -> io::Result<Box<dyn Read + Send>> {
     let file = File::open(path)?;
     Ok(match compression {
-        Compression::Gzip => Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(1 << 16, file))),
+        Compression::Gzip => Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(
+            1 << 16,
+            file,
+        ))),
         _ => Box::new(file),
     })
 }

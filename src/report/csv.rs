@@ -43,8 +43,7 @@ struct FileCsv<'a> {
 pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).map_err(|e| context(e, dir))?;
     let s = &report.summary;
-    let mut written = Vec::new();
-    written.push(write_rows(
+    let mut written = vec![write_rows(
         dir,
         "summary.csv",
         [SummaryCsv {
@@ -60,7 +59,7 @@ pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
             last: s.last.as_deref(),
             files: s.files.len(),
         }],
-    )?);
+    )?];
     written.push(write_rows(
         dir,
         "files.csv",

@@ -126,7 +126,11 @@ impl Report {
     /// Builds the report of an analysis.
     pub fn new(a: &Analysis) -> Report {
         let agg = &a.aggregate;
-        let name = |i: usize| a.inputs.get(i).map_or_else(|| format!("#{i}"), |f| f.name.clone());
+        let name = |i: usize| {
+            a.inputs
+                .get(i)
+                .map_or_else(|| format!("#{i}"), |f| f.name.clone())
+        };
         let files = a
             .inputs
             .iter()
@@ -195,7 +199,8 @@ impl Report {
             g.route_requests = route_totals.get(&g.route).copied().unwrap_or(g.requests);
         }
         groups.sort_by(|a, b| {
-            (b.matched, b.requests, &a.method, &a.route).cmp(&(a.matched, a.requests, &b.method, &b.route))
+            (b.matched, b.requests, &a.method, &a.route)
+                .cmp(&(a.matched, a.requests, &b.method, &b.route))
         });
 
         let mut windows: Vec<WindowRow> = agg

@@ -74,7 +74,18 @@ fn right_align(t: &mut Table, columns: &[usize]) {
 fn render_input(r: &Report, style: Style, out: &mut String) {
     let s = &r.summary;
     let _ = writeln!(out, "Input (in reading order)");
-    let mut t = table(style, &["#", "file", "format", "lines", "parsed", "malformed", "note"]);
+    let mut t = table(
+        style,
+        &[
+            "#",
+            "file",
+            "format",
+            "lines",
+            "parsed",
+            "malformed",
+            "note",
+        ],
+    );
     for (i, f) in s.files.iter().enumerate() {
         let mut format = f.format.clone().unwrap_or_else(|| "-".into());
         if f.detected {
@@ -88,7 +99,10 @@ fn render_input(r: &Report, style: Style, out: &mut String) {
             notes.push(format!("skipped: {why}"));
         }
         if f.other_format > 0 {
-            notes.push(format!("{} lines in other formats", thousands(f.other_format)));
+            notes.push(format!(
+                "{} lines in other formats",
+                thousands(f.other_format)
+            ));
         }
         if f.blank > 0 {
             notes.push(format!("{} blank", thousands(f.blank)));
@@ -141,7 +155,15 @@ fn render_groups(r: &Report, style: Style, out: &mut String) {
     let _ = writeln!(out, "{} by method and route", s.status);
     let mut t = table(
         style,
-        &["method", "route", s.status.as_str(), "of requests", "share", "route requests", "of all matched"],
+        &[
+            "method",
+            "route",
+            s.status.as_str(),
+            "of requests",
+            "share",
+            "route requests",
+            "of all matched",
+        ],
     );
     for g in r.groups.iter().take(style.top) {
         t.add_row(vec![
@@ -188,12 +210,14 @@ fn timeline_rows(windows: &[WindowRow], window: i64, max_rows: usize) -> (Vec<Ro
     // the timeline within `max_rows`.
     let rows = max_rows.max(1) as i64;
     let needed = (span + rows - 1) / rows;
-    let step = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400]
-        .into_iter()
-        .chain((1..).map(|d| d * 2 * 86_400))
-        .map(|s: i64| ((s + window - 1) / window).max(1) * window)
-        .find(|&s| s >= needed)
-        .unwrap_or(needed);
+    let step = [
+        60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
+    ]
+    .into_iter()
+    .chain((1..).map(|d| d * 2 * 86_400))
+    .map(|s: i64| ((s + window - 1) / window).max(1) * window)
+    .find(|&s| s >= needed)
+    .unwrap_or(needed);
     let mut rows: Vec<Row> = Vec::new();
     for w in windows {
         let start = w.start_secs.div_euclid(step) * step;
@@ -246,7 +270,10 @@ fn render_timeline(r: &Report, style: Style, out: &mut String) {
     let mut t = table(style, &["from", "requests", s.status.as_str(), "rate", ""]);
     for row in &rows {
         t.add_row(vec![
-            rfc3339(row.start).replace('T', " ").trim_end_matches('Z').to_string(),
+            rfc3339(row.start)
+                .replace('T', " ")
+                .trim_end_matches('Z')
+                .to_string(),
             thousands(row.requests),
             thousands(row.matched),
             percent(row.matched, row.requests),
@@ -259,7 +286,11 @@ fn render_timeline(r: &Report, style: Style, out: &mut String) {
         out,
         "{} over time: {}",
         s.status,
-        sparkline(&r.windows, s.window_secs, style.width.saturating_sub(20) as usize)
+        sparkline(
+            &r.windows,
+            s.window_secs,
+            style.width.saturating_sub(20) as usize
+        )
     );
 }
 
@@ -269,7 +300,9 @@ fn bar(value: u64, max: u64, width: usize) -> String {
         return String::new();
     }
     const PARTS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
-    let eighths = ((value as f64 / max as f64) * (width * 8) as f64).round().max(1.0) as usize;
+    let eighths = ((value as f64 / max as f64) * (width * 8) as f64)
+        .round()
+        .max(1.0) as usize;
     let mut s = "█".repeat(eighths / 8);
     if eighths % 8 > 0 {
         s.push(PARTS[eighths % 8 - 1]);
