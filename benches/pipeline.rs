@@ -44,8 +44,8 @@ fn pipeline(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(size));
     group.bench_function("nginx-combined-200MB", |b| {
         b.iter(|| {
-            let analysis = analyze(discover(std::slice::from_ref(&path)), &options)
-                .expect("analysis runs");
+            let analysis =
+                analyze(discover(std::slice::from_ref(&path)), &options).expect("analysis runs");
             Report::new(&analysis)
         })
     });
