@@ -10,7 +10,10 @@ use nom::{IResult, Parser};
 /// How a log field writes its time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeFormat {
-    /// Common Log Format: `10/Oct/2000:13:55:36 -0700` (nginx `$time_local`, Apache `%t`).
+    /// Common Log Format: `10/Oct/2000:13:55:36 -0700` (nginx `$time_local`,
+    /// Apache `%t`). Also read leniently: a space for the colon after the
+    /// year (`29/Aug/2023 22:02:58`, as Python servers write it) and ISO 8601
+    /// inside the brackets.
     Clf,
     /// ISO 8601: `2000-10-10T13:55:36-07:00` (nginx `$time_iso8601`).
     Iso8601,
@@ -29,7 +32,7 @@ impl TimeFormat {
     /// Parses `raw` into UTC unix seconds.
     pub fn parse(&self, raw: &[u8]) -> Option<i64> {
         match self {
-            TimeFormat::Clf => clf(raw).ok().map(|(_, t)| t),
+            TimeFormat::Clf => clf(raw).or_else(|_| iso8601(raw)).ok().map(|(_, t)| t),
             TimeFormat::Iso8601 => iso8601(raw).ok().map(|(_, t)| t),
             TimeFormat::EpochSecs => epoch(raw, 1),
             TimeFormat::EpochMillis => epoch(raw, 1_000),
@@ -141,7 +144,7 @@ fn clf(i: &[u8]) -> IResult<&[u8], i64> {
     let (i, mo) = month_abbr(i)?;
     let (i, _) = tag("/")(i)?;
     let (i, y) = digits(4)(i)?;
-    let (i, _) = tag(":")(i)?;
+    let (i, _) = one_of(": ").parse(i)?;
     let (i, h) = digits(2)(i)?;
     let (i, _) = tag(":")(i)?;
     let (i, mi) = digits(2)(i)?;

@@ -60,7 +60,7 @@ fn error(format: &str, at: usize, message: impl Into<String>) -> FormatError {
     FormatError {
         message: message.into(),
         format: format.to_string(),
-        at: format[..at.min(format.len())].chars().count(),
+        at: format.get(..at).map_or(0, |s| s.chars().count()),
     }
 }
 

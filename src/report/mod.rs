@@ -51,6 +51,9 @@ pub struct Summary {
     pub malformed_samples: Vec<SampleRow>,
     /// Paths that could not be read at all.
     pub errors: Vec<String>,
+    /// Files in the given directories passed over because their names are
+    /// not log names.
+    pub ignored: Vec<String>,
 }
 
 /// One input file.
@@ -179,6 +182,7 @@ impl Report {
                 })
                 .collect(),
             errors: a.errors.clone(),
+            ignored: a.ignored.iter().map(|p| p.display().to_string()).collect(),
         };
 
         let mut route_totals: rustc_hash::FxHashMap<String, u64> = Default::default();

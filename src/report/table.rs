@@ -136,6 +136,20 @@ fn render_input(r: &Report, style: Style, out: &mut String) {
     for e in &s.errors {
         let _ = writeln!(out, "unreadable: {e}");
     }
+    if !s.ignored.is_empty() {
+        let shown: Vec<&str> = s.ignored.iter().take(5).map(String::as_str).collect();
+        let more = s.ignored.len().saturating_sub(shown.len());
+        let _ = writeln!(
+            out,
+            "ignored (not named like logs): {}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
     if !s.malformed_samples.is_empty() {
         let _ = writeln!(out, "Malformed lines, first {}:", s.malformed_samples.len());
         for m in &s.malformed_samples {
