@@ -38,6 +38,7 @@ fn pipeline(c: &mut Criterion) {
         settings: Settings::default(),
         format: FormatChoice::Auto,
         threads: 0,
+        tz: None,
     };
     let mut group = c.benchmark_group("pipeline");
     group.sample_size(10);

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
+use crate::events::Events;
+use crate::grammar::error::ErrorLine;
 use crate::record::Record;
 use crate::route;
 use crate::status::StatusSet;
@@ -69,6 +71,11 @@ pub struct FileStats {
     pub other_format: u64,
     /// Parsed lines outside `--since`/`--until`.
     pub out_of_range: u64,
+    /// Parsed lines that were error-log events.
+    pub events: u64,
+    /// Error-log lines continuing the line before (multi-line messages),
+    /// counted as parsed.
+    pub continuations: u64,
     /// Earliest and latest time of a parsed line.
     pub first: Option<i64>,
     /// See `first`.
@@ -86,6 +93,8 @@ impl FileStats {
         self.blank += o.blank;
         self.other_format += o.other_format;
         self.out_of_range += o.out_of_range;
+        self.events += o.events;
+        self.continuations += o.continuations;
         self.first = min_opt(self.first, o.first);
         self.last = max_opt(self.last, o.last);
         for (chunk, lines) in o.chunk_lines {
@@ -129,6 +138,8 @@ pub struct Aggregate {
     pub first: Option<i64>,
     /// See `first`.
     pub last: Option<i64>,
+    /// Error-log events.
+    pub events: Events,
 }
 
 /// Per-chunk state for [`Aggregate::add`]: where lines come from and a
@@ -234,6 +245,39 @@ impl Aggregate {
         }
     }
 
+    /// Counts an error-log line at UTC `time`; `other_format` says it was
+    /// found in an access log.
+    pub fn event(
+        &mut self,
+        at: &mut Cursor,
+        line: &ErrorLine,
+        time: i64,
+        other_format: bool,
+        settings: &Settings,
+    ) {
+        at.line += 1;
+        let stats = &mut at.stats;
+        stats.lines += 1;
+        stats.parsed += 1;
+        stats.events += 1;
+        stats.other_format += u64::from(other_format);
+        stats.first = min_opt(stats.first, Some(time));
+        stats.last = max_opt(stats.last, Some(time));
+        if settings.since.is_some_and(|s| time < s) || settings.until.is_some_and(|u| time >= u) {
+            stats.out_of_range += 1;
+            return;
+        }
+        self.events.add(line, time, at.file, settings.window);
+    }
+
+    /// Counts an error-log line that continues the line before it.
+    pub fn continuation(&mut self, at: &mut Cursor) {
+        at.line += 1;
+        at.stats.lines += 1;
+        at.stats.parsed += 1;
+        at.stats.continuations += 1;
+    }
+
     /// Closes a chunk: adds its line counts and records how many physical
     /// lines it had.
     pub fn end_chunk(&mut self, at: Cursor) {
@@ -258,6 +302,7 @@ impl Aggregate {
         self.samples.truncate(SAMPLE_LIMIT);
         self.first = min_opt(self.first, other.first);
         self.last = max_opt(self.last, other.last);
+        self.events.merge(other.events);
         self
     }
 

@@ -58,6 +58,12 @@ struct Cli {
     #[arg(long, value_name = "TIME", value_parser = timefmt::parse_instant)]
     until: Option<i64>,
 
+    /// Zone of error-log times (they carry none) when no access log beside
+    /// them tells it: an offset like `+0200` or an IANA name like
+    /// `Europe/Berlin`. Default: UTC.
+    #[arg(long, value_name = "ZONE", value_parser = timefmt::Zone::parse)]
+    tz: Option<timefmt::Zone>,
+
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -140,6 +146,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         },
         format,
         threads: cli.threads,
+        tz: cli.tz.clone(),
     };
     let analysis = pipeline::analyze(discovery, &options)?;
     for input in &analysis.inputs {

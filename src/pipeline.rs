@@ -17,12 +17,13 @@ use rayon::prelude::*;
 
 use crate::aggregate::{Aggregate, Settings};
 use crate::grammar::detect::{self, Content};
-use crate::grammar::{builtin, Grammar};
+use crate::grammar::{builtin, error, Grammar};
 use crate::input::chunk::{read_range, LineBlocks, CHUNK_SIZE};
 use crate::input::discover::describe;
 use crate::input::open::{decoded_head, open_decoded, read_head};
 use crate::input::{Compression, Discovery, Source};
-use crate::scan::Scanner;
+use crate::scan::{Reading, Scanner};
+use crate::timefmt::Zone;
 
 /// Bytes read from the start of each input to detect its format.
 const HEAD_BYTES: usize = 64 << 10;
@@ -46,6 +47,8 @@ pub struct Options {
     pub format: FormatChoice,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// Zone of error-log times when no access log beside them tells it.
+    pub tz: Option<Zone>,
 }
 
 /// What happened to one input.
@@ -57,6 +60,9 @@ pub struct InputFile {
     pub format: Option<String>,
     /// Whether `format` was detected rather than given.
     pub detected: bool,
+    /// For files with error-log lines: the zone their times were read in,
+    /// and why.
+    pub zone: Option<String>,
     /// Compression found.
     pub compression: Compression,
     /// Why it was not read, if it was not (error log, unsupported
@@ -108,8 +114,10 @@ enum Plan {
 }
 
 struct Prepared<'g> {
-    grammar: Option<&'g Grammar>,
-    fallbacks: Vec<&'g Grammar>,
+    reading: Option<Reading<'g>>,
+    zone: Zone,
+    /// The zone offset the file's own (access) lines carry.
+    offset: Option<i64>,
     plan: Plan,
 }
 
@@ -153,6 +161,12 @@ pub fn analyze(discovery: Discovery, opts: &Options) -> Result<Analysis, String>
         inputs.push(input);
         prepared.push(prep);
     }
+    assign_zones(
+        &discovery.sources,
+        &mut inputs,
+        &mut prepared,
+        opts.tz.as_ref(),
+    );
 
     let mut units = Vec::new();
     for (input, prep) in prepared.iter().enumerate() {
@@ -224,14 +238,16 @@ fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFile, Prepare
         name: source.display(),
         format: None,
         detected: false,
+        zone: None,
         compression: Compression::None,
         skipped: None,
         problems: Vec::new(),
         unreadable: false,
     };
     let mut prep = Prepared {
-        grammar: None,
-        fallbacks: Vec::new(),
+        reading: None,
+        zone: Zone::Utc,
+        offset: None,
         plan: Plan::Skip,
     };
     let head = match &source.path {
@@ -271,53 +287,124 @@ fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFile, Prepare
     };
 
     let content = detect::detect(&text_head, source.apache_hint);
-    if content == Content::ErrorLog
-        || (source.error_by_name && !matches!(content, Content::Access(_)))
-    {
-        input.skipped = Some("error log: not analysed yet".into());
-        return (input, prep);
-    }
-    let grammar = match choice {
-        FormatChoice::Fixed(g) => g,
-        FormatChoice::Auto => {
-            let all = builtin::all();
-            let chosen = match content {
-                Content::Access(i) => i,
-                _ => 0,
-            };
-            let Some(g) = all.get(chosen) else {
-                input.skipped = Some("no built-in grammar available".into());
-                return (input, prep);
-            };
-            input.detected = matches!(content, Content::Access(_));
-            if content == Content::Unknown {
-                input.problems.push(
-                    "no known format fits its first lines: its lines count as malformed \
-                     (pass --log-format with the server's log_format/LogFormat)"
-                        .into(),
-                );
+    let is_error_log = content == Content::ErrorLog
+        || (source.error_by_name && !matches!(content, Content::Access(_)));
+    let reading = if is_error_log {
+        input.format = Some(error_format(&text_head));
+        input.detected = true;
+        Reading::Error
+    } else {
+        let (grammar, fallbacks) = match choice {
+            FormatChoice::Fixed(g) => (g, Vec::new()),
+            FormatChoice::Auto => {
+                let all = builtin::all();
+                let chosen = match content {
+                    Content::Access(i) => i,
+                    _ => 0,
+                };
+                let Some(g) = all.get(chosen) else {
+                    input.skipped = Some("no built-in grammar available".into());
+                    return (input, prep);
+                };
+                input.detected = matches!(content, Content::Access(_));
+                if content == Content::Unknown {
+                    input.problems.push(
+                        "no known format fits its first lines: its lines count as malformed \
+                         (pass --log-format with the server's log_format/LogFormat)"
+                            .into(),
+                    );
+                }
+                (g, all.iter().filter(|x| x.name() != g.name()).collect())
             }
-            prep.fallbacks = all.iter().filter(|x| x.name() != g.name()).collect();
-            g
+        };
+        input.format = Some(grammar.name().to_string());
+        prep.offset = text_head
+            .split(|&b| b == b'\n')
+            .take(detect::SAMPLE_LINES)
+            .find_map(|line| grammar.time_offset(line.strip_suffix(b"\r").unwrap_or(line)));
+        Reading::Access {
+            grammar,
+            error_lines: !fallbacks.is_empty(),
+            fallbacks,
         }
     };
-    input.format = Some(grammar.name().to_string());
-    prep.grammar = Some(grammar);
     prep.plan = match (&source.path, input.compression) {
         (None, _) => Plan::Stdin { head },
-        (Some(path), Compression::None) => match std::fs::metadata(path) {
-            Ok(m) => Plan::Ranges {
-                path: path.clone(),
-                size: m.len(),
-            },
-            Err(e) => return unreadable(input, prep, format!("cannot read: {}", describe(&e))),
-        },
+        // Error logs are read in order, so multi-line messages stay whole.
+        (Some(path), Compression::None) if !matches!(reading, Reading::Error) => {
+            match std::fs::metadata(path) {
+                Ok(m) => Plan::Ranges {
+                    path: path.clone(),
+                    size: m.len(),
+                },
+                Err(e) => return unreadable(input, prep, format!("cannot read: {}", describe(&e))),
+            }
+        }
         (Some(path), compression) => Plan::Stream {
             path: path.clone(),
             compression,
         },
     };
+    prep.reading = Some(reading);
     (input, prep)
+}
+
+/// `nginx-error` or `apache-error`, from the first error line of a head.
+fn error_format(head: &[u8]) -> String {
+    let server = head
+        .split(|&b| b == b'\n')
+        .find_map(error::parse)
+        .map_or("unknown", |e| e.server.name());
+    format!("{server}-error")
+}
+
+/// Error-log times carry no zone: they are read in the zone of the access
+/// logs in the same directory, else `--tz`, else UTC. A file's own access
+/// lines tell its zone first.
+fn assign_zones(
+    sources: &[Source],
+    inputs: &mut [InputFile],
+    prepared: &mut [Prepared],
+    tz: Option<&Zone>,
+) {
+    let dir_of = |s: &Source| {
+        s.path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|d| d.to_path_buf())
+    };
+    let mut dir_offsets: Vec<(Option<PathBuf>, i64)> = Vec::new();
+    for (source, prep) in sources.iter().zip(prepared.iter()) {
+        if let Some(off) = prep.offset {
+            dir_offsets.push((dir_of(source), off));
+        }
+    }
+    for ((source, input), prep) in sources
+        .iter()
+        .zip(inputs.iter_mut())
+        .zip(prepared.iter_mut())
+    {
+        let reads_error_lines = match &prep.reading {
+            Some(Reading::Error) => true,
+            Some(Reading::Access { error_lines, .. }) => *error_lines,
+            None => false,
+        };
+        if !reads_error_lines {
+            continue;
+        }
+        let dir = dir_of(source);
+        let beside = dir_offsets.iter().find(|(d, _)| *d == dir).map(|(_, o)| *o);
+        let (zone, why) = match (prep.offset, beside, tz) {
+            (Some(own), _, _) => (Zone::Fixed(own), "the file's access lines"),
+            (None, Some(off), _) => (Zone::Fixed(off), "the access logs beside it"),
+            (None, None, Some(z)) => (z.clone(), "--tz"),
+            (None, None, None) => (Zone::Utc, "no access log beside it and no --tz"),
+        };
+        if matches!(prep.reading, Some(Reading::Error)) {
+            input.zone = Some(format!("{} ({why})", zone.describe()));
+        }
+        prep.zone = zone;
+    }
 }
 
 fn unreadable<'g>(
@@ -341,8 +428,10 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
     let Some(prep) = prepared.get(input) else {
         return;
     };
-    let Some(grammar) = prep.grammar else { return };
-    let mut scanner = Scanner::new(grammar, &prep.fallbacks, settings);
+    let Some(reading) = &prep.reading else {
+        return;
+    };
+    let mut scanner = Scanner::new(reading, &prep.zone, settings);
     match (unit, &prep.plan) {
         (
             Unit::Range {
@@ -411,7 +500,7 @@ fn stream_blocks<R: Read>(
 
 /// Reads stdin on its own thread; its blocks are parsed on the pool.
 fn read_stdin(input: usize, prep: &Prepared, head: Vec<u8>, settings: &Settings) -> Partial {
-    let Some(grammar) = prep.grammar else {
+    let Some(reading) = &prep.reading else {
         return Partial::default();
     };
     let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(rayon::current_num_threads() * 2);
@@ -425,12 +514,7 @@ fn read_stdin(input: usize, prep: &Prepared, head: Vec<u8>, settings: &Settings)
         .into_iter()
         .par_bridge()
         .fold(Partial::default, |mut part, (chunk, block)| {
-            Scanner::new(grammar, &prep.fallbacks, settings).scan(
-                &mut part.agg,
-                input,
-                chunk,
-                &block,
-            );
+            Scanner::new(reading, &prep.zone, settings).scan(&mut part.agg, input, chunk, &block);
             part
         })
         .reduce(Partial::default, Partial::merge);

@@ -35,6 +35,8 @@ pub const SLOTS: usize = 10;
 pub struct Record<'a> {
     /// Request time, UTC unix seconds.
     pub time: i64,
+    /// The time field as written.
+    pub time_raw: &'a [u8],
     /// HTTP status.
     pub status: u16,
     /// Request method; `-` when the request line is `-`, `(invalid)` when it
@@ -55,6 +57,7 @@ impl<'a> Record<'a> {
     pub fn new(time: i64, status: u16) -> Self {
         Record {
             time,
+            time_raw: b"",
             status,
             method: b"-",
             target: b"",

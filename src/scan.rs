@@ -1,30 +1,61 @@
-//! The per-chunk loop: split a block into lines, parse each with the
-//! file's grammar (falling back to the other built-in grammars for files
-//! that mix formats), and fold the records into an [`Aggregate`].
+//! The per-block loop: split a block into lines, parse each, and fold the
+//! results into an [`Aggregate`].
+//!
+//! Access logs are read with the file's grammar, then (in auto mode) with
+//! the other built-in grammars and the error-log layouts, so files that mix
+//! formats are read whole. Error logs are read with the error-log layouts;
+//! a line that continues a multi-line message counts as parsed.
 
 use crate::aggregate::{Aggregate, Cursor, Settings};
+use crate::grammar::error::{self, is_continuation, opens_quote, Stamp};
 use crate::grammar::Grammar;
-use crate::timefmt::TimeCache;
+use crate::timefmt::{TimeCache, Zone};
+
+/// How a file's lines are read.
+#[derive(Debug, Clone)]
+pub enum Reading<'a> {
+    /// An access log: its grammar, then `fallbacks` in order; with
+    /// `error_lines`, error-log lines found among the access lines count as
+    /// events.
+    Access {
+        /// The file's grammar.
+        grammar: &'a Grammar,
+        /// Grammars tried when it does not fit.
+        fallbacks: Vec<&'a Grammar>,
+        /// Whether error-log lines are recognised too.
+        error_lines: bool,
+    },
+    /// An nginx or Apache error log.
+    Error,
+}
 
 /// Parses blocks of one file's lines.
 pub struct Scanner<'a> {
-    grammar: &'a Grammar,
-    fallbacks: &'a [&'a Grammar],
+    reading: &'a Reading<'a>,
+    zone: &'a Zone,
     settings: &'a Settings,
     times: TimeCache,
     fallback_times: TimeCache,
+    /// Last local second converted by `zone`, and its UTC value.
+    zone_cache: Option<(i64, i64)>,
+    /// Whether the line before was an error-log event (or its continuation).
+    after_event: bool,
+    /// Whether that event's message left a quote open.
+    quote_open: bool,
 }
 
 impl<'a> Scanner<'a> {
-    /// A scanner reading with `grammar`, then `fallbacks` in order for lines
-    /// it does not fit.
-    pub fn new(grammar: &'a Grammar, fallbacks: &'a [&'a Grammar], settings: &'a Settings) -> Self {
+    /// A scanner for a file read as `reading`, its error-log times in `zone`.
+    pub fn new(reading: &'a Reading<'a>, zone: &'a Zone, settings: &'a Settings) -> Self {
         Scanner {
-            grammar,
-            fallbacks,
+            reading,
+            zone,
             settings,
             times: TimeCache::default(),
             fallback_times: TimeCache::default(),
+            zone_cache: None,
+            after_event: false,
+            quote_open: false,
         }
     }
 
@@ -53,20 +84,70 @@ impl<'a> Scanner<'a> {
             agg.blank(at);
             return;
         }
-        match self.grammar.parse(line, &mut self.times) {
-            Ok(p) => agg.add(at, &p.record, false, self.settings),
-            Err(err) => {
-                for g in self.fallbacks {
+        match self.reading {
+            Reading::Access {
+                grammar,
+                fallbacks,
+                error_lines,
+            } => {
+                let err = match grammar.parse(line, &mut self.times) {
+                    Ok(p) => return agg.add(at, &p.record, false, self.settings),
+                    Err(err) => err,
+                };
+                for g in fallbacks {
                     if let Ok(p) = g.parse(line, &mut self.fallback_times) {
-                        agg.add(at, &p.record, true, self.settings);
-                        return;
+                        return agg.add(at, &p.record, true, self.settings);
                     }
                 }
-                let grammar = self.grammar;
+                if *error_lines && self.error_line(agg, at, line, true) {
+                    return;
+                }
                 agg.malformed(at, line, || {
                     format!("not {}: {}", grammar.name(), grammar.explain(&err))
                 });
             }
+            Reading::Error => {
+                if self.error_line(agg, at, line, false) {
+                    return;
+                }
+                if self.after_event && is_continuation(line, self.quote_open) {
+                    if opens_quote(line) {
+                        self.quote_open = !self.quote_open;
+                    }
+                    agg.continuation(at);
+                    return;
+                }
+                self.after_event = false;
+                agg.malformed(at, line, || "not an nginx or Apache error-log line".into());
+            }
         }
+    }
+
+    /// Counts `line` as an error-log event if it is one.
+    fn error_line(
+        &mut self,
+        agg: &mut Aggregate,
+        at: &mut Cursor,
+        line: &[u8],
+        other_format: bool,
+    ) -> bool {
+        let Some(event) = error::parse(line) else {
+            return false;
+        };
+        let time = match event.stamp {
+            Stamp::Utc(t) => t,
+            Stamp::Local(local) => match self.zone_cache {
+                Some((l, utc)) if l == local => utc,
+                _ => {
+                    let utc = self.zone.to_utc(local);
+                    self.zone_cache = Some((local, utc));
+                    utc
+                }
+            },
+        };
+        agg.event(at, &event, time, other_format, self.settings);
+        self.after_event = true;
+        self.quote_open = opens_quote(event.message);
+        true
     }
 }

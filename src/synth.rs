@@ -186,12 +186,15 @@ impl Default for SynthConfig {
 /// Exact counts of what the generator wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Truth {
-    /// Non-blank lines written (`requests + garbage`).
+    /// Non-blank lines written (`requests + garbage + error_lines`).
     pub lines: u64,
     /// Empty lines written.
     pub blank: u64,
     /// Lines that are not valid log lines.
     pub garbage: u64,
+    /// Error-log lines (nginx or Apache layout) written among the access
+    /// lines: real log lines, but not requests.
+    pub error_lines: u64,
     /// Valid log lines (including edge cases such as TLS garbage requests answered 400).
     pub requests: u64,
     /// Valid lines per status code.
@@ -1131,8 +1134,11 @@ impl<'a> Generator<'a> {
         self.emitted += 1;
         self.truth.lines += 1;
         if self.rng.ppm(self.cfg.garbage_per_million) {
-            self.write_garbage(buf, ts);
-            self.truth.garbage += 1;
+            if self.write_garbage(buf, ts) {
+                self.truth.error_lines += 1;
+            } else {
+                self.truth.garbage += 1;
+            }
         } else {
             let status = self.write_request(buf, ts);
             self.counts[usize::from(status) % MAX_STATUS] += 1;
@@ -1738,8 +1744,9 @@ impl<'a> Generator<'a> {
     }
 
     /// Writes one line that is not a valid access-log line (never containing
-    /// a complete `"request" status` pair).
-    fn write_garbage(&mut self, buf: &mut Vec<u8>, ts: i64) {
+    /// a complete `"request" status` pair); returns whether it is an
+    /// error-log line (of the format's server) rather than garbage.
+    fn write_garbage(&mut self, buf: &mut Vec<u8>, ts: i64) -> bool {
         match self.rng.below(5) {
             0 => buf.extend_from_slice(self.rng.pick(&TEXT_GARBAGE).as_bytes()),
             1 => {
@@ -1785,6 +1792,7 @@ impl<'a> Generator<'a> {
                 buf.extend_from_slice(
                     b", server: www.example.com, request: \"GET /api/v1/products HTTP/1.1\", upstream: \"http://10.0.1.12:8080/api/v1/products\", host: \"www.example.com\"",
                 );
+                return true;
             }
             3 => {
                 buf.push(b'[');
@@ -1797,6 +1805,7 @@ impl<'a> Generator<'a> {
                 buf.extend_from_slice(
                     b"] (111)Connection refused: AH00957: http: attempt to connect to 10.0.1.12:8080 (backend) failed",
                 );
+                return true;
             }
             _ => {
                 // A partial prefix: the line stops before the request.
@@ -1808,6 +1817,7 @@ impl<'a> Generator<'a> {
                 buf.truncate(start + keep);
             }
         }
+        false
     }
 }
 
@@ -1945,12 +1955,12 @@ mod tests {
             }
             assert_eq!(t.blank, blank, "{format}");
             assert_eq!(t.requests, valid, "{format}");
-            assert_eq!(t.garbage, garbage, "{format}");
+            assert_eq!(t.garbage + t.error_lines, garbage, "{format}");
             assert_eq!(t.by_status, by_status, "{format}");
             assert_eq!(t.first, first.unwrap_or(0));
             assert_eq!(t.last, last);
             assert_eq!(t.bytes, out.len() as u64);
-            assert_eq!(t.lines, t.requests + t.garbage);
+            assert_eq!(t.lines, t.requests + t.garbage + t.error_lines);
         }
     }
 

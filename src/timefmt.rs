@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use nom::bytes::complete::{tag, take, take_while_m_n};
 use nom::character::complete::one_of;
 use nom::combinator::{map_res, opt};
+use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
 /// How a log field writes its time.
@@ -32,13 +33,35 @@ impl TimeFormat {
     /// Parses `raw` into UTC unix seconds.
     pub fn parse(&self, raw: &[u8]) -> Option<i64> {
         match self {
-            TimeFormat::Clf => clf(raw).or_else(|_| iso8601(raw)).ok().map(|(_, t)| t),
-            TimeFormat::Iso8601 => iso8601(raw).ok().map(|(_, t)| t),
+            TimeFormat::Clf | TimeFormat::Iso8601 => self
+                .local_and_offset(raw)
+                .map(|(t, off)| t - off.unwrap_or(0)),
             TimeFormat::EpochSecs => epoch(raw, 1),
             TimeFormat::EpochMillis => epoch(raw, 1_000),
             TimeFormat::EpochMicros => epoch(raw, 1_000_000),
             TimeFormat::Strftime(pattern) => strftime(pattern, raw),
         }
+    }
+}
+
+impl TimeFormat {
+    /// The zone offset (seconds east of UTC) written in `raw`, if the format
+    /// carries one: tells the zone of the error logs beside an access log.
+    pub fn offset(&self, raw: &[u8]) -> Option<i64> {
+        match self {
+            TimeFormat::Clf | TimeFormat::Iso8601 => self.local_and_offset(raw)?.1,
+            _ => None,
+        }
+    }
+
+    /// Local seconds (as if UTC) and the offset written, for CLF or ISO 8601
+    /// text; either format is accepted for either variant.
+    fn local_and_offset(&self, raw: &[u8]) -> Option<(i64, Option<i64>)> {
+        let parsed = match self {
+            TimeFormat::Iso8601 => iso8601(raw).or_else(|_| clf(raw)),
+            _ => clf(raw).or_else(|_| iso8601(raw)),
+        };
+        parsed.ok().map(|(_, v)| v)
     }
 }
 
@@ -83,7 +106,7 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn digits(n: usize) -> impl FnMut(&[u8]) -> IResult<&[u8], u32> {
+pub(crate) fn digits(n: usize) -> impl FnMut(&[u8]) -> IResult<&[u8], u32> {
     move |i| {
         map_res(
             take_while_m_n(n, n, |b: u8| b.is_ascii_digit()),
@@ -97,7 +120,7 @@ fn digits(n: usize) -> impl FnMut(&[u8]) -> IResult<&[u8], u32> {
     }
 }
 
-fn month_abbr(i: &[u8]) -> IResult<&[u8], u32> {
+pub(crate) fn month_abbr(i: &[u8]) -> IResult<&[u8], u32> {
     map_res(take(3usize), |m: &[u8]| {
         const MONTHS: [&[u8; 3]; 12] = [
             b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
@@ -130,15 +153,15 @@ fn offset(i: &[u8]) -> IResult<&[u8], i64> {
     Ok((i, if sign == '-' { -secs } else { secs }))
 }
 
-fn civil_to_unix(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
+pub(crate) fn civil_to_unix(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
     Some(days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + s) as i64)
 }
 
-/// `10/Oct/2000:13:55:36 -0700` (the offset may be missing: then UTC).
-fn clf(i: &[u8]) -> IResult<&[u8], i64> {
+/// `10/Oct/2000:13:55:36 -0700`: local seconds and the offset, if written.
+pub(crate) fn clf(i: &[u8]) -> IResult<&[u8], (i64, Option<i64>)> {
     let (i, d) = digits(2)(i)?;
     let (i, _) = tag("/")(i)?;
     let (i, mo) = month_abbr(i)?;
@@ -153,17 +176,18 @@ fn clf(i: &[u8]) -> IResult<&[u8], i64> {
     let (i, _) = opt(fraction).parse(i)?;
     let (i, off) = opt((tag(" "), offset)).parse(i)?;
     let local = civil_to_unix(y, mo, d, h, mi, s).ok_or_else(|| fail(i))?;
-    Ok((i, local - off.map_or(0, |(_, o)| o)))
+    Ok((i, (local, off.map(|(_, o)| o))))
 }
 
-fn fraction(i: &[u8]) -> IResult<&[u8], ()> {
+pub(crate) fn fraction(i: &[u8]) -> IResult<&[u8], ()> {
     let (i, _) = one_of(".,").parse(i)?;
     let (i, _) = take_while_m_n(1, 9, |b: u8| b.is_ascii_digit())(i)?;
     Ok((i, ()))
 }
 
-/// `2000-10-10T13:55:36-07:00`, with optional fraction and offset.
-fn iso8601(i: &[u8]) -> IResult<&[u8], i64> {
+/// `2000-10-10T13:55:36-07:00`, with optional fraction and offset (a space
+/// before the offset is accepted): local seconds and the offset, if written.
+pub(crate) fn iso8601(i: &[u8]) -> IResult<&[u8], (i64, Option<i64>)> {
     let (i, y) = digits(4)(i)?;
     let (i, _) = tag("-")(i)?;
     let (i, mo) = digits(2)(i)?;
@@ -176,12 +200,12 @@ fn iso8601(i: &[u8]) -> IResult<&[u8], i64> {
     let (i, _) = tag(":")(i)?;
     let (i, s) = digits(2)(i)?;
     let (i, _) = opt(fraction).parse(i)?;
-    let (i, off) = opt(offset).parse(i)?;
+    let (i, off) = opt(preceded(opt(tag(" ")), offset)).parse(i)?;
     let local = civil_to_unix(y, mo, d, h, mi, s).ok_or_else(|| fail(i))?;
-    Ok((i, local - off.unwrap_or(0)))
+    Ok((i, (local, off)))
 }
 
-fn fail(i: &[u8]) -> nom::Err<nom::error::Error<&[u8]>> {
+pub(crate) fn fail(i: &[u8]) -> nom::Err<nom::error::Error<&[u8]>> {
     nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify))
 }
 
@@ -204,6 +228,69 @@ fn strftime(pattern: &str, raw: &[u8]) -> Option<i64> {
         NaiveDateTime::parse_from_str(text, pattern)
             .ok()
             .map(|t| t.and_utc().timestamp())
+    }
+}
+
+/// The time zone error-log times are read in (they carry none).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Zone {
+    /// UTC.
+    Utc,
+    /// A fixed offset, seconds east of UTC.
+    Fixed(i64),
+    /// An IANA zone: offsets follow its daylight-saving rules.
+    Named(chrono_tz::Tz),
+}
+
+impl Zone {
+    /// Parses `--tz`: an offset (`+0200`, `-05:30`), `UTC`/`Z`, or an IANA
+    /// name (`Europe/Berlin`).
+    pub fn parse(s: &str) -> Result<Zone, String> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("utc") || s == "Z" {
+            return Ok(Zone::Utc);
+        }
+        if let Ok((rest, off)) = offset(s.as_bytes()) {
+            if rest.is_empty() {
+                return Ok(Zone::Fixed(off));
+            }
+        }
+        s.parse::<chrono_tz::Tz>()
+            .map(Zone::Named)
+            .map_err(|_| format!("`{s}` is not a time zone: use an offset like +0200 or an IANA name like Europe/Berlin"))
+    }
+
+    /// Converts local wall-clock seconds (as if UTC) to UTC seconds. In a
+    /// daylight-saving gap or overlap the earlier reading wins.
+    pub fn to_utc(&self, local: i64) -> i64 {
+        match self {
+            Zone::Utc => local,
+            Zone::Fixed(off) => local - off,
+            Zone::Named(tz) => {
+                use chrono::{Offset, TimeZone};
+                let Some(naive) = DateTime::from_timestamp(local, 0).map(|d| d.naive_utc()) else {
+                    return local;
+                };
+                let off = match tz.offset_from_local_datetime(&naive).earliest() {
+                    Some(o) => o.fix().local_minus_utc(),
+                    None => tz.offset_from_utc_datetime(&naive).fix().local_minus_utc(),
+                };
+                local - i64::from(off)
+            }
+        }
+    }
+
+    /// How the zone is shown: `UTC`, `+02:00`, `Europe/Berlin`.
+    pub fn describe(&self) -> String {
+        match self {
+            Zone::Utc => "UTC".into(),
+            Zone::Fixed(off) => {
+                let sign = if *off < 0 { '-' } else { '+' };
+                let a = off.abs();
+                format!("{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
+            }
+            Zone::Named(tz) => tz.name().to_string(),
+        }
     }
 }
 
@@ -345,6 +432,40 @@ mod tests {
         ] {
             assert_eq!(cache.parse(&f, raw), f.parse(raw));
         }
+    }
+
+    #[test]
+    fn offsets_and_zones() {
+        assert_eq!(
+            TimeFormat::Clf.offset(b"10/Oct/2000:13:55:36 -0700"),
+            Some(-25_200)
+        );
+        assert_eq!(
+            TimeFormat::Iso8601.offset(b"2026-05-07T10:00:00+02:00"),
+            Some(7200)
+        );
+        assert_eq!(TimeFormat::Clf.offset(b"10/Oct/2000:13:55:36"), None);
+        assert_eq!(Zone::parse("+0200"), Ok(Zone::Fixed(7200)));
+        assert_eq!(Zone::parse("-05:30"), Ok(Zone::Fixed(-19_800)));
+        assert_eq!(Zone::parse("utc"), Ok(Zone::Utc));
+        assert!(Zone::parse("Mars/Olympus").is_err());
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        let local = |s: &str| utc(s);
+        // Summer (+02:00) and winter (+01:00) time.
+        assert_eq!(
+            berlin.to_utc(local("2026-05-07T10:00:00Z")),
+            utc("2026-05-07T08:00:00Z")
+        );
+        assert_eq!(
+            berlin.to_utc(local("2026-01-07T10:00:00Z")),
+            utc("2026-01-07T09:00:00Z")
+        );
+        assert_eq!(
+            Zone::Fixed(7200).to_utc(local("2026-05-07T10:00:00Z")),
+            utc("2026-05-07T08:00:00Z")
+        );
+        assert_eq!(berlin.describe(), "Europe/Berlin");
+        assert_eq!(Zone::Fixed(-19_800).describe(), "-05:30");
     }
 
     #[test]

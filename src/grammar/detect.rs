@@ -70,21 +70,7 @@ fn score(grammar: &Grammar, lines: &[&[u8]], prefer_apache: bool) -> (usize, usi
     )
 }
 
-/// Whether a line starts like an nginx (`2026/05/07 10:00:00 [error] …`) or
-/// Apache (`[Thu May 07 10:00:00.123 2026] [core:error] …`) error-log line.
+/// Whether a line is an nginx or Apache error-log line.
 pub fn looks_like_error_line(line: &[u8]) -> bool {
-    let nginx = line.len() > 21
-        && line[..4].iter().all(u8::is_ascii_digit)
-        && line[4] == b'/'
-        && line[7] == b'/'
-        && line[10] == b' '
-        && line[13] == b':'
-        && line[19..].starts_with(b" [");
-    let apache = line.len() > 5
-        && line[0] == b'['
-        && [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"]
-            .iter()
-            .any(|d| line[1..].starts_with(*d))
-        && line[4] == b' ';
-    nginx || apache
+    super::error::parse(line).is_some()
 }

@@ -11,6 +11,7 @@
 pub mod builtin;
 mod compile;
 pub mod detect;
+pub mod error;
 
 pub use compile::{compile, directives, Dialect, FormatDef, FormatError};
 
@@ -139,6 +140,7 @@ impl Grammar {
                         Field::Time(format) => {
                             if !has_time {
                                 record.time = times.parse(format, value).ok_or_else(|| err(pos))?;
+                                record.time_raw = value;
                                 has_time = true;
                             }
                         }
@@ -167,6 +169,20 @@ impl Grammar {
             record,
             trailing: pos < line.len(),
         })
+    }
+
+    /// The zone offset (seconds east of UTC) written in `line`'s time, if
+    /// the line fits and its time format carries one.
+    pub fn time_offset(&self, line: &[u8]) -> Option<i64> {
+        let parsed = self.parse(line, &mut TimeCache::default()).ok()?;
+        let format = self.items.iter().find_map(|i| match i {
+            Item::Field {
+                field: Field::Time(f),
+                ..
+            } => Some(f),
+            _ => None,
+        })?;
+        format.offset(parsed.record.time_raw)
     }
 
     /// Describes where `err` stopped fitting, for malformed-line samples.

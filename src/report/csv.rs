@@ -1,4 +1,5 @@
-//! CSV output: `summary.csv`, `files.csv`, `groups.csv`, `windows.csv`, each
+//! CSV output: `summary.csv`, `files.csv`, `groups.csv`, `windows.csv` and
+//! `events.csv`, each
 //! with a header row. Each file is written to a temporary name and renamed
 //! when complete, so a failed run never leaves a half-written file behind.
 
@@ -18,6 +19,7 @@ struct SummaryCsv<'a> {
     blank: u64,
     requests: u64,
     matched: u64,
+    events: u64,
     status: &'a str,
     window_secs: i64,
     first: Option<&'a str>,
@@ -36,6 +38,8 @@ struct FileCsv<'a> {
     blank: u64,
     skipped: Option<&'a str>,
     problems: String,
+    events: u64,
+    zone: Option<&'a str>,
 }
 
 /// Writes the report's CSV files into `dir` (created if needed) and returns
@@ -53,6 +57,7 @@ pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
             blank: s.blank,
             requests: s.requests,
             matched: s.matched,
+            events: s.events,
             status: &s.status,
             window_secs: s.window_secs,
             first: s.first.as_deref(),
@@ -73,10 +78,13 @@ pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
             blank: f.blank,
             skipped: f.skipped.as_deref(),
             problems: f.problems.join("; "),
+            events: f.events,
+            zone: f.zone.as_deref(),
         }),
     )?);
     written.push(write_rows(dir, "groups.csv", report.groups.iter())?);
     written.push(write_rows(dir, "windows.csv", report.windows.iter())?);
+    written.push(write_rows(dir, "events.csv", report.events.iter())?);
     Ok(written)
 }
 

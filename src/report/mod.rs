@@ -3,6 +3,7 @@
 //! ([`csv`]). No analysis happens here.
 
 pub mod csv;
+pub mod events;
 pub mod table;
 
 use serde::Serialize;
@@ -18,8 +19,14 @@ pub struct Report {
     /// Method and route groups with at least one matched request, most
     /// matched first.
     pub groups: Vec<GroupRow>,
-    /// Windows with at least one request, oldest first.
+    /// Windows with at least one request or error-log event, oldest first.
     pub windows: Vec<WindowRow>,
+    /// Error-log events per kind.
+    pub event_kinds: Vec<events::KindRow>,
+    /// Error-log events: every reload, restart and shutdown, and the other
+    /// events one by one (or per window and kind when there are more than
+    /// [`crate::events::KEEP_EVENTS`]), oldest first.
+    pub events: Vec<events::EventRow>,
 }
 
 /// Totals of a run.
@@ -39,6 +46,8 @@ pub struct Summary {
     pub requests: u64,
     /// Requests whose status is in the set.
     pub matched: u64,
+    /// Error-log events inside `--since`/`--until`.
+    pub events: u64,
     /// The status set, as given.
     pub status: String,
     /// Window length in seconds.
@@ -65,6 +74,8 @@ pub struct FileRow {
     pub format: Option<String>,
     /// Whether the grammar was detected (`--format auto`).
     pub detected: bool,
+    /// For error logs: the zone their times were read in, and why.
+    pub zone: Option<String>,
     /// `gzip`, or `null` for plain text.
     pub compression: Option<String>,
     /// Non-blank lines read.
@@ -77,6 +88,8 @@ pub struct FileRow {
     pub blank: u64,
     /// Lines read with another built-in grammar than the file's.
     pub other_format: u64,
+    /// Error-log events among the parsed lines.
+    pub events: u64,
     /// Why the file was not read, if it was not.
     pub skipped: Option<String>,
     /// Problems while reading (what came before was counted).
@@ -123,6 +136,12 @@ pub struct WindowRow {
     pub requests: u64,
     /// Matched requests in the window.
     pub matched: u64,
+    /// Error-log events in the window, reload/restart/shutdown lines not
+    /// included.
+    pub events: u64,
+    /// Reload, restart and shutdown lines in the window.
+    #[serde(skip)]
+    pub lifecycle: u64,
 }
 
 impl Report {
@@ -144,6 +163,7 @@ impl Report {
                     path: input.name.clone(),
                     format: input.format.clone(),
                     detected: input.detected,
+                    zone: input.zone.clone(),
                     compression: Some(input.compression.name())
                         .filter(|c| !c.is_empty())
                         .map(str::to_string),
@@ -152,6 +172,7 @@ impl Report {
                     malformed: s.malformed,
                     blank: s.blank,
                     other_format: s.other_format,
+                    events: s.events,
                     skipped: input.skipped.clone(),
                     problems: input.problems.clone(),
                 }
@@ -167,6 +188,7 @@ impl Report {
             blank: lines.blank,
             requests: totals.requests,
             matched: totals.matched,
+            events: agg.events.total(),
             status: a.settings.status.spec().to_string(),
             window_secs: a.settings.window,
             first: agg.first.map(rfc3339),
@@ -215,13 +237,44 @@ impl Report {
                 start_secs: start,
                 requests: c.requests,
                 matched: c.matched,
+                events: 0,
+                lifecycle: 0,
             })
             .collect();
+        let mut index: rustc_hash::FxHashMap<i64, usize> = windows
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.start_secs, i))
+            .collect();
+        for (&start, counts) in &agg.events.windows {
+            let i = *index.entry(start).or_insert_with(|| {
+                windows.push(WindowRow {
+                    start: rfc3339(start),
+                    start_secs: start,
+                    requests: 0,
+                    matched: 0,
+                    events: 0,
+                    lifecycle: 0,
+                });
+                windows.len() - 1
+            });
+            for kind in crate::events::EventKind::ALL {
+                let n = counts[kind as usize];
+                if kind.is_lifecycle() {
+                    windows[i].lifecycle += n;
+                } else {
+                    windows[i].events += n;
+                }
+            }
+        }
         windows.sort_by_key(|w| w.start_secs);
+        let (event_kinds, events) = events::build(a);
         Report {
             summary,
             groups,
             windows,
+            event_kinds,
+            events,
         }
     }
 }

@@ -47,9 +47,13 @@ pub fn render(r: &Report, style: Style) -> String {
         s.first.as_deref().unwrap_or("-"),
         s.last.as_deref().unwrap_or("-"),
     );
+    if s.events > 0 {
+        let _ = writeln!(out, "{} error-log events", thousands(s.events));
+    }
     out.push('\n');
     render_input(r, style, &mut out);
     render_groups(r, style, &mut out);
+    render_events(r, style, &mut out);
     render_timeline(r, style, &mut out);
     out
 }
@@ -97,6 +101,9 @@ fn render_input(r: &Report, style: Style, out: &mut String) {
         let mut notes = Vec::new();
         if let Some(why) = &f.skipped {
             notes.push(format!("skipped: {why}"));
+        }
+        if let Some(zone) = &f.zone {
+            notes.push(format!("{} events, times in {zone}", thousands(f.events)));
         }
         if f.other_format > 0 {
             notes.push(format!(
@@ -208,11 +215,52 @@ fn render_groups(r: &Report, style: Style, out: &mut String) {
     let _ = writeln!(out, "{t}\n");
 }
 
+fn render_events(r: &Report, style: Style, out: &mut String) {
+    if r.event_kinds.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Error-log events");
+    let mut t = table(style, &["kind", "events", "lines", "first", "last"]);
+    for k in &r.event_kinds {
+        t.add_row(vec![
+            k.kind.name().to_string(),
+            thousands(k.count),
+            thousands(k.lines),
+            k.first.clone().unwrap_or_default(),
+            k.last.clone().unwrap_or_default(),
+        ]);
+    }
+    right_align(&mut t, &[1, 2]);
+    let _ = writeln!(out, "{t}");
+    let lifecycle: Vec<_> = r.events.iter().filter(|e| e.kind.is_lifecycle()).collect();
+    if lifecycle.is_empty() {
+        let _ = writeln!(out, "No reload, restart or shutdown in the error logs.\n");
+        return;
+    }
+    let _ = writeln!(out, "Reloads, restarts and shutdowns");
+    let mut t = table(
+        style,
+        &["time (UTC)", "kind", "server", "file", "first line"],
+    );
+    for e in lifecycle {
+        t.add_row(vec![
+            e.time.replace('T', " ").trim_end_matches('Z').to_string(),
+            e.kind.name().to_string(),
+            e.server.clone().unwrap_or_default(),
+            e.file.clone().unwrap_or_default(),
+            e.message.clone(),
+        ]);
+    }
+    let _ = writeln!(out, "{t}\n");
+}
+
 /// One timeline row: several windows merged when the timeline is long.
 struct Row {
     start: i64,
     requests: u64,
     matched: u64,
+    events: u64,
+    lifecycle: u64,
 }
 
 fn timeline_rows(windows: &[WindowRow], window: i64, max_rows: usize) -> (Vec<Row>, i64) {
@@ -239,6 +287,8 @@ fn timeline_rows(windows: &[WindowRow], window: i64, max_rows: usize) -> (Vec<Ro
             Some(r) if r.start == start => {
                 r.requests += w.requests;
                 r.matched += w.matched;
+                r.events += w.events;
+                r.lifecycle += w.lifecycle;
             }
             _ => {
                 // Show the empty stretch between rows, if short enough.
@@ -249,6 +299,8 @@ fn timeline_rows(windows: &[WindowRow], window: i64, max_rows: usize) -> (Vec<Ro
                             start: t,
                             requests: 0,
                             matched: 0,
+                            events: 0,
+                            lifecycle: 0,
                         });
                         t += step;
                     }
@@ -257,6 +309,8 @@ fn timeline_rows(windows: &[WindowRow], window: i64, max_rows: usize) -> (Vec<Ro
                     start,
                     requests: w.requests,
                     matched: w.matched,
+                    events: w.events,
+                    lifecycle: w.lifecycle,
                 });
             }
         }
@@ -281,9 +335,14 @@ fn render_timeline(r: &Report, style: Style, out: &mut String) {
         duration(s.window_secs)
     );
     let max = rows.iter().map(|r| r.matched).max().unwrap_or(0);
-    let mut t = table(style, &["from", "requests", s.status.as_str(), "rate", ""]);
+    let with_events = !r.event_kinds.is_empty();
+    let mut header = vec!["from", "requests", s.status.as_str(), "rate", ""];
+    if with_events {
+        header.extend(["errors", "lifecycle"]);
+    }
+    let mut t = table(style, &header);
     for row in &rows {
-        t.add_row(vec![
+        let mut cells = vec![
             rfc3339(row.start)
                 .replace('T', " ")
                 .trim_end_matches('Z')
@@ -292,9 +351,14 @@ fn render_timeline(r: &Report, style: Style, out: &mut String) {
             thousands(row.matched),
             percent(row.matched, row.requests),
             bar(row.matched, max, 30),
-        ]);
+        ];
+        if with_events {
+            cells.push(thousands(row.events));
+            cells.push(lifecycle_marker(r, row.start, step));
+        }
+        t.add_row(cells);
     }
-    right_align(&mut t, &[1, 2, 3]);
+    right_align(&mut t, &[1, 2, 3, 5]);
     let _ = writeln!(out, "{t}");
     let _ = writeln!(
         out,
@@ -306,6 +370,28 @@ fn render_timeline(r: &Report, style: Style, out: &mut String) {
             style.width.saturating_sub(20) as usize
         )
     );
+}
+
+/// The reloads, restarts and shutdowns that start in the row at `start`.
+fn lifecycle_marker(r: &Report, start: i64, step: i64) -> String {
+    let mut marks: Vec<String> = r
+        .events
+        .iter()
+        .filter(|e| e.kind.is_lifecycle() && e.time_secs >= start && e.time_secs < start + step)
+        .map(|e| {
+            format!(
+                "{} {}",
+                e.kind.name(),
+                e.time.get(11..19).unwrap_or(&e.time)
+            )
+        })
+        .collect();
+    if marks.len() > 2 {
+        let more = marks.len() - 2;
+        marks.truncate(2);
+        marks.push(format!("+{more}"));
+    }
+    marks.join(", ")
 }
 
 /// A horizontal bar of `width` cells for `value` out of `max`.
@@ -419,6 +505,8 @@ mod tests {
                 start_secs: i * 300,
                 requests: 10,
                 matched: u64::from(i == 100),
+                events: 0,
+                lifecycle: 0,
             })
             .collect();
         let (rows, step) = timeline_rows(&windows, 300, 48);
