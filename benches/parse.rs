@@ -5,8 +5,9 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use fiveohone::aggregate::{Aggregate, Settings};
 use fiveohone::grammar::builtin;
-use fiveohone::scan::Scanner;
+use fiveohone::scan::{Reading, Scanner};
 use fiveohone::synth::{generate, SynthConfig, SynthFormat};
+use fiveohone::timefmt::Zone;
 
 fn parse(c: &mut Criterion) {
     let settings = Settings::default();
@@ -21,11 +22,17 @@ fn parse(c: &mut Criterion) {
         };
         generate(&cfg, &mut block).expect("generate into memory");
         let grammar = builtin::by_name(format.name()).expect("a built-in per generated format");
+        let reading = Reading::Access {
+            grammar,
+            fallbacks: Vec::new(),
+            error_lines: false,
+        };
+        let zone = Zone::Utc;
         group.throughput(Throughput::Bytes(block.len() as u64));
         group.bench_function(format.name(), |b| {
             b.iter(|| {
                 let mut agg = Aggregate::default();
-                Scanner::new(grammar, &[], &settings).scan(&mut agg, 0, 0, &block);
+                Scanner::new(&reading, &zone, b'\n', &settings).scan(&mut agg, 0, 0, &block);
                 agg
             })
         });

@@ -166,6 +166,13 @@ impl Cursor {
     }
 }
 
+impl Sample {
+    /// Where it stands in reading order.
+    fn key(&self) -> (usize, u64, u64) {
+        (self.file, self.chunk, self.index)
+    }
+}
+
 impl Aggregate {
     fn file(&mut self, file: usize) -> &mut FileStats {
         self.files.entry(file).or_default()
@@ -182,16 +189,23 @@ impl Aggregate {
     pub fn malformed(&mut self, at: &mut Cursor, line: &[u8], reason: impl FnOnce() -> String) {
         at.stats.lines += 1;
         at.stats.malformed += 1;
-        if self.samples.len() < SAMPLE_LIMIT {
+        // Keep the first lines in reading order, whatever order the chunks
+        // of a fold come in.
+        let key = (at.file, at.chunk, at.line);
+        let full = self.samples.len() >= SAMPLE_LIMIT;
+        if !full || self.samples.last().is_some_and(|s| s.key() > key) {
             let cut = &line[..line.len().min(160)];
-            self.samples.push(Sample {
+            let sample = Sample {
                 file: at.file,
                 line: 0,
                 reason: reason(),
                 text: String::from_utf8_lossy(cut).into_owned(),
                 chunk: at.chunk,
                 index: at.line,
-            });
+            };
+            let pos = self.samples.partition_point(|s| s.key() < key);
+            self.samples.insert(pos, sample);
+            self.samples.truncate(SAMPLE_LIMIT);
         }
         at.line += 1;
     }
@@ -298,7 +312,7 @@ impl Aggregate {
             self.groups.entry(k).or_default().add(c);
         }
         self.samples.extend(other.samples);
-        self.samples.sort_by_key(|s| (s.file, s.chunk, s.index));
+        self.samples.sort_by_key(Sample::key);
         self.samples.truncate(SAMPLE_LIMIT);
         self.first = min_opt(self.first, other.first);
         self.last = max_opt(self.last, other.last);

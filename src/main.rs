@@ -155,7 +155,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 eprintln!("fiveohone: {}: {why}", input.name);
             }
         }
-        for p in &input.problems {
+        for p in input.problems.iter().chain(&input.notes) {
             eprintln!("fiveohone: {}: {p}", input.name);
         }
     }

@@ -33,6 +33,7 @@ pub enum Reading<'a> {
 pub struct Scanner<'a> {
     reading: &'a Reading<'a>,
     zone: &'a Zone,
+    eol: u8,
     settings: &'a Settings,
     times: TimeCache,
     fallback_times: TimeCache,
@@ -45,11 +46,13 @@ pub struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    /// A scanner for a file read as `reading`, its error-log times in `zone`.
-    pub fn new(reading: &'a Reading<'a>, zone: &'a Zone, settings: &'a Settings) -> Self {
+    /// A scanner for a file read as `reading`, its lines ending with `eol`
+    /// (`\r\n` counts as `\n`), its error-log times in `zone`.
+    pub fn new(reading: &'a Reading<'a>, zone: &'a Zone, eol: u8, settings: &'a Settings) -> Self {
         Scanner {
             reading,
             zone,
+            eol,
             settings,
             times: TimeCache::default(),
             fallback_times: TimeCache::default(),
@@ -65,7 +68,7 @@ impl<'a> Scanner<'a> {
     pub fn scan(&mut self, agg: &mut Aggregate, file: usize, chunk: u64, block: &[u8]) {
         let mut at = Cursor::new(file, chunk);
         let mut start = 0;
-        for end in memchr::memchr_iter(b'\n', block) {
+        for end in memchr::memchr_iter(self.eol, block) {
             self.line(agg, &mut at, &block[start..end]);
             start = end + 1;
         }

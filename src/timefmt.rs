@@ -61,7 +61,11 @@ impl TimeFormat {
             TimeFormat::Iso8601 => iso8601(raw).or_else(|_| clf(raw)),
             _ => clf(raw).or_else(|_| iso8601(raw)),
         };
-        parsed.ok().map(|(_, v)| v)
+        // The whole field must be the time: a bad offset is no offset.
+        parsed
+            .ok()
+            .filter(|(rest, _)| rest.is_empty())
+            .map(|(_, v)| v)
     }
 }
 
@@ -149,12 +153,23 @@ fn offset(i: &[u8]) -> IResult<&[u8], i64> {
     let (i, hh) = digits(2)(i)?;
     let (i, _) = opt(tag(":")).parse(i)?;
     let (i, mm) = digits(2)(i)?;
+    if hh > 23 || mm > 59 {
+        return Err(fail(i));
+    }
     let secs = (hh as i64) * 3600 + (mm as i64) * 60;
     Ok((i, if sign == '-' { -secs } else { secs }))
 }
 
 pub(crate) fn civil_to_unix(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = match mo {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if !(1..=month_days).contains(&d) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
     Some(days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + s) as i64)
@@ -209,13 +224,24 @@ pub(crate) fn fail(i: &[u8]) -> nom::Err<nom::error::Error<&[u8]>> {
     nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify))
 }
 
+/// The last second of year 9999: later times are not believed.
+pub const MAX_TIME: i64 = 253_402_300_799;
+
 fn epoch(raw: &[u8], per_sec: i64) -> Option<i64> {
     let int = raw.split(|&b| b == b'.').next()?;
     if int.is_empty() || int.len() > 19 || !int.iter().all(u8::is_ascii_digit) {
         return None;
     }
     let n: i64 = std::str::from_utf8(int).ok()?.parse().ok()?;
-    Some(n / per_sec)
+    Some(n / per_sec).filter(|&t| t <= MAX_TIME)
+}
+
+/// A zone offset field on its own (Apache `%{%z}t`): `+0200`, `-05:30`, `Z`.
+pub fn parse_offset(raw: &[u8]) -> Option<i64> {
+    match offset(raw) {
+        Ok((b"", off)) => Some(off),
+        _ => None,
+    }
 }
 
 fn strftime(pattern: &str, raw: &[u8]) -> Option<i64> {
@@ -313,8 +339,10 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     if n <= 0 {
         return Err(format!("duration `{s}` must be positive"));
     }
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("duration `{s}` is too long"))
+    match n.checked_mul(mult) {
+        Some(secs) if secs <= 366 * 86_400 => Ok(secs),
+        _ => Err(format!("duration `{s}` is too long: at most 366d")),
+    }
 }
 
 /// Parses an instant for `--since`/`--until`: RFC 3339
@@ -386,6 +414,9 @@ mod tests {
         assert_eq!(f.parse(b"10/Foo/2000:13:55:36 -0700"), None);
         assert_eq!(f.parse(b"10/Oct/2000:25:55:36 -0700"), None);
         assert_eq!(f.parse(b"10/Oct/2000"), None);
+        assert_eq!(f.parse(b"31/Feb/2026:10:00:00 +0000"), None);
+        assert_eq!(f.parse(b"29/Feb/2026:10:00:00 +0000"), None);
+        assert_eq!(f.parse(b"10/Oct/2000:13:55:36 +9999"), None);
         assert_eq!(f.parse(b""), None);
     }
 
@@ -412,6 +443,9 @@ mod tests {
             Some(1_778_140_800)
         );
         assert_eq!(TimeFormat::EpochSecs.parse(b"-"), None);
+        assert_eq!(TimeFormat::EpochSecs.parse(b"9223372036854775807"), None);
+        assert_eq!(parse_offset(b"+0200"), Some(7200));
+        assert_eq!(parse_offset(b"+02:00x"), None);
         let f = TimeFormat::Strftime("%Y-%m-%d %H:%M:%S".into());
         assert_eq!(
             f.parse(b"2026-05-07 10:00:00"),
@@ -476,6 +510,8 @@ mod tests {
         assert!(parse_duration("0m").is_err());
         assert!(parse_duration("5y").is_err());
         assert!(parse_duration("m").is_err());
+        assert!(parse_duration("367d").is_err());
+        assert!(parse_duration("9223372036854775807").is_err());
         assert_eq!(
             parse_instant("2026-05-07T10:00:00+02:00"),
             Ok(utc("2026-05-07T08:00:00Z"))

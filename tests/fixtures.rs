@@ -6,14 +6,19 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// The nginx fixture's files, oldest first, as text.
+/// The nginx fixture's access logs, oldest first, as text.
 fn nginx_text() -> Vec<u8> {
-    let mut all = Vec::new();
-    for f in [
+    text_of_all(&[
         "nginx/access.log.2.gz",
         "nginx/access.log.1",
         "nginx/access.log",
-    ] {
+    ])
+}
+
+/// Fixture files as one text, each ending in a newline.
+fn text_of_all(files: &[&str]) -> Vec<u8> {
+    let mut all = Vec::new();
+    for f in files {
         let mut t = text_of(&fixture(f));
         if !t.ends_with(b"\n") {
             t.push(b'\n');
@@ -32,30 +37,39 @@ fn rotated_nginx_directory_matches_awk() {
     let report = json(&["fixtures/nginx"]);
     let s = &report["summary"];
     let text = nginx_text();
+    let all = text_of_all(&[
+        "nginx/access.log.2.gz",
+        "nginx/access.log.1",
+        "nginx/access.log",
+        "nginx/error.log.1",
+        "nginx/error.log",
+    ]);
 
     // Independent counts over the same lines.
     assert_eq!(
         n(s, "matched"),
         awk_count("$9==501{c++} END{print c+0}", &text)
     );
-    assert_eq!(n(s, "lines"), awk_count("NF{c++} END{print c+0}", &text));
-    assert_eq!(n(s, "blank"), awk_count("!NF{c++} END{print c+0}", &text));
-    // Hand-checked: 904 lines, 7 malformed (6 generated garbage lines and a
-    // truncated last line), 1 blank line, 21 answers 501.
-    assert_eq!(
-        (
-            n(s, "lines"),
-            n(s, "parsed"),
-            n(s, "malformed"),
-            n(s, "blank"),
-            n(s, "matched")
-        ),
-        (904, 897, 7, 1, 21)
-    );
+    assert_eq!(n(s, "lines"), awk_count("NF{c++} END{print c+0}", &all));
+    assert_eq!(n(s, "blank"), awk_count("!NF{c++} END{print c+0}", &all));
+    // Hand-checked: 904 access lines (5 generated garbage lines, 1 nginx
+    // error line among them, a truncated last line) and 28 error-log lines
+    // (one continues a multi-line message, one is cut): 932 lines, 7
+    // malformed, 27 error events, 897 requests, 21 answer 501.
+    let counts = [
+        "lines",
+        "parsed",
+        "malformed",
+        "blank",
+        "requests",
+        "matched",
+        "events",
+    ];
+    let got: Vec<u64> = counts.iter().map(|k| n(s, k)).collect();
+    assert_eq!(got, [932, 925, 7, 1, 897, 21, 27]);
     assert_eq!(n(s, "parsed") + n(s, "malformed"), n(s, "lines"));
-    assert_eq!(n(s, "requests"), n(s, "parsed"));
 
-    // Rotations are read oldest first, the error log recognised and skipped.
+    // Rotations are read oldest first, then the error logs.
     let files: Vec<&str> = s["files"]
         .as_array()
         .unwrap()
@@ -68,12 +82,13 @@ fn rotated_nginx_directory_matches_awk() {
             "fixtures/nginx/access.log.2.gz",
             "fixtures/nginx/access.log.1",
             "fixtures/nginx/access.log",
+            "fixtures/nginx/error.log.1",
             "fixtures/nginx/error.log"
         ]
     );
-    let error_log = &s["files"][3];
-    assert_eq!(n(error_log, "lines"), 0);
-    assert!(error_log["skipped"].as_str().unwrap().contains("error log"));
+    let error_log = &s["files"][4];
+    assert_eq!(error_log["format"], "nginx-error");
+    assert_eq!((n(error_log, "lines"), n(error_log, "events")), (19, 17));
     assert_eq!(s["files"][0]["compression"], "gzip");
     assert_eq!(s["files"][0]["format"], "nginx-combined");
 
@@ -209,7 +224,11 @@ fn stdin_reads_like_a_file() {
     let out = run(&["--json", "-"], Some(&text));
     assert!(out.status.success());
     let piped: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let files = json(&["fixtures/nginx"]);
+    let files = json(&[
+        "fixtures/nginx/access.log.2.gz",
+        "fixtures/nginx/access.log.1",
+        "fixtures/nginx/access.log",
+    ]);
     for key in [
         "lines",
         "parsed",
@@ -233,7 +252,8 @@ fn terminal_report_shows_input_groups_and_timeline() {
         "21 of 897 requests answered 501",
         "Input (in reading order)",
         "fixtures/nginx/access.log.2.gz",
-        "skipped: error log",
+        "nginx-error (detected)",
+        "Reloads, restarts and shutdowns",
         "Malformed lines, first 5:",
         "fixtures/nginx/access.log.2.gz:90:",
         "501 by method and route",
@@ -253,18 +273,21 @@ fn csv_files_have_headers_and_the_same_counts() {
     let mut lines = summary.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "lines,parsed,malformed,blank,requests,matched,status,window_secs,first,last,files"
+        "lines,parsed,malformed,blank,requests,matched,events,status,window_secs,first,last,files"
     );
     assert!(lines
         .next()
         .unwrap()
-        .starts_with("904,897,7,1,897,21,501,300,"));
+        .starts_with("932,925,7,1,897,21,27,501,300,"));
     let windows = read("windows.csv");
-    assert_eq!(windows.lines().next().unwrap(), "start,requests,matched");
+    assert_eq!(
+        windows.lines().next().unwrap(),
+        "start,requests,matched,events"
+    );
     let matched: u64 = windows
         .lines()
         .skip(1)
-        .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+        .map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap())
         .sum();
     assert_eq!(matched, n(&report["summary"], "matched"));
     let groups = read("groups.csv");
@@ -276,6 +299,8 @@ fn csv_files_have_headers_and_the_same_counts() {
         groups.lines().count() - 1,
         report["groups"].as_array().unwrap().len()
     );
-    assert_eq!(read("files.csv").lines().count(), 5);
+    assert_eq!(read("files.csv").lines().count(), 6);
+    assert!(read("events.csv")
+        .starts_with("time,kind,server,level,message,route,upstream,count,file\n"));
     let _ = std::fs::remove_dir_all(dir);
 }

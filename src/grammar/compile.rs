@@ -282,7 +282,7 @@ fn apache_field(arg: Option<&str>, letter: char) -> Result<Field, String> {
         ('i', Some("x-forwarded-for")) => Field::Slot(Slot::ForwardedFor),
         ('e', Some("balancer_worker_name")) => Field::Slot(Slot::UpstreamAddr),
         ('D', _) | ('T', _) => Field::Slot(Slot::RequestTime),
-        ('t', _) => Field::Time(apache_time(arg.unwrap_or_default())),
+        ('t', _) => apache_time(arg.unwrap_or_default()),
         (
             'l' | 'A' | 'C' | 'e' | 'f' | 'H' | 'i' | 'k' | 'L' | 'n' | 'o' | 'p' | 'P' | 'q' | 'R'
             | 'X' | 'I' | 'S' | 'x' | 'c',
@@ -292,18 +292,22 @@ fn apache_field(arg: Option<&str>, letter: char) -> Result<Field, String> {
     })
 }
 
-fn apache_time(arg: &str) -> TimeFormat {
+/// `%{…}t`: a time, or the parts Apache's documentation splits a time
+/// into (`%{msec_frac}t`, a separate `%{%z}t`).
+fn apache_time(arg: &str) -> Field {
     let arg = arg
         .strip_prefix("begin:")
         .or_else(|| arg.strip_prefix("end:"))
         .unwrap_or(arg);
-    match arg {
+    Field::Time(match arg {
         "" => TimeFormat::Clf,
         "sec" => TimeFormat::EpochSecs,
         "msec" => TimeFormat::EpochMillis,
         "usec" => TimeFormat::EpochMicros,
+        "msec_frac" | "usec_frac" => return Field::Skip,
+        "%z" => return Field::Zone,
         pattern => TimeFormat::Strftime(pattern.to_string()),
-    }
+    })
 }
 
 /// Guesses the dialect of a bare format string.

@@ -21,13 +21,13 @@ pub enum Content {
     Empty,
 }
 
-/// Detects the content of a file from its first bytes. `prefer_apache`
+/// Detects the content of a file from its first lines. `prefer_apache`
 /// breaks ties between nginx and Apache grammars that fit equally well
 /// (`combined` reads the same in both), e.g. for files under `/var/log/apache2`.
-pub fn detect(head: &[u8], prefer_apache: bool) -> Content {
-    let lines: Vec<&[u8]> = head
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+pub fn detect(lines: &[&[u8]], prefer_apache: bool) -> Content {
+    let lines: Vec<&[u8]> = lines
+        .iter()
+        .copied()
         .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
         .take(SAMPLE_LINES)
         .collect();

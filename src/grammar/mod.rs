@@ -31,6 +31,8 @@ pub enum Field {
     Target,
     /// The response status (`$status`, `%>s`).
     Status,
+    /// A zone offset written apart from the time (Apache `%{%z}t`).
+    Zone,
     /// A field kept raw in the record.
     Slot(Slot),
     /// A field that is read past but not kept (`%l`, `$args`, `%p`, …).
@@ -118,6 +120,7 @@ impl Grammar {
         let mut record = Record::new(0, 0);
         let mut pos = 0;
         let (mut has_time, mut has_status) = (false, false);
+        let mut zone = None;
         for (item_no, item) in self.items.iter().enumerate() {
             let err = |at| LineError { at, item: item_no };
             let rest = line.get(pos..).unwrap_or_default();
@@ -157,6 +160,10 @@ impl Grammar {
                             }
                         }
                         Field::Target => record.target = value,
+                        Field::Zone => {
+                            zone =
+                                Some(crate::timefmt::parse_offset(value).ok_or_else(|| err(pos))?);
+                        }
                         Field::Slot(slot) => record.set_slot(*slot, value),
                         Field::Skip => {}
                     }
@@ -165,6 +172,9 @@ impl Grammar {
             }
         }
         debug_assert!(has_time && has_status, "compile() requires both fields");
+        if let Some(offset) = zone {
+            record.time -= offset;
+        }
         Ok(Parsed {
             record,
             trailing: pos < line.len(),

@@ -176,6 +176,18 @@ fn custom_apache_format_with_timing_and_headers() {
     // A bare Apache string, as in the config with its quoting, works too.
     let bare = compile("custom", r#""%h %l %u %t \"%r\" %>s %b""#).unwrap();
     assert_eq!(bare.format(), g("apache-common").format());
+    // Apache's documented millisecond layout: time, fraction and zone apart.
+    let split = compile(
+        "custom",
+        r#"%h [%{%d/%b/%Y:%H:%M:%S}t.%{msec_frac}t %{%z}t] "%r" %>s"#,
+    )
+    .unwrap();
+    let r = parse(
+        &split,
+        br#"1.2.3.4 [07/May/2026:11:00:00.123 +0200] "GET / HTTP/1.1" 501"#,
+    )
+    .record;
+    assert_eq!(r.time, utc("2026-05-07T09:00:00Z"));
     // %{…}t strftime and epoch times.
     let epoch = compile("custom", r#"%{sec}t %h "%r" %s"#).unwrap();
     let r = parse(&epoch, br#"1778148001 192.0.2.1 "GET / HTTP/1.1" 501"#).record;
@@ -209,7 +221,11 @@ fn bad_formats_point_at_the_spot() {
 
 #[test]
 fn detection_picks_the_format_that_fits() {
-    use detect::{detect, Content};
+    use detect::Content;
+    let detect = |text: &[u8], apache: bool| {
+        let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+        detect::detect(&lines, apache)
+    };
     let name = |c: Content| match c {
         Content::Access(i) => builtin::all()[i].name().to_string(),
         other => format!("{other:?}"),

@@ -58,17 +58,19 @@ pub fn read_range<F: Read + Seek>(
 /// Splits a stream into blocks of whole lines.
 pub struct LineBlocks<R> {
     reader: R,
+    eol: u8,
     carry: Vec<u8>,
     error: Option<io::Error>,
     done: bool,
 }
 
 impl<R: Read> LineBlocks<R> {
-    /// Streams `reader`, after `prefix` (bytes already read from it).
-    pub fn new(prefix: Vec<u8>, reader: R) -> Self {
+    /// Streams `reader`, whose lines end with `eol`.
+    pub fn new(reader: R, eol: u8) -> Self {
         LineBlocks {
             reader,
-            carry: prefix,
+            eol,
+            carry: Vec::new(),
             error: None,
             done: false,
         }
@@ -112,7 +114,7 @@ impl<R: Read> LineBlocks<R> {
             }
             // Keep the partial last line for the next block; a line longer
             // than the block makes the block grow until it ends.
-            if let Some(i) = memchr::memrchr(b'\n', block) {
+            if let Some(i) = memchr::memrchr(self.eol, block) {
                 self.carry.extend_from_slice(&block[i + 1..]);
                 break;
             }
@@ -162,7 +164,9 @@ mod tests {
             data.extend_from_slice(format!("line {i}\n").as_bytes());
         }
         data.extend_from_slice(b"no newline at end");
-        let mut blocks = LineBlocks::new(b"pre".to_vec(), Cursor::new(data.clone()));
+        let mut input = b"pre".to_vec();
+        input.extend_from_slice(&data);
+        let mut blocks = LineBlocks::new(Cursor::new(input), b'\n');
         let mut all = Vec::new();
         let mut block = Vec::new();
         let mut n = 0;

@@ -177,25 +177,24 @@ fn split_rotation(name: &str) -> (String, Age) {
 /// `access.log-20260507`, `access.log-2026050712`, `access.log.2026-05-07`
 /// → (`access.log`, `20260507…`).
 fn split_date_suffix(name: &str) -> Option<(&str, String)> {
-    let cut = name.rfind(|c: char| !(c.is_ascii_digit() || c == '-'))?;
-    let (b, date) = (&name[..cut], &name[cut + 1..]);
-    let sep = name[cut..].chars().next()?;
-    // `access.log-2026-05-07`: the rfind above stops at `g`, so the date
-    // starts after the first dash.
-    let date = if sep == '-' || sep == '.' || sep == '_' {
-        date
-    } else {
-        date.strip_prefix('-')?
-    };
-    let b = if sep == '-' || sep == '.' || sep == '_' {
-        b
-    } else {
-        &name[..=cut]
-    };
+    // Digits and dashes are ASCII, so the byte after the last other byte
+    // starts a character.
+    let start = name
+        .bytes()
+        .rposition(|b| !(b.is_ascii_digit() || b == b'-'))?
+        + 1;
+    let mut date = name.get(start..)?;
+    let mut base = name.get(..start)?;
+    match base.chars().next_back() {
+        // `access.log.20260507`, `access.log_20260507`: drop the separator.
+        Some('.' | '_') => base = &base[..base.len() - 1],
+        // `access.log-20260507`: the dash is in `date`.
+        _ => date = date.strip_prefix('-')?,
+    }
     let digits: String = date.chars().filter(|c| *c != '-').collect();
     let dashed_ok = !date.contains('-')
         || (date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-');
-    ((8..=14).contains(&digits.len()) && dashed_ok && !b.is_empty()).then_some((b, digits))
+    ((8..=14).contains(&digits.len()) && dashed_ok && !base.is_empty()).then_some((base, digits))
 }
 
 fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {

@@ -74,20 +74,28 @@ pub fn read_head<R: Read>(r: &mut R, limit: usize) -> io::Result<Vec<u8>> {
 
 /// Opens `path` as a stream of decoded bytes.
 pub fn open_decoded(path: &Path, compression: Compression) -> io::Result<Box<dyn Read + Send>> {
-    let file = File::open(path)?;
-    Ok(match compression {
-        Compression::Gzip => Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(
-            1 << 16,
-            file,
-        ))),
-        _ => Box::new(file),
-    })
+    Ok(decoded(Box::new(File::open(path)?), compression))
 }
 
-/// The first decoded bytes of a compressed stream, for format detection; a
-/// decoding error after some bytes still returns those bytes.
-pub fn decoded_head(path: &Path, compression: Compression, limit: usize) -> io::Result<Vec<u8>> {
-    let mut reader = open_decoded(path, compression)?;
+/// Decodes `reader` if it is compressed.
+pub fn decoded(reader: Box<dyn Read + Send>, compression: Compression) -> Box<dyn Read + Send> {
+    match compression {
+        Compression::Gzip => Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(
+            1 << 16,
+            reader,
+        ))),
+        _ => reader,
+    }
+}
+
+/// Up to `limit` decoded bytes of `raw`, the first bytes of a file: the
+/// text format detection looks at. A gzip stream cut short by `raw`'s end
+/// still yields what decodes before the cut.
+pub fn decode_head(raw: &[u8], compression: Compression, limit: usize) -> Vec<u8> {
+    if compression != Compression::Gzip {
+        return raw[..raw.len().min(limit)].to_vec();
+    }
+    let mut reader = MultiGzDecoder::new(raw);
     let mut head = vec![0; limit];
     let mut filled = 0;
     while filled < limit {
@@ -95,10 +103,9 @@ pub fn decoded_head(path: &Path, compression: Compression, limit: usize) -> io::
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if filled == 0 => return Err(e),
             Err(_) => break,
         }
     }
     head.truncate(filled);
-    Ok(head)
+    head
 }

@@ -11,6 +11,39 @@ use serde::Serialize;
 
 use super::Report;
 
+const SUMMARY_HEADER: &[&str] = &[
+    "lines",
+    "parsed",
+    "malformed",
+    "blank",
+    "requests",
+    "matched",
+    "events",
+    "status",
+    "window_secs",
+    "first",
+    "last",
+    "files",
+];
+const FILES_HEADER: &[&str] = &[
+    "path",
+    "format",
+    "compression",
+    "lines",
+    "parsed",
+    "malformed",
+    "blank",
+    "skipped",
+    "problems",
+    "events",
+    "zone",
+];
+const GROUPS_HEADER: &[&str] = &["method", "route", "matched", "requests", "route_requests"];
+const WINDOWS_HEADER: &[&str] = &["start", "requests", "matched", "events"];
+const EVENTS_HEADER: &[&str] = &[
+    "time", "kind", "server", "level", "message", "route", "upstream", "count", "file",
+];
+
 #[derive(Serialize)]
 struct SummaryCsv<'a> {
     lines: u64,
@@ -50,6 +83,7 @@ pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut written = vec![write_rows(
         dir,
         "summary.csv",
+        SUMMARY_HEADER,
         [SummaryCsv {
             lines: s.lines,
             parsed: s.parsed,
@@ -68,6 +102,7 @@ pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
     written.push(write_rows(
         dir,
         "files.csv",
+        FILES_HEADER,
         s.files.iter().map(|f| FileCsv {
             path: &f.path,
             format: f.format.as_deref(),
@@ -82,21 +117,42 @@ pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
             zone: f.zone.as_deref(),
         }),
     )?);
-    written.push(write_rows(dir, "groups.csv", report.groups.iter())?);
-    written.push(write_rows(dir, "windows.csv", report.windows.iter())?);
-    written.push(write_rows(dir, "events.csv", report.events.iter())?);
+    written.push(write_rows(
+        dir,
+        "groups.csv",
+        GROUPS_HEADER,
+        report.groups.iter(),
+    )?);
+    written.push(write_rows(
+        dir,
+        "windows.csv",
+        WINDOWS_HEADER,
+        report.windows.iter(),
+    )?);
+    written.push(write_rows(
+        dir,
+        "events.csv",
+        EVENTS_HEADER,
+        report.events.iter(),
+    )?);
     Ok(written)
 }
 
+/// Writes `rows` under the header `header` (written even when there are
+/// no rows; it names the fields each row serialises, in order).
 fn write_rows<T: Serialize>(
     dir: &Path,
     name: &str,
+    header: &[&str],
     rows: impl IntoIterator<Item = T>,
 ) -> io::Result<PathBuf> {
     let path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
     let result = (|| {
-        let mut w = csv::Writer::from_path(&tmp)?;
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_path(&tmp)?;
+        w.write_record(header)?;
         for row in rows {
             w.serialize(row)?;
         }
@@ -113,4 +169,84 @@ fn write_rows<T: Serialize>(
 
 fn context(e: io::Error, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{}: {}", path.display(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fixed headers name exactly the fields the rows serialise.
+    #[test]
+    fn headers_match_the_rows() {
+        fn header_of<T: Serialize>(row: T) -> Vec<String> {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.serialize(row).unwrap();
+            let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            text.lines()
+                .next()
+                .unwrap()
+                .split(',')
+                .map(str::to_string)
+                .collect()
+        }
+        let group = crate::report::GroupRow {
+            method: "GET".into(),
+            route: "/".into(),
+            matched: 1,
+            requests: 2,
+            route_requests: 3,
+        };
+        assert_eq!(header_of(&group), GROUPS_HEADER);
+        let window = crate::report::WindowRow {
+            start: String::new(),
+            start_secs: 0,
+            requests: 0,
+            matched: 0,
+            events: 0,
+            lifecycle: 0,
+        };
+        assert_eq!(header_of(&window), WINDOWS_HEADER);
+        let event = crate::report::events::EventRow {
+            time: String::new(),
+            kind: crate::events::EventKind::Reload,
+            server: None,
+            level: None,
+            message: String::new(),
+            route: None,
+            upstream: None,
+            count: 1,
+            file: None,
+            time_secs: 0,
+        };
+        assert_eq!(header_of(&event), EVENTS_HEADER);
+        let summary = SummaryCsv {
+            lines: 0,
+            parsed: 0,
+            malformed: 0,
+            blank: 0,
+            requests: 0,
+            matched: 0,
+            events: 0,
+            status: "",
+            window_secs: 0,
+            first: None,
+            last: None,
+            files: 0,
+        };
+        assert_eq!(header_of(&summary), SUMMARY_HEADER);
+        let file = FileCsv {
+            path: "",
+            format: None,
+            compression: None,
+            lines: 0,
+            parsed: 0,
+            malformed: 0,
+            blank: 0,
+            skipped: None,
+            problems: String::new(),
+            events: 0,
+            zone: None,
+        };
+        assert_eq!(header_of(&file), FILES_HEADER);
+    }
 }

@@ -94,6 +94,8 @@ pub struct FileRow {
     pub skipped: Option<String>,
     /// Problems while reading (what came before was counted).
     pub problems: Vec<String>,
+    /// Remarks that lose no data.
+    pub notes: Vec<String>,
 }
 
 /// A malformed line.
@@ -175,6 +177,7 @@ impl Report {
                     events: s.events,
                     skipped: input.skipped.clone(),
                     problems: input.problems.clone(),
+                    notes: input.notes.clone(),
                 }
             })
             .collect();

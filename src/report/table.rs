@@ -115,6 +115,7 @@ fn render_input(r: &Report, style: Style, out: &mut String) {
             notes.push(format!("{} blank", thousands(f.blank)));
         }
         notes.extend(f.problems.iter().cloned());
+        notes.extend(f.notes.iter().cloned());
         t.add_row(vec![
             (i + 1).to_string(),
             f.path.clone(),
@@ -267,19 +268,27 @@ fn timeline_rows(windows: &[WindowRow], window: i64, max_rows: usize) -> (Vec<Ro
     let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
         return (Vec::new(), window);
     };
-    let span = last.start_secs - first.start_secs + window;
+    let (first, last) = (first.start_secs, last.start_secs);
+    let max_rows = max_rows.max(1) as i64;
+    // Rows start at multiples of the row length, so count aligned rows.
+    let rows_with = |step: i64| last.div_euclid(step) - first.div_euclid(step) + 1;
+    let round_up = |s: i64| ((s + window - 1) / window).max(1) * window;
     // The smallest "round" row length (a multiple of the window) that keeps
-    // the timeline within `max_rows`.
-    let rows = max_rows.max(1) as i64;
-    let needed = (span + rows - 1) / rows;
+    // the timeline within `max_rows`; past two days, whole days.
     let step = [
-        60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
+        60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800,
     ]
     .into_iter()
-    .chain((1..).map(|d| d * 2 * 86_400))
-    .map(|s: i64| ((s + window - 1) / window).max(1) * window)
-    .find(|&s| s >= needed)
-    .unwrap_or(needed);
+    .map(round_up)
+    .find(|&s| rows_with(s) <= max_rows)
+    .unwrap_or_else(|| {
+        let days = (last - first) / 86_400 / (max_rows - 1).max(1) + 1;
+        let mut step = round_up(days * 86_400);
+        while rows_with(step) > max_rows {
+            step += round_up(86_400);
+        }
+        step
+    });
     let mut rows: Vec<Row> = Vec::new();
     for w in windows {
         let start = w.start_secs.div_euclid(step) * step;
@@ -294,7 +303,7 @@ fn timeline_rows(windows: &[WindowRow], window: i64, max_rows: usize) -> (Vec<Ro
                 // Show the empty stretch between rows, if short enough.
                 if let Some(prev) = rows.last().map(|r| r.start) {
                     let mut t = prev + step;
-                    while t < start && rows.len() < max_rows * 2 {
+                    while t < start && (rows.len() as i64) < max_rows * 2 {
                         rows.push(Row {
                             start: t,
                             requests: 0,
@@ -514,5 +523,29 @@ mod tests {
         assert_eq!(rows.len(), 48);
         assert_eq!(rows.iter().map(|r| r.requests).sum::<u64>(), 2880);
         assert_eq!(rows.iter().map(|r| r.matched).sum::<u64>(), 1);
+        // Aligned rows never exceed the limit, even when the span is not.
+        let shifted: Vec<WindowRow> = (5..293)
+            .map(|i| WindowRow {
+                start: String::new(),
+                start_secs: i * 300,
+                requests: 1,
+                matched: 0,
+                events: 0,
+                lifecycle: 0,
+            })
+            .collect();
+        let (rows, _) = timeline_rows(&shifted, 300, 48);
+        assert!(rows.len() <= 48, "{} rows", rows.len());
+        // Centuries apart: whole days, still bounded, quickly.
+        let far = [0, 250_000_000_000].map(|t| WindowRow {
+            start: String::new(),
+            start_secs: t,
+            requests: 1,
+            matched: 1,
+            events: 0,
+            lifecycle: 0,
+        });
+        let (rows, step) = timeline_rows(&far, 300, 48);
+        assert!(rows.len() <= 96 && step % 86_400 == 0);
     }
 }

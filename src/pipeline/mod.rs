@@ -1,0 +1,340 @@
+//! Wiring: sources → format detection → parallel chunk parsing → one merged
+//! [`Aggregate`].
+//!
+//! Plain files are cut into line-aligned byte ranges ([`CHUNK_SIZE`]) that
+//! rayon parses in parallel; gzip files and error logs are read start to end
+//! by one task each, several at once; stdin and pipes are read by one thread
+//! while their blocks are parsed in parallel. Each task folds into its own
+//! aggregate and the aggregates are merged, so memory holds a few blocks plus
+//! the counters, whatever the input size.
+
+mod prepare;
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::aggregate::{Aggregate, Settings};
+use crate::grammar::Grammar;
+use crate::input::chunk::{read_range, LineBlocks, CHUNK_SIZE};
+use crate::input::discover::describe;
+use crate::input::open::{decoded, open_decoded};
+use crate::input::{Compression, Discovery};
+use crate::scan::{Reading, Scanner};
+use crate::timefmt::Zone;
+use prepare::{assign_zones, pipe_reader, prepare, Plan, Prepared};
+
+/// Which grammar reads the access logs.
+#[derive(Debug, Clone)]
+pub enum FormatChoice {
+    /// Detect per file; lines that do not fit are retried with the other
+    /// built-in grammars.
+    Auto,
+    /// One grammar for every file (a built-in by name, or `--log-format`).
+    Fixed(Grammar),
+}
+
+/// How to run an analysis.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// What to count.
+    pub settings: Settings,
+    /// Which grammar.
+    pub format: FormatChoice,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// Zone of error-log times when no access log beside them tells it.
+    pub tz: Option<Zone>,
+}
+
+/// What happened to one input.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// The path as given or found (`(stdin)` for standard input).
+    pub name: String,
+    /// The grammar that read it, if it was read as an access log.
+    pub format: Option<String>,
+    /// Whether `format` was detected rather than given.
+    pub detected: bool,
+    /// For files with error-log lines: the zone their times were read in,
+    /// and why.
+    pub zone: Option<String>,
+    /// Compression found.
+    pub compression: Compression,
+    /// Why it was not read, if it was not (error log, unsupported
+    /// compression, unreadable).
+    pub skipped: Option<String>,
+    /// Problems met while reading it (corrupt gzip, read errors); what was
+    /// read before the problem is counted.
+    pub problems: Vec<String>,
+    /// Remarks that lose no data (no known format fits its first lines).
+    pub notes: Vec<String>,
+    /// Whether a skip or problem means some of its data went unread.
+    pub unreadable: bool,
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Analysis {
+    /// Inputs in reading order; `Aggregate::files` is keyed by index here.
+    pub inputs: Vec<InputFile>,
+    /// Paths that could not be opened at all.
+    pub errors: Vec<String>,
+    /// Files in directories passed over as not named like logs.
+    pub ignored: Vec<PathBuf>,
+    /// The merged counters.
+    pub aggregate: Aggregate,
+    /// What was counted.
+    pub settings: Settings,
+}
+
+impl Analysis {
+    /// Whether any input (or part of one) could not be read: exit status 1.
+    pub fn incomplete(&self) -> bool {
+        !self.errors.is_empty() || self.inputs.iter().any(|i| i.unreadable)
+    }
+}
+
+/// A unit of parallel work.
+enum Unit {
+    Range {
+        input: usize,
+        start: u64,
+        end: u64,
+        chunk: u64,
+    },
+    Stream {
+        input: usize,
+    },
+}
+
+#[derive(Default)]
+struct Partial {
+    agg: Aggregate,
+    problems: Vec<(usize, String)>,
+}
+
+impl Partial {
+    fn merge(mut self, other: Partial) -> Partial {
+        self.agg = self.agg.merge(other.agg);
+        self.problems.extend(other.problems);
+        self
+    }
+}
+
+/// Runs the analysis over discovered sources.
+pub fn analyze(discovery: Discovery, opts: &Options) -> Result<Analysis, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let mut inputs = Vec::with_capacity(discovery.sources.len());
+    let mut prepared = Vec::with_capacity(discovery.sources.len());
+    for source in &discovery.sources {
+        let (input, prep) = prepare(source, &opts.format);
+        inputs.push(input);
+        prepared.push(prep);
+    }
+    assign_zones(
+        &discovery.sources,
+        &mut inputs,
+        &mut prepared,
+        opts.tz.as_ref(),
+    );
+
+    let mut units = Vec::new();
+    for (input, prep) in prepared.iter().enumerate() {
+        match &prep.plan {
+            Plan::Ranges { size, .. } => {
+                let mut start = 0;
+                let mut chunk = 0;
+                while start < *size {
+                    let end = (start + CHUNK_SIZE as u64).min(*size);
+                    units.push(Unit::Range {
+                        input,
+                        start,
+                        end,
+                        chunk,
+                    });
+                    start = end;
+                    chunk += 1;
+                }
+            }
+            Plan::Stream { .. } => units.push(Unit::Stream { input }),
+            Plan::Skip | Plan::Pipe { .. } => {}
+        }
+    }
+
+    let settings = &opts.settings;
+    let mut total = pool.install(|| {
+        // Streams first: each is one long task, ranges fill in around them.
+        units.sort_by_key(|u| matches!(u, Unit::Range { .. }));
+        units
+            .par_iter()
+            .fold(Partial::default, |mut part, unit| {
+                run_unit(unit, &prepared, settings, &mut part);
+                part
+            })
+            .reduce(Partial::default, Partial::merge)
+    });
+    // stdin and pipes, one after the other, each parsed on the pool.
+    for (input, prep) in prepared.iter_mut().enumerate() {
+        let Plan::Pipe {
+            head,
+            file,
+            compression,
+        } = std::mem::replace(&mut prep.plan, Plan::Skip)
+        else {
+            continue;
+        };
+        let Some(reading) = &prep.reading else {
+            continue;
+        };
+        let reader = decoded(pipe_reader(head, file), compression);
+        let part =
+            pool.install(|| read_pipe(input, reading, &prep.zone, prep.eol, reader, settings));
+        total = total.merge(part);
+    }
+
+    for (input, problem) in total.problems.drain(..) {
+        if let Some(i) = inputs.get_mut(input) {
+            i.problems.push(problem);
+            i.unreadable = true;
+        }
+    }
+    total.agg.finish();
+    Ok(Analysis {
+        inputs,
+        errors: discovery.errors,
+        ignored: discovery.ignored,
+        aggregate: total.agg,
+        settings: opts.settings.clone(),
+    })
+}
+
+thread_local! {
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut Partial) {
+    let input = match unit {
+        Unit::Range { input, .. } | Unit::Stream { input } => *input,
+    };
+    let Some(prep) = prepared.get(input) else {
+        return;
+    };
+    let Some(reading) = &prep.reading else {
+        return;
+    };
+    let mut scanner = Scanner::new(reading, &prep.zone, prep.eol, settings);
+    match (unit, &prep.plan) {
+        (
+            Unit::Range {
+                start, end, chunk, ..
+            },
+            Plan::Ranges { path, .. },
+        ) => {
+            BUFFER.with_borrow_mut(|buf| {
+                let read = File::open(path).and_then(|mut f| read_range(&mut f, *start, *end, buf));
+                match read {
+                    Ok(range) => scanner.scan(&mut part.agg, input, *chunk, &buf[range]),
+                    Err(e) => part.problems.push((
+                        input,
+                        format!("read error at byte {start}: {}", describe(&e)),
+                    )),
+                }
+            });
+        }
+        (Unit::Stream { .. }, Plan::Stream { path, compression }) => {
+            let reader = match open_decoded(path, *compression) {
+                Ok(r) => r,
+                Err(e) => {
+                    part.problems
+                        .push((input, format!("cannot read: {}", describe(&e))));
+                    return;
+                }
+            };
+            let problem = stream_blocks(reader, prep.eol, |chunk, block| {
+                scanner.scan(&mut part.agg, input, chunk, block)
+            });
+            if let Some(p) = problem {
+                part.problems.push((input, p));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Feeds `reader`'s blocks of lines to `each`; returns the problem that
+/// ended the stream early, if any (what came before it was fed).
+fn stream_blocks<R: Read>(reader: R, eol: u8, mut each: impl FnMut(u64, &[u8])) -> Option<String> {
+    let mut blocks = LineBlocks::new(reader, eol);
+    let mut block = Vec::new();
+    let mut chunk = 0;
+    let mut bytes = 0u64;
+    loop {
+        match blocks.next_block(&mut block) {
+            Ok(true) => {
+                each(chunk, &block);
+                chunk += 1;
+                bytes += block.len() as u64;
+            }
+            Ok(false) => return None,
+            Err(e) => {
+                return Some(format!(
+                    "data unreadable after {bytes} bytes ({e}): the lines before were counted"
+                ))
+            }
+        }
+    }
+}
+
+/// Reads a pipe (or stdin) on its own thread while its blocks are parsed
+/// on the pool. Error logs are parsed in order, on this thread, so that
+/// multi-line messages stay whole.
+fn read_pipe(
+    input: usize,
+    reading: &Reading,
+    zone: &Zone,
+    eol: u8,
+    reader: Box<dyn Read + Send>,
+    settings: &Settings,
+) -> Partial {
+    let mut part = Partial::default();
+    if matches!(reading, Reading::Error) {
+        let mut scanner = Scanner::new(reading, zone, eol, settings);
+        if let Some(problem) = stream_blocks(reader, eol, |chunk, block| {
+            scanner.scan(&mut part.agg, input, chunk, block)
+        }) {
+            part.problems.push((input, problem));
+        }
+        return part;
+    }
+    let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(rayon::current_num_threads() * 2);
+    let thread = std::thread::spawn(move || {
+        stream_blocks(reader, eol, |chunk, block| {
+            // A closed receiver means the pool stopped: nothing left to do.
+            let _ = tx.send((chunk, block.to_vec()));
+        })
+    });
+    part = rx
+        .into_iter()
+        .par_bridge()
+        .fold(Partial::default, |mut part, (chunk, block)| {
+            Scanner::new(reading, zone, eol, settings).scan(&mut part.agg, input, chunk, &block);
+            part
+        })
+        .reduce(Partial::default, Partial::merge);
+    match thread.join() {
+        Ok(Some(problem)) => part.problems.push((input, problem)),
+        Ok(None) => {}
+        Err(_) => part
+            .problems
+            .push((input, "the reader thread stopped".into())),
+    }
+    part
+}

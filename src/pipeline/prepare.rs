@@ -1,0 +1,261 @@
+//! Before reading: open each input's head, recognise its compression, its
+//! line ends and what it is (access log in which grammar, or error log),
+//! decide how to read it, and choose the zone of its error-log times.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use super::{FormatChoice, InputFile};
+use crate::grammar::detect::{self, Content};
+use crate::grammar::{builtin, error, Grammar};
+use crate::input::discover::describe;
+use crate::input::open::{decode_head, read_head};
+use crate::input::{Compression, Source};
+use crate::scan::Reading;
+use crate::timefmt::{TimeCache, Zone};
+
+/// Bytes read from the start of each input to detect its format.
+const HEAD_BYTES: usize = 64 << 10;
+
+/// How one input is read.
+pub(super) enum Plan {
+    /// Not at all.
+    Skip,
+    /// A plain regular file, in byte ranges read in parallel.
+    Ranges { path: PathBuf, size: u64 },
+    /// A regular file read from start to end by one task (gzip, error logs,
+    /// `\r` line ends).
+    Stream {
+        path: PathBuf,
+        compression: Compression,
+    },
+    /// stdin (`file: None`) or a pipe, FIFO or device: read once, its head
+    /// already taken.
+    Pipe {
+        head: Vec<u8>,
+        file: Option<File>,
+        compression: Compression,
+    },
+}
+
+/// An input ready to be read.
+pub(super) struct Prepared<'g> {
+    pub reading: Option<Reading<'g>>,
+    /// Zone of its error-log times.
+    pub zone: Zone,
+    /// The zone offset its own access lines carry.
+    pub offset: Option<i64>,
+    /// The byte that ends its lines (`\n`, or `\r` for old Mac files).
+    pub eol: u8,
+    pub plan: Plan,
+}
+
+/// Opens an input's head and decides how to read it.
+pub(super) fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFile, Prepared<'g>) {
+    let mut input = InputFile {
+        name: source.display(),
+        format: None,
+        detected: false,
+        zone: None,
+        compression: Compression::None,
+        skipped: None,
+        problems: Vec::new(),
+        notes: Vec::new(),
+        unreadable: false,
+    };
+    let mut prep = Prepared {
+        reading: None,
+        zone: Zone::Utc,
+        offset: None,
+        eol: b'\n',
+        plan: Plan::Skip,
+    };
+    let cannot = |e: io::Error| format!("cannot read: {}", describe(&e));
+    // Regular files are reopened by the tasks that read them; anything else
+    // (stdin, pipes, FIFOs) is read once, from the handle opened here.
+    let (head, pipe) = match &source.path {
+        None => match read_head(&mut io::stdin().lock(), HEAD_BYTES) {
+            Ok(h) => (h, Some(None)),
+            Err(e) => return unreadable(input, prep, cannot(e)),
+        },
+        Some(path) => {
+            let opened = File::open(path).and_then(|f| Ok((f.metadata()?.is_file(), f)));
+            let (regular, mut file) = match opened {
+                Ok(x) => x,
+                Err(e) => return unreadable(input, prep, cannot(e)),
+            };
+            match read_head(&mut file, HEAD_BYTES) {
+                Ok(h) if regular => (h, None),
+                Ok(h) => (h, Some(Some(file))),
+                Err(e) => return unreadable(input, prep, cannot(e)),
+            }
+        }
+    };
+    input.compression = Compression::sniff(&head);
+    if !input.compression.supported() {
+        let c = input.compression;
+        let why = format!(
+            "{} compression is not supported: decompress it and pipe it in ({} FILE | fiveohone -)",
+            c.name(),
+            c.decoder()
+        );
+        return unreadable(input, prep, why);
+    }
+    let text = decode_head(&head, input.compression, HEAD_BYTES);
+    if !text.contains(&b'\n') && text.contains(&b'\r') {
+        prep.eol = b'\r';
+    }
+    let lines: Vec<&[u8]> = text
+        .split(|&b| b == prep.eol)
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .take(detect::SAMPLE_LINES)
+        .collect();
+
+    let content = detect::detect(&lines, source.apache_hint);
+    let fixed_fits = |g: &Grammar| {
+        let mut times = TimeCache::default();
+        lines.iter().any(|l| g.parse(l, &mut times).is_ok())
+    };
+    let is_error_log = match choice {
+        // A format the user gave wins over the error-log look of a file
+        // that it reads.
+        FormatChoice::Fixed(g) if fixed_fits(g) => false,
+        _ => {
+            content == Content::ErrorLog
+                || (source.error_by_name && !matches!(content, Content::Access(_)))
+        }
+    };
+    let reading = if is_error_log {
+        let server = lines
+            .iter()
+            .find_map(|l| error::parse(l))
+            .map_or("unknown", |e| e.server.name());
+        input.format = Some(format!("{server}-error"));
+        input.detected = true;
+        Reading::Error
+    } else {
+        let (grammar, fallbacks) = match choice {
+            FormatChoice::Fixed(g) => (g, Vec::new()),
+            FormatChoice::Auto => {
+                let all = builtin::all();
+                let chosen = match content {
+                    Content::Access(i) => i,
+                    _ => 0,
+                };
+                let Some(g) = all.get(chosen) else {
+                    input.skipped = Some("no built-in grammar available".into());
+                    return (input, prep);
+                };
+                input.detected = matches!(content, Content::Access(_));
+                if content == Content::Unknown {
+                    input.notes.push(
+                        "no known format fits its first lines: its lines count as malformed \
+                         (pass --log-format with the server's log_format/LogFormat)"
+                            .into(),
+                    );
+                }
+                (g, all.iter().filter(|x| x.name() != g.name()).collect())
+            }
+        };
+        input.format = Some(grammar.name().to_string());
+        prep.offset = lines.iter().find_map(|l| grammar.time_offset(l));
+        Reading::Access {
+            grammar,
+            error_lines: !fallbacks.is_empty(),
+            fallbacks,
+        }
+    };
+    // Error logs are read in order, so multi-line messages stay whole.
+    let in_order = matches!(reading, Reading::Error) || prep.eol != b'\n';
+    prep.plan = match (&source.path, pipe) {
+        (_, Some(file)) => Plan::Pipe {
+            head,
+            file,
+            compression: input.compression,
+        },
+        (Some(path), None) if input.compression == Compression::None && !in_order => {
+            match std::fs::metadata(path) {
+                Ok(m) => Plan::Ranges {
+                    path: path.clone(),
+                    size: m.len(),
+                },
+                Err(e) => return unreadable(input, prep, cannot(e)),
+            }
+        }
+        (Some(path), None) => Plan::Stream {
+            path: path.clone(),
+            compression: input.compression,
+        },
+        (None, None) => Plan::Skip,
+    };
+    prep.reading = Some(reading);
+    (input, prep)
+}
+
+fn unreadable<'g>(
+    mut input: InputFile,
+    prep: Prepared<'g>,
+    why: String,
+) -> (InputFile, Prepared<'g>) {
+    input.skipped = Some(why);
+    input.unreadable = true;
+    (input, prep)
+}
+
+/// Error-log times carry no zone: they are read in the zone of the access
+/// logs in the same directory, else `--tz`, else UTC. A file's own access
+/// lines tell its zone first.
+pub(super) fn assign_zones(
+    sources: &[Source],
+    inputs: &mut [InputFile],
+    prepared: &mut [Prepared],
+    tz: Option<&Zone>,
+) {
+    let dir_of = |s: &Source| {
+        s.path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|d| d.to_path_buf())
+    };
+    let dir_offsets: Vec<(Option<PathBuf>, i64)> = sources
+        .iter()
+        .zip(prepared.iter())
+        .filter_map(|(s, p)| p.offset.map(|o| (dir_of(s), o)))
+        .collect();
+    for ((source, input), prep) in sources
+        .iter()
+        .zip(inputs.iter_mut())
+        .zip(prepared.iter_mut())
+    {
+        let reads_error_lines = match &prep.reading {
+            Some(Reading::Error) => true,
+            Some(Reading::Access { error_lines, .. }) => *error_lines,
+            None => false,
+        };
+        if !reads_error_lines {
+            continue;
+        }
+        let dir = dir_of(source);
+        let beside = dir_offsets.iter().find(|(d, _)| *d == dir).map(|(_, o)| *o);
+        let (zone, why) = match (prep.offset, beside, tz) {
+            (Some(own), _, _) => (Zone::Fixed(own), "the file's access lines"),
+            (None, Some(off), _) => (Zone::Fixed(off), "the access logs beside it"),
+            (None, None, Some(z)) => (z.clone(), "--tz"),
+            (None, None, None) => (Zone::Utc, "no access log beside it and no --tz"),
+        };
+        if matches!(prep.reading, Some(Reading::Error)) {
+            input.zone = Some(format!("{} ({why})", zone.describe()));
+        }
+        prep.zone = zone;
+    }
+}
+
+/// Reads what is left of a pipe after its head.
+pub(super) fn pipe_reader(head: Vec<u8>, file: Option<File>) -> Box<dyn Read + Send> {
+    let rest: Box<dyn Read + Send> = match file {
+        Some(f) => Box::new(f),
+        None => Box::new(io::stdin()),
+    };
+    Box::new(io::Cursor::new(head).chain(rest))
+}
