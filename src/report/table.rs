@@ -222,7 +222,9 @@ fn render_events(r: &Report, style: Style, out: &mut String) {
     }
     let _ = writeln!(out, "Error-log events");
     let mut t = table(style, &["kind", "events", "lines", "first", "last"]);
-    for k in &r.event_kinds {
+    // A reload's restart lines are part of the reload: kinds with lines but
+    // no event of their own are left out here (the JSON has them).
+    for k in r.event_kinds.iter().filter(|k| k.count > 0) {
         t.add_row(vec![
             k.kind.name().to_string(),
             thousands(k.count),

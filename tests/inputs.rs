@@ -1,0 +1,213 @@
+//! Unusual inputs that must still be read whole: pipes and FIFOs, gzip on
+//! stdin, odd file names, `\r` line ends, extreme times.
+
+mod common;
+
+use std::io::Write;
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+
+const LINE: &str =
+    "203.0.113.1 - - [07/May/2026:10:00:00 +0000] \"PUT /a/1 HTTP/1.1\" 501 0 \"-\" \"curl/8\"";
+
+fn lines(n: usize) -> String {
+    (0..n).map(|_| format!("{LINE}\n")).collect()
+}
+
+#[test]
+fn fifo_is_streamed_not_skipped() {
+    let dir = temp_dir("fifo");
+    let fifo = dir.join("access.log");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
+        f.write_all(lines(100_000).as_bytes()).unwrap();
+    });
+    let report = json(&[fifo.to_str().unwrap()]);
+    writer.join().unwrap();
+    let s = &report["summary"];
+    assert_eq!(
+        (n(s, "lines"), n(s, "requests"), n(s, "matched")),
+        (100_000, 100_000, 100_000)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn gzip_on_stdin_is_decoded() {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(lines(5000).as_bytes()).unwrap();
+    let out = run(&["--json", "-"], Some(&gz.finish().unwrap()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(n(&report["summary"], "matched"), 5000);
+    assert_eq!(report["summary"]["files"][0]["compression"], "gzip");
+}
+
+#[test]
+fn odd_file_names_do_not_stop_a_run() {
+    let dir = temp_dir("names");
+    std::fs::write(dir.join("access.log"), lines(3)).unwrap();
+    for name in ["café", "access-é", "журнал.log", "access.log-2026-05-0é"] {
+        std::fs::write(dir.join(name), lines(1)).unwrap();
+    }
+    let report = json(&[dir.to_str().unwrap()]);
+    // access.log, access-é, журнал.log, access.log-2026-05-0é are log names.
+    assert_eq!(n(&report["summary"], "lines"), 6);
+    assert_eq!(report["summary"]["ignored"].as_array().unwrap().len(), 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn carriage_return_line_ends() {
+    let dir = temp_dir("cr");
+    let path = dir.join("access.log");
+    std::fs::write(&path, lines(1000).replace('\n', "\r")).unwrap();
+    let s = &json(&[path.to_str().unwrap()])["summary"];
+    assert_eq!(
+        (n(s, "lines"), n(s, "requests"), n(s, "malformed")),
+        (1000, 1000, 0)
+    );
+    std::fs::write(&path, lines(1000).replace('\n', "\r\n")).unwrap();
+    let s = &json(&[path.to_str().unwrap()])["summary"];
+    assert_eq!(
+        (n(s, "lines"), n(s, "requests"), n(s, "malformed")),
+        (1000, 1000, 0)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn samples_are_the_first_lines_whatever_the_threads() {
+    let dir = temp_dir("samples");
+    let gz = |text: &str| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(text.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let bad = |name: &str, k: usize| {
+        (1..=k)
+            .map(|i| format!("{name} garbage {i}\n"))
+            .collect::<String>()
+    };
+    std::fs::write(dir.join("api.log"), format!("{LINE}\n{}", bad("api", 3))).unwrap();
+    for name in ["b.log", "c.log", "web.log"] {
+        let body = format!("{LINE}\n{}", bad(name, 6));
+        std::fs::write(dir.join(format!("{name}.1.gz")), gz(&body)).unwrap();
+    }
+    let first = |threads: &str| -> Vec<String> {
+        json(&["-j", threads, dir.to_str().unwrap()])["summary"]["malformed_samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}:{}",
+                    m["file"].as_str().unwrap().rsplit('/').next().unwrap(),
+                    m["line"]
+                )
+            })
+            .collect()
+    };
+    let want = [
+        "api.log:2",
+        "api.log:3",
+        "api.log:4",
+        "b.log.1.gz:2",
+        "b.log.1.gz:3",
+    ];
+    assert_eq!(first("1"), want);
+    assert_eq!(first("2"), want);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_given_format_wins_over_error_log_looks() {
+    let dir = temp_dir("fixed");
+    let ctime = dir.join("ctime.log");
+    std::fs::write(
+        &ctime,
+        "[Thu May 07 09:00:00 2026] 1.2.3.4 \"GET / HTTP/1.1\" 501\n",
+    )
+    .unwrap();
+    let report = json(&[
+        "--log-format",
+        "[%{%a %b %d %H:%M:%S %Y}t] %h \"%r\" %>s",
+        ctime.to_str().unwrap(),
+    ]);
+    assert_eq!(n(&report["summary"], "matched"), 1);
+    let named = dir.join("mirror_errors.log");
+    std::fs::write(
+        &named,
+        "2026-05-07T09:00:00Z 1.2.3.4 \"GET / HTTP/1.1\" 501\n",
+    )
+    .unwrap();
+    let report = json(&[
+        "--log-format",
+        "$time_iso8601 $remote_addr \"$request\" $status",
+        named.to_str().unwrap(),
+    ]);
+    assert_eq!(n(&report["summary"], "matched"), 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn empty_results_still_write_csv_headers() {
+    let dir = temp_dir("empty-csv");
+    let log = dir.join("access.log");
+    std::fs::write(&log, b"").unwrap();
+    let out = dir.join("out");
+    json(&[log.to_str().unwrap(), "--csv", out.to_str().unwrap()]);
+    for (file, header) in [
+        ("groups.csv", "method,route,matched,requests,route_requests"),
+        ("windows.csv", "start,requests,matched,events"),
+        (
+            "events.csv",
+            "time,kind,server,level,message,route,upstream,count,file",
+        ),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(out.join(file)).unwrap(),
+            format!("{header}\n")
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn extreme_times_and_windows_stay_bounded() {
+    let dir = temp_dir("extreme");
+    let log = dir.join("m.log");
+    std::fs::write(
+        &log,
+        "0 \"GET / HTTP/1.1\" 501\n250000000000 \"GET / HTTP/1.1\" 501\n9223372036854775807 \"GET / HTTP/1.1\" 501\n",
+    )
+    .unwrap();
+    let p = log.to_str().unwrap();
+    let started = std::time::Instant::now();
+    let out = run(&["--log-format", "$msec \"$request\" $status", p], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(started.elapsed().as_secs() < 10);
+    let report = json(&["--log-format", "$msec \"$request\" $status", p]);
+    let s = &report["summary"];
+    // The year-292-billion time is not believed: malformed.
+    assert_eq!((n(s, "requests"), n(s, "malformed")), (2, 1));
+    let out = run(&["-w", "9223372036854775807", p], None);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(dir);
+}
