@@ -70,31 +70,71 @@ impl TimeFormat {
 }
 
 /// Remembers the last raw timestamp and its value: consecutive log lines
-/// mostly share their second, so most lines skip parsing entirely.
+/// mostly share their minute, so most lines skip parsing entirely. A
+/// timestamp equal to the last one but for its seconds (in CLF and ISO 8601)
+/// is the last value plus the difference of the seconds.
 #[derive(Debug, Default)]
 pub struct TimeCache {
     raw: [u8; 32],
     len: usize,
     value: Option<i64>,
+    /// Where the two digits of the seconds are in `raw`, if known.
+    seconds_at: Option<usize>,
 }
 
 impl TimeCache {
     /// Parses `raw` with `format`, reusing the previous answer when `raw`
-    /// repeats the previous timestamp byte for byte.
+    /// repeats the previous timestamp, seconds aside.
     #[inline]
     pub fn parse(&mut self, format: &TimeFormat, raw: &[u8]) -> Option<i64> {
-        if self.len == raw.len() && self.value.is_some() && self.raw[..self.len] == *raw {
-            return self.value;
+        if self.len == raw.len() {
+            if let Some(value) = self.value {
+                let cached = &self.raw[..self.len];
+                match self.seconds_at {
+                    _ if cached == raw => return Some(value),
+                    Some(at) if cached[..at] == raw[..at] && cached[at + 2..] == raw[at + 2..] => {
+                        if let (Some(old), Some(new)) =
+                            (two_digits(&cached[at..]), two_digits(&raw[at..]))
+                        {
+                            if new < 60 {
+                                self.raw[at..at + 2].copy_from_slice(&raw[at..at + 2]);
+                                let value = value - old + new;
+                                self.value = Some(value);
+                                return Some(value);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
         let value = format.parse(raw);
         if raw.len() <= self.raw.len() {
             self.raw[..raw.len()].copy_from_slice(raw);
             self.len = raw.len();
             self.value = value;
+            // `10/Oct/2000:13:55:36…` and `2000-10-10T13:55:36…`.
+            self.seconds_at = match format {
+                TimeFormat::Clf if raw.get(17) == Some(&b':') => Some(18),
+                TimeFormat::Iso8601 if raw.get(16) == Some(&b':') => Some(17),
+                _ => None,
+            }
+            .filter(|&at| two_digits(raw.get(at..).unwrap_or_default()).is_some());
         } else {
             self.len = usize::MAX;
         }
         value
+    }
+}
+
+/// The number written by the first two bytes of `s`, if they are digits.
+#[inline]
+fn two_digits(s: &[u8]) -> Option<i64> {
+    match s {
+        [a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some(i64::from((a - b'0') * 10 + (b - b'0')))
+        }
+        _ => None,
     }
 }
 
@@ -461,10 +501,39 @@ mod tests {
             &b"10/Oct/2000:13:55:36 -0700"[..],
             b"10/Oct/2000:13:55:36 -0700",
             b"10/Oct/2000:13:55:37 -0700",
+            b"10/Oct/2000:13:55:05 -0700",
+            b"10/Oct/2000:13:55:60 -0700",
+            b"10/Oct/2000:13:55:61 -0700",
+            b"10/Oct/2000:13:55:6x -0700",
+            b"10/Oct/2000:13:55:59 -0700",
+            b"10/Oct/2000:13:56:00 -0700",
+            b"10/Oct/2000:13:56:00 +0700",
             b"garbage",
             b"garbage",
+            b"10/Oct/2000:13:56:00",
+            b"10/Oct/2000:13:56:01",
         ] {
-            assert_eq!(cache.parse(&f, raw), f.parse(raw));
+            assert_eq!(
+                cache.parse(&f, raw),
+                f.parse(raw),
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
+        }
+        let f = TimeFormat::Iso8601;
+        for raw in [
+            &b"2026-05-07T10:00:00+02:00"[..],
+            b"2026-05-07T10:00:09+02:00",
+            b"2026-05-07T10:00:59+02:00",
+            b"2026-05-07T10:00:59Z",
+            b"2026-05-07T10:00:07Z",
+        ] {
+            assert_eq!(
+                cache.parse(&f, raw),
+                f.parse(raw),
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
         }
     }
 
