@@ -65,7 +65,7 @@ pub struct InputFile {
     pub zone: Option<String>,
     /// Compression found.
     pub compression: Compression,
-    /// Why it was not read, if it was not (error log, unsupported
+    /// Why it was not read, if it was not (unsupported
     /// compression, unreadable).
     pub skipped: Option<String>,
     /// Problems met while reading it (corrupt gzip, read errors); what was
