@@ -76,7 +76,9 @@ fn error_block(apache: bool, lines: usize) -> Vec<u8> {
 
 fn parse_errors(c: &mut Criterion) {
     let settings = Settings::default();
-    let reading = Reading::Error;
+    let reading = Reading::Error {
+        fallbacks: Vec::new(),
+    };
     let zone = Zone::Fixed(7200);
     let mut group = c.benchmark_group("parse-error-log");
     for (name, apache) in [("nginx-error", false), ("apache-error", true)] {

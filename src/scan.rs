@@ -25,8 +25,12 @@ pub enum Reading<'a> {
         /// Whether error-log lines are recognised too.
         error_lines: bool,
     },
-    /// An nginx or Apache error log.
-    Error,
+    /// An nginx or Apache error log; access lines found in it are read
+    /// with `fallbacks` (auto mode: the built-in grammars).
+    Error {
+        /// Grammars for access lines among the error lines.
+        fallbacks: Vec<&'a Grammar>,
+    },
 }
 
 /// Parses blocks of one file's lines.
@@ -109,7 +113,7 @@ impl<'a> Scanner<'a> {
                     format!("not {}: {}", grammar.name(), grammar.explain(&err))
                 });
             }
-            Reading::Error => {
+            Reading::Error { fallbacks } => {
                 if self.error_line(agg, at, line, false) {
                     return;
                 }
@@ -121,6 +125,11 @@ impl<'a> Scanner<'a> {
                     return;
                 }
                 self.after_event = false;
+                for g in fallbacks {
+                    if let Ok(p) = g.parse(line, &mut self.fallback_times) {
+                        return agg.add(at, &p.record, true, self.settings);
+                    }
+                }
                 agg.malformed(at, line, || "not an nginx or Apache error-log line".into());
             }
         }

@@ -280,13 +280,15 @@ fn trim_end(s: &[u8]) -> &[u8] {
 }
 
 /// Whether a line that is not an error line continues the one before it:
-/// indented lines, `PHP message:` lines and the rest of a message whose
-/// quote is still open (nginx's `FastCGI sent in stderr: "…` spans lines).
+/// indented lines, `PHP message:` lines, the rest of a message whose quote
+/// is still open (nginx's `FastCGI sent in stderr: "…` spans lines), and
+/// Apache's untimed start-up lines (`AH00558: apache2: Could not …`).
 pub fn is_continuation(line: &[u8], quote_open: bool) -> bool {
     quote_open
         || line.first().is_some_and(|b| *b == b' ' || *b == b'\t')
         || line.starts_with(b"PHP message:")
         || line.starts_with(b"Stack trace:")
+        || (line.starts_with(b"AH") && find_code(line).is_some_and(|c| line.starts_with(c)))
 }
 
 /// Whether a message leaves a double quote open (an odd number of
@@ -425,5 +427,10 @@ mod tests {
         assert!(is_continuation(b"  at frame", false));
         assert!(is_continuation(b"anything", true));
         assert!(!is_continuation(b"garbage", false));
+        assert!(is_continuation(
+            b"AH00558: apache2: Could not reliably determine the server's name",
+            false
+        ));
+        assert!(!is_continuation(b"AHA: no", false));
     }
 }

@@ -217,9 +217,12 @@ impl Grammar {
     }
 }
 
+/// Three digits, or `-` (Apache, for a request aborted before it had a
+/// status) read as status 0.
 #[inline]
 fn parse_status(v: &[u8]) -> Option<u16> {
     match *v {
+        [b'-'] => Some(0),
         [a, b, c] if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() => {
             Some((a - b'0') as u16 * 100 + (b - b'0') as u16 * 10 + (c - b'0') as u16)
         }

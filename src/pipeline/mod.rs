@@ -305,7 +305,7 @@ fn read_pipe(
     settings: &Settings,
 ) -> Partial {
     let mut part = Partial::default();
-    if matches!(reading, Reading::Error) {
+    if matches!(reading, Reading::Error { .. }) {
         let mut scanner = Scanner::new(reading, zone, eol, settings);
         if let Some(problem) = stream_blocks(reader, eol, |chunk, block| {
             scanner.scan(&mut part.agg, input, chunk, block)

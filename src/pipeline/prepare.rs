@@ -133,7 +133,11 @@ pub(super) fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFi
             .map_or("unknown", |e| e.server.name());
         input.format = Some(format!("{server}-error"));
         input.detected = true;
-        Reading::Error
+        let fallbacks = match choice {
+            FormatChoice::Auto => builtin::all().iter().collect(),
+            FormatChoice::Fixed(_) => Vec::new(),
+        };
+        Reading::Error { fallbacks }
     } else {
         let (grammar, fallbacks) = match choice {
             FormatChoice::Fixed(g) => (g, Vec::new()),
@@ -167,7 +171,7 @@ pub(super) fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFi
         }
     };
     // Error logs are read in order, so multi-line messages stay whole.
-    let in_order = matches!(reading, Reading::Error) || prep.eol != b'\n';
+    let in_order = matches!(reading, Reading::Error { .. }) || prep.eol != b'\n';
     prep.plan = match (&source.path, pipe) {
         (_, Some(file)) => Plan::Pipe {
             head,
@@ -229,7 +233,7 @@ pub(super) fn assign_zones(
         .zip(prepared.iter_mut())
     {
         let reads_error_lines = match &prep.reading {
-            Some(Reading::Error) => true,
+            Some(Reading::Error { .. }) => true,
             Some(Reading::Access { error_lines, .. }) => *error_lines,
             None => false,
         };
@@ -244,7 +248,7 @@ pub(super) fn assign_zones(
             (None, None, Some(z)) => (z.clone(), "--tz"),
             (None, None, None) => (Zone::Utc, "no access log beside it and no --tz"),
         };
-        if matches!(prep.reading, Some(Reading::Error)) {
+        if matches!(prep.reading, Some(Reading::Error { .. })) {
             input.zone = Some(format!("{} ({why})", zone.describe()));
         }
         prep.zone = zone;
