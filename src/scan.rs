@@ -7,6 +7,7 @@
 //! a line that continues a multi-line message counts as parsed.
 
 use crate::aggregate::{Aggregate, Cursor, Settings};
+use crate::record::{Record, Slot};
 use crate::grammar::error::{self, is_continuation, opens_quote, Stamp};
 use crate::grammar::Grammar;
 use crate::timefmt::{TimeCache, Zone};
@@ -98,12 +99,12 @@ impl<'a> Scanner<'a> {
                 error_lines,
             } => {
                 let err = match grammar.parse(line, &mut self.times) {
-                    Ok(p) => return agg.add(at, &p.record, false, self.settings),
+                    Ok(p) => return self.request(agg, at, &p.record, false),
                     Err(err) => err,
                 };
                 for g in fallbacks {
                     if let Ok(p) = g.parse(line, &mut self.fallback_times) {
-                        return agg.add(at, &p.record, true, self.settings);
+                        return self.request(agg, at, &p.record, true);
                     }
                 }
                 if *error_lines && self.error_line(agg, at, line, true) {
@@ -127,12 +128,19 @@ impl<'a> Scanner<'a> {
                 self.after_event = false;
                 for g in fallbacks {
                     if let Ok(p) = g.parse(line, &mut self.fallback_times) {
-                        return agg.add(at, &p.record, true, self.settings);
+                        return self.request(agg, at, &p.record, true);
                     }
                 }
                 agg.malformed(at, line, || "not an nginx or Apache error-log line".into());
             }
         }
+    }
+
+    /// Counts an access-log request, with its client's device group.
+    #[inline]
+    fn request(&mut self, agg: &mut Aggregate, at: &mut Cursor, record: &Record, other_format: bool) {
+        let device = crate::device::group(record.slot(Slot::UserAgent));
+        agg.add(at, record, device, other_format, self.settings);
     }
 
     /// Counts `line` as an error-log event if it is one.

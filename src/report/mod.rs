@@ -235,11 +235,11 @@ impl Report {
         let mut windows: Vec<WindowRow> = agg
             .windows
             .iter()
-            .map(|(&start, c)| WindowRow {
+            .map(|(&start, w)| WindowRow {
                 start: rfc3339(start),
                 start_secs: start,
-                requests: c.requests,
-                matched: c.matched,
+                requests: w.counts.requests,
+                matched: w.counts.matched,
                 events: 0,
                 lifecycle: 0,
             })

@@ -7,7 +7,12 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
+pub mod breakdown;
+
+use crate::device::Device;
 use crate::events::Events;
+use crate::record::Slot;
+use breakdown::{last_upstream, Breakdown, Dim, MethodClass, WindowStats};
 use crate::grammar::error::ErrorLine;
 use crate::record::Record;
 use crate::route;
@@ -50,7 +55,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, other: Counts) {
+    /// Adds `other`.
+    pub fn add(&mut self, other: Counts) {
         self.requests += other.requests;
         self.matched += other.matched;
     }
@@ -129,7 +135,9 @@ pub struct Aggregate {
     /// Line counts per input file index.
     pub files: BTreeMap<usize, FileStats>,
     /// Counts per window start (UTC seconds, a multiple of the window).
-    pub windows: FxHashMap<i64, Counts>,
+    pub windows: FxHashMap<i64, WindowStats>,
+    /// What the matched requests were made of, per window.
+    pub breakdown: Breakdown,
     /// Counts per `method NUL route` key.
     groups: FxHashMap<Box<[u8]>, Counts>,
     /// The first malformed lines.
@@ -210,12 +218,14 @@ impl Aggregate {
         at.line += 1;
     }
 
-    /// Counts a parsed record; `other_format` says it needed a fallback grammar.
+    /// Counts a parsed record sent by a client of group `device`;
+    /// `other_format` says it needed a fallback grammar.
     #[inline]
     pub fn add(
         &mut self,
         at: &mut Cursor,
         record: &Record,
+        device: Device,
         other_format: bool,
         settings: &Settings,
     ) {
@@ -231,17 +241,24 @@ impl Aggregate {
             stats.out_of_range += 1;
             return;
         }
-        let matched = u64::from(settings.status.contains(record.status));
+        let matched = settings.status.contains(record.status);
         let counts = Counts {
             requests: 1,
-            matched,
+            matched: u64::from(matched),
         };
         self.first = min_opt(self.first, Some(t));
         self.last = max_opt(self.last, Some(t));
-        self.windows
-            .entry(t.div_euclid(settings.window) * settings.window)
-            .or_default()
-            .add(counts);
+        let window = t.div_euclid(settings.window) * settings.window;
+        let method = MethodClass::of(record.method);
+        let w = self.windows.entry(window).or_default();
+        w.counts.add(counts);
+        w.devices[device as usize].add(counts);
+        w.methods[method as usize].add(counts);
+        let upstream = record.slot(Slot::UpstreamAddr).map(last_upstream);
+        if let Some(up) = upstream {
+            self.breakdown.upstream_request(up, window);
+        }
+
         let key = &mut at.key;
         key.clear();
         key.extend_from_slice(record.method);
@@ -255,6 +272,20 @@ impl Aggregate {
             Some(c) => c.add(counts),
             None => {
                 self.groups.insert(key.as_slice().into(), counts);
+            }
+        }
+        if matched {
+            let b = &mut self.breakdown;
+            let route = &key[record.method.len() + 1..];
+            b.matched(Dim::Route, route, window);
+            b.matched(Dim::Method, record.method, window);
+            for (dim, slot) in [(Dim::Client, Slot::Client), (Dim::Host, Slot::Host)] {
+                if let Some(v) = record.slot(slot) {
+                    b.matched(dim, v, window);
+                }
+            }
+            if let Some(up) = upstream {
+                b.matched(Dim::Upstream, up, window);
             }
         }
     }
@@ -306,8 +337,9 @@ impl Aggregate {
             self.file(file).merge(stats);
         }
         for (w, c) in other.windows {
-            self.windows.entry(w).or_default().add(c);
+            self.windows.entry(w).or_default().merge(&c);
         }
+        self.breakdown.merge(other.breakdown);
         for (k, c) in other.groups {
             self.groups.entry(k).or_default().add(c);
         }
@@ -333,8 +365,8 @@ impl Aggregate {
     /// Totals over all windows.
     pub fn totals(&self) -> Counts {
         let mut total = Counts::default();
-        for c in self.windows.values() {
-            total.add(*c);
+        for w in self.windows.values() {
+            total.add(w.counts);
         }
         total
     }
