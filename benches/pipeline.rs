@@ -47,7 +47,7 @@ fn pipeline(c: &mut Criterion) {
         b.iter(|| {
             let analysis =
                 analyze(discover(std::slice::from_ref(&path)), &options).expect("analysis runs");
-            Report::new(&analysis)
+            Report::new(&analysis, Vec::new())
         })
     });
     group.finish();

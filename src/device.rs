@@ -73,7 +73,9 @@ impl Device {
     /// The form factor: `mobile`, `tablet`, `desktop`, `bot` or `other`.
     pub fn kind(self) -> &'static str {
         match self {
-            Device::IosApp | Device::IosBrowser | Device::AndroidApp | Device::AndroidBrowser => "mobile",
+            Device::IosApp | Device::IosBrowser | Device::AndroidApp | Device::AndroidBrowser => {
+                "mobile"
+            }
             Device::Windows | Device::Macos | Device::OtherDesktop => "desktop",
             Device::Bot => "bot",
             Device::Library | Device::Unknown => "other",
@@ -132,8 +134,21 @@ pub fn classify(ua: &[u8]) -> Device {
 
 fn is_library(lower: &str) -> bool {
     [
-        "curl/", "wget/", "python-", "python/", "go-http-client", "java/", "apache-httpclient", "libwww", "node-fetch",
-        "axios/", "ruby", "php/", "kube-probe", "prometheus", "elb-healthchecker",
+        "curl/",
+        "wget/",
+        "python-",
+        "python/",
+        "go-http-client",
+        "java/",
+        "apache-httpclient",
+        "libwww",
+        "node-fetch",
+        "axios/",
+        "ruby",
+        "php/",
+        "kube-probe",
+        "prometheus",
+        "elb-healthchecker",
     ]
     .iter()
     .any(|p| lower.contains(p))

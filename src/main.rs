@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use fiveohone::aggregate::Settings;
+use fiveohone::detect::{self, scenario, Deploy, Detection};
 use fiveohone::grammar::{self, builtin};
 use fiveohone::input;
 use fiveohone::pipeline::{self, FormatChoice, Options};
@@ -64,6 +65,25 @@ struct Cli {
     #[arg(long, value_name = "ZONE", value_parser = timefmt::Zone::parse)]
     tz: Option<timefmt::Zone>,
 
+    /// Burst detection sensitivity, 1 (only stark bursts) to 10 (faint ones).
+    #[arg(long, default_value_t = 5.0, value_name = "1-10", value_parser = sensitivity)]
+    sensitivity: f64,
+
+    /// A deploy time (repeatable): bursts right after it point at it.
+    /// RFC 3339 or `YYYY-MM-DD HH:MM[:SS]` (UTC).
+    #[arg(long = "deploy", value_name = "TIME", value_parser = timefmt::parse_instant)]
+    deploys: Vec<i64>,
+
+    /// A file of deploy times, one per line (as `git log --format=%cI`
+    /// writes them); `#` lines and blank lines are skipped.
+    #[arg(long = "deploys", value_name = "FILE")]
+    deploys_file: Option<PathBuf>,
+
+    /// Scenario definitions to add to the built-in ones (a scenario with a
+    /// built-in's name replaces it); format in the README.
+    #[arg(long, value_name = "FILE")]
+    scenarios: Option<PathBuf>,
+
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -83,6 +103,33 @@ struct Cli {
     /// List the built-in formats and exit.
     #[arg(long)]
     list_formats: bool,
+}
+
+fn sensitivity(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (1.0..=10.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a sensitivity from 1 to 10")),
+    }
+}
+
+/// Reads `--deploys FILE`: one time per line.
+fn read_deploys(path: &std::path::Path) -> Result<Vec<Deploy>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("--deploys {}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (no, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let time = timefmt::parse_instant(line)
+            .map_err(|e| format!("--deploys {}:{}: {e}", path.display(), no + 1))?;
+        out.push(Deploy {
+            time,
+            what: format!("deploy from {}", path.display()),
+        });
+    }
+    Ok(out)
 }
 
 fn main() -> ExitCode {
@@ -133,6 +180,30 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         cli.paths.clone()
     };
 
+    let extra = match &cli.scenarios {
+        Some(path) => Some((
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("--scenarios {}: {e}", path.display()))?,
+            path.display().to_string(),
+        )),
+        None => None,
+    };
+    let mut detection = Detection::new(scenario::load(
+        extra.as_ref().map(|(t, o)| (t.as_str(), o.as_str())),
+    )?);
+    detection.sensitivity = cli.sensitivity;
+    detection.deploys = cli
+        .deploys
+        .iter()
+        .map(|&time| Deploy {
+            time,
+            what: "deploy (--deploy)".into(),
+        })
+        .collect();
+    if let Some(path) = &cli.deploys_file {
+        detection.deploys.extend(read_deploys(path)?);
+    }
+
     let discovery = input::discover(&paths);
     for e in &discovery.errors {
         eprintln!("fiveohone: {e}");
@@ -159,7 +230,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             eprintln!("fiveohone: {}: {p}", input.name);
         }
     }
-    let report = Report::new(&analysis);
+    let names = |i: usize| {
+        analysis
+            .inputs
+            .get(i)
+            .map_or_else(String::new, |f| f.name.clone())
+    };
+    let markers = detect::markers(&analysis.aggregate, &names);
+    let bursts = detect::detect(
+        &analysis.aggregate,
+        analysis.settings.window,
+        &detection,
+        &markers,
+    );
+    let report = Report::new(&analysis, bursts);
 
     if let Some(dir) = &cli.csv {
         report::csv::write(&report, dir).map_err(|e| format!("--csv: {e}"))?;

@@ -7,9 +7,9 @@
 //! a line that continues a multi-line message counts as parsed.
 
 use crate::aggregate::{Aggregate, Cursor, Settings};
-use crate::record::{Record, Slot};
 use crate::grammar::error::{self, is_continuation, opens_quote, Stamp};
 use crate::grammar::Grammar;
+use crate::record::{Record, Slot};
 use crate::timefmt::{TimeCache, Zone};
 
 /// How a file's lines are read.
@@ -138,7 +138,13 @@ impl<'a> Scanner<'a> {
 
     /// Counts an access-log request, with its client's device group.
     #[inline]
-    fn request(&mut self, agg: &mut Aggregate, at: &mut Cursor, record: &Record, other_format: bool) {
+    fn request(
+        &mut self,
+        agg: &mut Aggregate,
+        at: &mut Cursor,
+        record: &Record,
+        other_format: bool,
+    ) {
         let device = crate::device::group(record.slot(Slot::UserAgent));
         agg.add(at, record, device, other_format, self.settings);
     }

@@ -65,7 +65,8 @@ pub struct WindowStats {
 }
 
 impl WindowStats {
-    pub(super) fn merge(&mut self, o: &WindowStats) {
+    /// Adds `o`.
+    pub fn merge(&mut self, o: &WindowStats) {
         self.counts.add(o.counts);
         for (m, x) in self.devices.iter_mut().zip(&o.devices) {
             m.add(*x);
@@ -173,7 +174,11 @@ fn totals(series: &Series, from: i64, to: i64) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = series
         .iter()
         .map(|(value, per_window)| {
-            let n = per_window.iter().filter(|(w, _)| (from..to).contains(*w)).map(|(_, n)| n).sum();
+            let n = per_window
+                .iter()
+                .filter(|(w, _)| (from..to).contains(*w))
+                .map(|(_, n)| n)
+                .sum();
             (String::from_utf8_lossy(value).into_owned(), n)
         })
         .filter(|(_, n)| *n > 0)
@@ -189,7 +194,10 @@ pub fn last_upstream(value: &[u8]) -> &[u8] {
         Some(p) => &value[p + 1..],
         None => value,
     };
-    let start = last.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(last.len());
+    let start = last
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(last.len());
     &last[start..]
 }
 
@@ -203,7 +211,10 @@ mod tests {
         assert_eq!(MethodClass::of(b"PROPFIND"), MethodClass::Unusual);
         assert_eq!(MethodClass::of(b"get"), MethodClass::Unusual);
         assert_eq!(MethodClass::of(b"-"), MethodClass::None);
-        assert_eq!(last_upstream(b"10.0.1.11:8080, 10.0.1.12:8080"), b"10.0.1.12:8080");
+        assert_eq!(
+            last_upstream(b"10.0.1.11:8080, 10.0.1.12:8080"),
+            b"10.0.1.12:8080"
+        );
         assert_eq!(last_upstream(b"10.0.1.11:8080"), b"10.0.1.11:8080");
     }
 
@@ -215,10 +226,17 @@ mod tests {
         b.matched(Dim::Route, b"/x", 0);
         b.matched(Dim::Route, b"/y", 300);
         a.merge(b);
-        assert_eq!(a.matched_in(Dim::Route, 0, 600), [("/x".to_string(), 2), ("/y".to_string(), 1)]);
+        assert_eq!(
+            a.matched_in(Dim::Route, 0, 600),
+            [("/x".to_string(), 2), ("/y".to_string(), 1)]
+        );
         assert_eq!(a.matched_in(Dim::Route, 300, 600), [("/y".to_string(), 1)]);
         for i in 0..VALUE_LIMIT + 10 {
-            a.matched(Dim::Client, format!("10.0.{}.{}", i / 256, i % 256).as_bytes(), 0);
+            a.matched(
+                Dim::Client,
+                format!("10.0.{}.{}", i / 256, i % 256).as_bytes(),
+                0,
+            );
         }
         let clients = a.matched_in(Dim::Client, 0, 1);
         assert_eq!(clients.len(), VALUE_LIMIT + 1);

@@ -11,12 +11,12 @@ pub mod breakdown;
 
 use crate::device::Device;
 use crate::events::Events;
-use crate::record::Slot;
-use breakdown::{last_upstream, Breakdown, Dim, MethodClass, WindowStats};
 use crate::grammar::error::ErrorLine;
 use crate::record::Record;
+use crate::record::Slot;
 use crate::route;
 use crate::status::StatusSet;
+use breakdown::{last_upstream, Breakdown, Dim, MethodClass, WindowStats};
 
 /// How many malformed-line samples a run keeps.
 pub const SAMPLE_LIMIT: usize = 5;

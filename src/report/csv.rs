@@ -1,5 +1,5 @@
-//! CSV output: `summary.csv`, `files.csv`, `groups.csv`, `windows.csv` and
-//! `events.csv`, each
+//! CSV output: `summary.csv`, `files.csv`, `groups.csv`, `windows.csv`,
+//! `events.csv` and `bursts.csv`, each
 //! with a header row. Each file is written to a temporary name and renamed
 //! when complete, so a failed run never leaves a half-written file behind.
 
@@ -43,6 +43,37 @@ const WINDOWS_HEADER: &[&str] = &["start", "requests", "matched", "events"];
 const EVENTS_HEADER: &[&str] = &[
     "time", "kind", "server", "level", "message", "route", "upstream", "count", "file",
 ];
+
+const BURSTS_HEADER: &[&str] = &[
+    "start",
+    "end",
+    "matched",
+    "requests",
+    "expected",
+    "scenario",
+    "confidence",
+    "evidence",
+    "next",
+    "top_route",
+    "top_device",
+    "top_upstream",
+];
+
+#[derive(Serialize)]
+struct BurstCsv<'a> {
+    start: &'a str,
+    end: &'a str,
+    matched: u64,
+    requests: u64,
+    expected: f64,
+    scenario: &'a str,
+    confidence: f64,
+    evidence: String,
+    next: &'a str,
+    top_route: Option<&'a str>,
+    top_device: Option<&'a str>,
+    top_upstream: Option<&'a str>,
+}
 
 #[derive(Serialize)]
 struct SummaryCsv<'a> {
@@ -134,6 +165,25 @@ pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
         "events.csv",
         EVENTS_HEADER,
         report.events.iter(),
+    )?);
+    written.push(write_rows(
+        dir,
+        "bursts.csv",
+        BURSTS_HEADER,
+        report.bursts.iter().map(|b| BurstCsv {
+            start: &b.start,
+            end: &b.end,
+            matched: b.matched,
+            requests: b.requests,
+            expected: b.expected,
+            scenario: &b.scenario,
+            confidence: b.confidence,
+            evidence: b.evidence.join(" | "),
+            next: &b.next,
+            top_route: b.top.routes.first().map(|s| s.name.as_str()),
+            top_device: b.top.devices.first().map(|s| s.name.as_str()),
+            top_upstream: b.top.upstreams.first().map(|s| s.name.as_str()),
+        }),
     )?);
     Ok(written)
 }
@@ -248,5 +298,20 @@ mod tests {
             zone: None,
         };
         assert_eq!(header_of(&file), FILES_HEADER);
+        let burst = BurstCsv {
+            start: "",
+            end: "",
+            matched: 0,
+            requests: 0,
+            expected: 0.0,
+            scenario: "",
+            confidence: 0.0,
+            evidence: String::new(),
+            next: "",
+            top_route: None,
+            top_device: None,
+            top_upstream: None,
+        };
+        assert_eq!(header_of(&burst), BURSTS_HEADER);
     }
 }

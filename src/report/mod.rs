@@ -16,6 +16,8 @@ use crate::timefmt::rfc3339;
 pub struct Report {
     /// What was read and counted.
     pub summary: Summary,
+    /// Bursts of matched requests, oldest first, each with its scenario.
+    pub bursts: Vec<crate::detect::Burst>,
     /// Method and route groups with at least one matched request, most
     /// matched first.
     pub groups: Vec<GroupRow>,
@@ -147,8 +149,8 @@ pub struct WindowRow {
 }
 
 impl Report {
-    /// Builds the report of an analysis.
-    pub fn new(a: &Analysis) -> Report {
+    /// Builds the report of an analysis and its bursts.
+    pub fn new(a: &Analysis, bursts: Vec<crate::detect::Burst>) -> Report {
         let agg = &a.aggregate;
         let name = |i: usize| {
             a.inputs
@@ -274,6 +276,7 @@ impl Report {
         let (event_kinds, events) = events::build(a);
         Report {
             summary,
+            bursts,
             groups,
             windows,
             event_kinds,

@@ -51,6 +51,7 @@ pub fn render(r: &Report, style: Style) -> String {
         let _ = writeln!(out, "{} error-log events", thousands(s.events));
     }
     out.push('\n');
+    render_bursts(r, style, &mut out);
     render_input(r, style, &mut out);
     render_groups(r, style, &mut out);
     render_events(r, style, &mut out);
@@ -73,6 +74,93 @@ fn right_align(t: &mut Table, columns: &[usize]) {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
+}
+
+fn render_bursts(r: &Report, style: Style, out: &mut String) {
+    if r.bursts.is_empty() {
+        let _ = writeln!(out, "No burst of {} found.\n", r.summary.status);
+        return;
+    }
+    let _ = writeln!(out, "Bursts of {}", r.summary.status);
+    let mut t = table(
+        style,
+        &[
+            "#",
+            "from – to (UTC)",
+            r.summary.status.as_str(),
+            "requests",
+            "scenario",
+            "conf.",
+            "main evidence",
+        ],
+    );
+    for (i, b) in r.bursts.iter().enumerate() {
+        t.add_row(vec![
+            (i + 1).to_string(),
+            format!(
+                "{} – {}",
+                short_time(&b.start),
+                b.end.get(11..16).unwrap_or(&b.end)
+            ),
+            thousands(b.matched),
+            thousands(b.requests),
+            b.scenario.clone(),
+            format!("{:.2}", b.confidence),
+            b.evidence
+                .get(1)
+                .or(b.evidence.first())
+                .cloned()
+                .unwrap_or_default(),
+        ]);
+    }
+    right_align(&mut t, &[0, 2, 3, 5]);
+    let _ = writeln!(out, "{t}");
+    for (i, b) in r.bursts.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "\n#{} {} – {}: {} (confidence {:.2})",
+            i + 1,
+            short_time(&b.start),
+            short_time(&b.end),
+            b.scenario,
+            b.confidence
+        );
+        for e in &b.evidence {
+            let _ = writeln!(out, "  - {e}");
+        }
+        let list = |items: &[crate::detect::Share]| {
+            items
+                .iter()
+                .map(|s| format!("{} {:.0}%", s.name, s.share * 100.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for (name, items) in [
+            ("routes", &b.top.routes),
+            ("methods", &b.top.methods),
+            ("devices", &b.top.devices),
+            ("upstreams", &b.top.upstreams),
+        ] {
+            if !items.is_empty() {
+                let _ = writeln!(out, "  {name}: {}", list(items));
+            }
+        }
+        if !b.nearby_events.is_empty() {
+            let events: Vec<String> = b
+                .nearby_events
+                .iter()
+                .map(|e| format!("{} {}", e.matched, e.name))
+                .collect();
+            let _ = writeln!(out, "  error log around it: {}", events.join(", "));
+        }
+        let _ = writeln!(out, "  next: {}", b.next);
+    }
+    out.push('\n');
+}
+
+/// `2026-05-07T10:00:00Z` → `2026-05-07 10:00`.
+fn short_time(t: &str) -> String {
+    t.get(..16).unwrap_or(t).replace('T', " ")
 }
 
 fn render_input(r: &Report, style: Style, out: &mut String) {
