@@ -318,7 +318,7 @@ fn label(
                     }
                 }
             }
-            (s.name.clone(), fit.confidence, fill(&s.next, f))
+            (s.name.clone(), fit.confidence, fill(&s.next, f, span.0))
         }
         _ => {
             for feature in [
@@ -527,8 +527,9 @@ fn sentence(feature: &str, op: scenario::Op, f: &Facts) -> Option<String> {
     })
 }
 
-/// Fills a scenario's `next` text with the burst's names.
-fn fill(template: &str, f: &Facts) -> String {
+/// Fills a scenario's `next` text with the names of the burst starting at
+/// `from`.
+fn fill(template: &str, f: &Facts, from: i64) -> String {
     let first = |items: &[(String, u64)]| items.first().map_or("-".to_string(), |(n, _)| n.clone());
     let methods: Vec<&str> = f
         .methods
@@ -547,18 +548,23 @@ fn fill(template: &str, f: &Facts) -> String {
         .replace("{upstream}", &first(&f.upstreams))
         .replace(
             "{deploy}",
-            &f.deploy
-                .as_ref()
-                .map_or("(no deploy marker)".to_string(), |d| {
+            &f.deploy.as_ref().map_or_else(
+                || {
                     format!(
-                        "{} UTC ({})",
-                        rfc3339(d.time).replace('T', " ").trim_end_matches('Z'),
-                        d.what
+                        "the last change deployed before {} UTC (no reload in the error logs and no --deploy: check the deploy history)",
+                        short(from)
                     )
-                }),
+                },
+                |d| format!("the change deployed at {} UTC ({})", short(d.time), d.what),
+            ),
         )
         .replace("{methods}", &methods.join(", "))
         .replace("{client}", &first(&f.clients))
+}
+
+/// `2026-05-07 10:00:00`.
+fn short(t: i64) -> String {
+    rfc3339(t).replace('T', " ").trim_end_matches('Z').to_string()
 }
 
 /// Deploy markers from the error logs: every reload and restart.
