@@ -166,17 +166,21 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Scenario>, String> {
     Ok(out)
 }
 
-/// The built-in scenarios, then `extra` ones: an extra scenario with a
-/// built-in's name replaces it, others are added after the built-ins.
+/// The built-in scenarios with `extra` ones: an extra scenario with a
+/// built-in's name replaces it in place; new ones come first, so that they
+/// win ties against the built-ins.
 pub fn load(extra: Option<(&str, &str)>) -> Result<Vec<Scenario>, String> {
     let mut all = parse(BUILTIN, "grammars/scenarios.conf")?;
     if let Some((text, origin)) = extra {
+        let mut new = Vec::new();
         for s in parse(text, origin)? {
             match all.iter_mut().find(|b| b.name == s.name) {
                 Some(b) => *b = s,
-                None => all.push(s),
+                None => new.push(s),
             }
         }
+        new.append(&mut all);
+        all = new;
     }
     Ok(all)
 }
@@ -249,7 +253,7 @@ mod tests {
         let extra = "scenario bot_storm\n  title bots\n  next block them\n  need device_share >= 0.9\n\nscenario post_deploy\n  title mine\n  next roll back\n  when deploy_gap <= 60 1\n";
         let all = load(Some((extra, "mine.conf"))).unwrap();
         assert_eq!(all.len(), 7);
-        assert_eq!(all.last().unwrap().name, "bot_storm");
+        assert_eq!(all[0].name, "bot_storm");
         let pd = all.iter().find(|s| s.name == "post_deploy").unwrap();
         assert_eq!(pd.title, "mine");
     }
