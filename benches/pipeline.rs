@@ -1,11 +1,13 @@
-//! The whole pipeline (discovery, detection, parallel parsing, merge, report
-//! model) on a generated ~200 MB nginx combined log, all cores.
+//! The whole pipeline (discovery, format detection, parallel parsing, merge,
+//! burst detection, report model) on a generated ~200 MB nginx combined
+//! log, all cores.
 
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use fiveohone::aggregate::Settings;
+use fiveohone::detect::{self, scenario, Detection};
 use fiveohone::input::discover;
 use fiveohone::pipeline::{analyze, FormatChoice, Options};
 use fiveohone::report::Report;
@@ -40,6 +42,7 @@ fn pipeline(c: &mut Criterion) {
         threads: 0,
         tz: None,
     };
+    let detection = Detection::new(scenario::load(None).expect("built-in scenarios"));
     let mut group = c.benchmark_group("pipeline");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(size));
@@ -47,7 +50,9 @@ fn pipeline(c: &mut Criterion) {
         b.iter(|| {
             let analysis =
                 analyze(discover(std::slice::from_ref(&path)), &options).expect("analysis runs");
-            Report::new(&analysis, Vec::new())
+            let markers = detect::markers(&analysis.aggregate, &|_| String::new());
+            let bursts = detect::detect(&analysis.aggregate, 300, &detection, &markers);
+            Report::new(&analysis, bursts)
         })
     });
     group.finish();

@@ -564,7 +564,10 @@ fn fill(template: &str, f: &Facts, from: i64) -> String {
 
 /// `2026-05-07 10:00:00`.
 fn short(t: i64) -> String {
-    rfc3339(t).replace('T', " ").trim_end_matches('Z').to_string()
+    rfc3339(t)
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_string()
 }
 
 /// Deploy markers from the error logs: every reload and restart.

@@ -1,0 +1,189 @@
+//! Burst detection end to end: deploy markers, user scenarios, quiet
+//! traffic, and the JSON and CSV of bursts.
+
+mod common;
+
+use common::*;
+use fiveohone::synth::{generate, BurstSpec, SynthConfig, DEFAULT_START};
+use serde_json::Value;
+
+/// A day of generated traffic with one generic burst at 14:00–14:20 UTC.
+fn day_with_burst(dir: &std::path::Path) -> (std::path::PathBuf, u64) {
+    let path = dir.join("access.log");
+    let cfg = SynthConfig {
+        seed: 21,
+        lines: 150_000,
+        bursts: vec![BurstSpec {
+            start: DEFAULT_START + 14 * 3600,
+            duration_secs: 1200,
+            rate: 0.4,
+        }],
+        ..SynthConfig::default()
+    };
+    let mut file = std::fs::File::create(&path).unwrap();
+    let truth = generate(&cfg, &mut file).unwrap();
+    (path, truth.status_501)
+}
+
+fn bursts(report: &Value) -> &Vec<Value> {
+    report["bursts"].as_array().unwrap()
+}
+
+#[test]
+fn a_deploy_marker_makes_a_burst_post_deploy() {
+    let dir = temp_dir("deploy");
+    let (log, _) = day_with_burst(&dir);
+    let p = log.to_str().unwrap();
+    // Without a marker: post_deploy at lower confidence.
+    let plain = json(&[p]);
+    let b = bursts(&plain);
+    assert_eq!(b.len(), 1, "{b:#?}");
+    assert_eq!(b[0]["scenario"], "post_deploy");
+    assert!(b[0]["confidence"].as_f64().unwrap() < 0.7);
+    assert_eq!(b[0]["start"], "2026-05-07T14:00:00Z");
+    assert_eq!(b[0]["end"], "2026-05-07T14:20:00Z");
+    // With --deploy two minutes before: full confidence and the evidence says so.
+    let marked = json(&[p, "--deploy", "2026-05-07T13:58:00Z"]);
+    let b = &bursts(&marked)[0];
+    assert_eq!(b["scenario"], "post_deploy");
+    assert_eq!(b["confidence"].as_f64().unwrap(), 1.0);
+    let evidence: Vec<&str> = b["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert!(
+        evidence.contains(&"deploy (--deploy) at 13:58:00 UTC, 2 min before the first failures"),
+        "{evidence:#?}"
+    );
+    assert!(b["next"]
+        .as_str()
+        .unwrap()
+        .contains("2026-05-07 13:58:00 UTC"));
+    // The same from a deploys file, as git log writes it (with an offset).
+    let deploys = dir.join("deploys.txt");
+    std::fs::write(
+        &deploys,
+        "# deploys\n2026-05-07T15:58:00+02:00\n\n2026-05-06T09:00:00+02:00\n",
+    )
+    .unwrap();
+    let from_file = json(&[p, "--deploys", deploys.to_str().unwrap()]);
+    assert_eq!(bursts(&from_file)[0]["confidence"].as_f64().unwrap(), 1.0);
+    let bad = dir.join("bad.txt");
+    std::fs::write(&bad, "2026-05-07T15:58:00+02:00\nlast tuesday\n").unwrap();
+    let out = run(&[p, "--deploys", bad.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bad.txt:2: `last tuesday` is not a time")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn quiet_traffic_has_no_burst() {
+    let dir = temp_dir("quiet");
+    let path = dir.join("access.log");
+    let cfg = SynthConfig {
+        seed: 5,
+        lines: 300_000,
+        duration_secs: 3 * 86_400,
+        bursts: Vec::new(),
+        ..SynthConfig::default()
+    };
+    let truth = generate(&cfg, &mut std::fs::File::create(&path).unwrap()).unwrap();
+    assert!(
+        truth.status_501 > 50,
+        "stray 501s are there: {}",
+        truth.status_501
+    );
+    for sensitivity in ["5", "8"] {
+        let report = json(&[path.to_str().unwrap(), "--sensitivity", sensitivity]);
+        assert!(
+            bursts(&report).is_empty(),
+            "sensitivity {sensitivity}: {:#?}",
+            bursts(&report)
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_users_scenario_wins_and_bad_files_are_named() {
+    let dir = temp_dir("scenarios");
+    let log = dir.join("access.log");
+    // Quiet GETs, then one address sends PROPFIND to one route for 10 minutes.
+    let mut text = String::new();
+    for i in 0..3600 {
+        let (h, m, s) = (10 + i / 1800, i / 30 % 60, i * 2 % 60);
+        text.push_str(&format!(
+            "198.51.100.{} - - [07/May/2026:{h:02}:{m:02}:{s:02} +0000] \"GET /page/{} HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0 (Windows NT 10.0; Win64; x64)\"\n",
+            i % 200,
+            i % 17
+        ));
+        if (900..1200).contains(&i) {
+            text.push_str(&format!(
+                "203.0.113.66 - - [07/May/2026:{h:02}:{m:02}:{s:02} +0000] \"PROPFIND /health HTTP/1.1\" 501 0 \"-\" \"cdn-probe/1.0\"\n"
+            ));
+        }
+    }
+    std::fs::write(&log, text).unwrap();
+    let p = log.to_str().unwrap();
+    let report = json(&[p]);
+    let b = &bursts(&report)[0];
+    assert_eq!(b["scenario"], "unsupported_method");
+    assert_eq!(b["matched"], 300);
+    let conf = dir.join("cdn.conf");
+    std::fs::write(
+        &conf,
+        "scenario cdn_probe\n  title  the CDN's health checks use a method the origin does not implement\n  next   Fix the health-check method in the CDN settings for {route}\n  need   unusual_share >= 0.9\n  need   top_client_share >= 0.9\n  when   routes <= 1  2\n",
+    )
+    .unwrap();
+    let report = json(&[p, "--scenarios", conf.to_str().unwrap()]);
+    let b = &bursts(&report)[0];
+    assert_eq!(b["scenario"], "cdn_probe");
+    assert_eq!(
+        b["next"],
+        "Fix the health-check method in the CDN settings for /health"
+    );
+    assert_eq!(b["top"]["methods"][0]["name"], "PROPFIND");
+    std::fs::write(&conf, "scenario x\n  need nosuch >= 1\n").unwrap();
+    let out = run(&[p, "--scenarios", conf.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cdn.conf:2: unknown feature `nosuch`"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn bursts_in_the_terminal_and_csv() {
+    let dir = temp_dir("burst-out");
+    let (log, _) = day_with_burst(&dir);
+    let out = run(
+        &[log.to_str().unwrap(), "--deploy", "2026-05-07 13:58"],
+        None,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for want in [
+        "Bursts of 501",
+        "2026-05-07 14:00 – 14:20",
+        "post_deploy",
+        "#1 2026-05-07 14:00",
+        "  next: Roll back",
+    ] {
+        assert!(text.contains(want), "missing `{want}` in:\n{text}");
+    }
+    let csv_dir = dir.join("csv");
+    json(&[log.to_str().unwrap(), "--csv", csv_dir.to_str().unwrap()]);
+    let csv = std::fs::read_to_string(csv_dir.join("bursts.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("start,end,matched,requests,expected,scenario,confidence,evidence,next"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("2026-05-07T14:00:00Z,2026-05-07T14:20:00Z,"));
+    assert_eq!(lines.next(), None);
+    let _ = std::fs::remove_dir_all(dir);
+}
