@@ -1,10 +1,14 @@
-//! Seeded synthetic access-log generator.
+//! Seeded synthetic access- and error-log generator.
 //!
 //! [`generate`] writes realistic Nginx or Apache access-log lines (diurnal
 //! traffic, IPv4 and IPv6 clients, browsers, apps, bots and scanners, a few
-//! lenient-parsing edge cases, garbage and blank lines, and configurable
-//! bursts of `501 Not Implemented`) and returns a [`Truth`] that counts
-//! exactly what was written, so that the analyzer can be checked against it.
+//! lenient-parsing edge cases, garbage and blank lines, lone stray 501s,
+//! configurable bursts of `501 Not Implemented` and labelled failure
+//! [scenarios](ScenarioKind)) and returns a [`Truth`] that counts exactly what
+//! was written, so that the analyzer can be checked against it.
+//! [`generate_error_log`] writes the error log of the same timeline (reloads,
+//! log rotation, background noise and what each scenario makes the server
+//! say), and [`generate_dir`] writes both as rotated families.
 //!
 //! Output is a pure function of the [`SynthConfig`]: the same configuration
 //! (seed included) always produces the same bytes, on every platform (the
@@ -18,7 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Unix timestamp of 2026-05-07T00:00:00Z, the default [`SynthConfig::start`].
 pub const DEFAULT_START: i64 = 1_778_112_000;
@@ -27,8 +31,13 @@ pub const DEFAULT_START: i64 = 1_778_112_000;
 const CHUNK: usize = 64 * 1024;
 /// Largest status code tracked (exclusive).
 const MAX_STATUS: usize = 1000;
-/// Stray 501s outside bursts, per million ordinary requests.
-const STRAY_501_PPM: u32 = 60;
+/// Default [`SynthConfig::stray_501_per_million`]: the rate of lone 501s
+/// the generator has always written (a few generic ones, most of them a
+/// scanner's `PROPFIND` or `TRACE`).
+pub const DEFAULT_STRAY_501_PER_MILLION: u32 = 360;
+/// Two stray 501s are at least this many seconds apart, so that no five
+/// minutes ever hold more than two of them.
+pub const STRAY_501_MIN_GAP_SECS: i64 = 150;
 /// Lenient-parsing edge cases among valid lines, per million requests.
 const EDGE_CASE_PPM: u32 = 400;
 /// Number of distinct clients in the synthetic population.
@@ -138,12 +147,190 @@ impl BurstSpec {
     }
 }
 
+/// The known failure scenarios, named as the detector labels them.
+///
+/// Each one is injected into the access log (and, where the server would
+/// say something, into the error log) by [`SynthConfig::scenarios`]; see
+/// [`ScenarioSpec`] for what each does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScenarioKind {
+    /// A reload 1–3 minutes before the window, then 30–60 % of the requests
+    /// the application serves (API, pages, search, login; not static files)
+    /// answer 501. Volume unchanged.
+    PostDeploy,
+    /// One device group (the iOS app, or the Android app) gets 501 for about
+    /// 85 % of its requests; every other client is fine.
+    DeviceSpecific,
+    /// Three to five times the usual traffic; 10–20 % of all requests answer
+    /// 501 and the error log reports exhausted workers and upstream timeouts.
+    TrafficSpike,
+    /// One to three scanner addresses send 150–400 requests with methods the
+    /// server does not implement (`PROPFIND`, `MKCOL`, a made-up verb…), all
+    /// answered 501.
+    UnsupportedMethod,
+    /// One upstream node answers 501 to about 70 % of the requests proxied
+    /// to it (`nginx-upstream` only: the node is only visible there).
+    UpstreamNode,
+    /// A route found nowhere else gets 0.5–1 % of the requests during the
+    /// whole span and answers 501 to about 97 % of them.
+    RouteMisconfig,
+}
+
+impl ScenarioKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ScenarioKind; 6] = [
+        ScenarioKind::PostDeploy,
+        ScenarioKind::DeviceSpecific,
+        ScenarioKind::TrafficSpike,
+        ScenarioKind::UnsupportedMethod,
+        ScenarioKind::UpstreamNode,
+        ScenarioKind::RouteMisconfig,
+    ];
+
+    /// The detector's label, e.g. `post_deploy`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ScenarioKind::PostDeploy => "post_deploy",
+            ScenarioKind::DeviceSpecific => "device_specific",
+            ScenarioKind::TrafficSpike => "traffic_spike",
+            ScenarioKind::UnsupportedMethod => "unsupported_method",
+            ScenarioKind::UpstreamNode => "upstream_node",
+            ScenarioKind::RouteMisconfig => "route_misconfig",
+        }
+    }
+
+    /// Parses a label produced by [`ScenarioKind::label`] (ASCII
+    /// case-insensitive, `-` accepted for `_`, surrounding blanks ignored).
+    pub fn from_label(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL.into_iter().find(|k| {
+            let n = k.label().as_bytes();
+            n.len() == s.len()
+                && n.iter().zip(s.bytes()).all(|(&a, b)| {
+                    let b = if b == b'-' { b'_' } else { b };
+                    a == b.to_ascii_lowercase()
+                })
+        })
+    }
+
+    /// Length of the window when none is given: post_deploy 30 minutes,
+    /// device_specific 45, traffic_spike 25, unsupported_method 10,
+    /// upstream_node 40; route_misconfig always covers the whole span (0).
+    pub fn default_duration_secs(&self) -> i64 {
+        match self {
+            ScenarioKind::PostDeploy => 30 * 60,
+            ScenarioKind::DeviceSpecific => 45 * 60,
+            ScenarioKind::TrafficSpike => 25 * 60,
+            ScenarioKind::UnsupportedMethod => 10 * 60,
+            ScenarioKind::UpstreamNode => 40 * 60,
+            ScenarioKind::RouteMisconfig => 0,
+        }
+    }
+
+    /// Whether the scenario ignores its window and covers the whole span
+    /// (only [`ScenarioKind::RouteMisconfig`]).
+    pub fn covers_whole_span(&self) -> bool {
+        *self == ScenarioKind::RouteMisconfig
+    }
+}
+
+impl fmt::Display for ScenarioKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One failure scenario to inject, in `[start, start + duration_secs)`.
+///
+/// Every parameter not given here (rates, the device group, the node, the
+/// route, the scanner addresses and methods, the reload time) is drawn from
+/// the configuration's seed, the kind and the window, so adding a scenario
+/// does not change the others. A window is clipped to the span and must
+/// overlap it; [`ScenarioKind::RouteMisconfig`] ignores its window and
+/// covers the whole span.
+///
+/// When windows overlap, a request is attributed to the first scenario (in
+/// start order) that turns it into a 501. Stray 501s are never written inside
+/// a window (nor between a post-deploy reload and its window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScenarioSpec {
+    /// What happens.
+    pub kind: ScenarioKind,
+    /// First second of the window, unix seconds UTC.
+    pub start: i64,
+    /// Length of the window in seconds (positive).
+    pub duration_secs: i64,
+}
+
+impl ScenarioSpec {
+    /// Places `kinds` over the span `[start, start + duration_secs)` so that
+    /// their windows do not overlap: each window (with its kind's [default
+    /// length](ScenarioKind::default_duration_secs), shortened on short
+    /// spans) is centred at one of the evenly spaced points 1/(n+1), 2/(n+1),
+    /// … of the span (n = the number of kinds that have a window). On spans
+    /// of a day or more, a point moves into the busy hours of its local day
+    /// (zone `tz_offset_secs`): local time of day t becomes 09:00 + t/2. A
+    /// route misconfiguration covers the whole span.
+    pub fn spread(
+        kinds: &[ScenarioKind],
+        start: i64,
+        duration_secs: i64,
+        tz_offset_secs: i32,
+    ) -> Vec<ScenarioSpec> {
+        let span = duration_secs.max(1);
+        let end = start.saturating_add(span);
+        let tz = i64::from(tz_offset_secs);
+        let timed = kinds.iter().filter(|k| !k.covers_whole_span()).count() as i64;
+        let room = (span / (2 * (timed + 1))).max(1);
+        let mut i = 0;
+        let mut prev_end = i64::MIN;
+        kinds
+            .iter()
+            .map(|&kind| {
+                if kind.covers_whole_span() {
+                    return ScenarioSpec {
+                        kind,
+                        start,
+                        duration_secs: span,
+                    };
+                }
+                i += 1;
+                let duration = kind.default_duration_secs().min(room);
+                let even =
+                    start + (i128::from(span) * i128::from(i) / i128::from(timed + 1)) as i64;
+                let fits = |centre: i64| {
+                    let from = centre - duration / 2;
+                    (from >= start && from + duration <= end && from >= prev_end).then_some(from)
+                };
+                let busy = (span >= 86_400)
+                    .then(|| {
+                        let local = even + tz;
+                        let day = local.div_euclid(86_400) * 86_400;
+                        fits(day + 9 * 3600 + (local - day) / 2 - tz)
+                    })
+                    .flatten();
+                let from = busy
+                    .or_else(|| fits(even))
+                    .unwrap_or_else(|| (even - duration / 2).max(start));
+                prev_end = from + duration;
+                ScenarioSpec {
+                    kind,
+                    start: from,
+                    duration_secs: duration,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Everything the generator needs; see [`SynthConfig::default`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SynthConfig {
     /// PRNG seed; equal configurations produce identical output.
     pub seed: u64,
-    /// Number of non-blank lines to write (valid requests plus garbage).
+    /// Number of non-blank lines of baseline traffic to write (valid
+    /// requests plus garbage). A traffic spike's extra requests and a
+    /// scanner's requests come on top (see [`Truth::lines`]).
     pub lines: u64,
     /// Log format of the valid lines.
     pub format: SynthFormat,
@@ -158,14 +345,23 @@ pub struct SynthConfig {
     pub garbage_per_million: u32,
     /// Probability, per million non-blank lines, that an empty line precedes it.
     pub blank_per_million: u32,
-    /// Windows of elevated 501s.
+    /// Windows of elevated 501s (generic, unlabelled).
     pub bursts: Vec<BurstSpec>,
+    /// Labelled failure scenarios to inject (default: none).
+    pub scenarios: Vec<ScenarioSpec>,
+    /// Lone 501s among ordinary requests, per million requests (default
+    /// [`DEFAULT_STRAY_501_PER_MILLION`]): most are a scanner's single
+    /// `PROPFIND` or `TRACE`, some an ordinary request. Two of them are
+    /// always at least [`STRAY_501_MIN_GAP_SECS`] apart, and none falls
+    /// inside a scenario's window.
+    pub stray_501_per_million: u32,
 }
 
 impl Default for SynthConfig {
     /// Seed 1, 100 000 lines of `nginx-combined` over 2026-05-07 (UTC) written
     /// in `+0200`, 200 garbage and 50 blank lines per million, and one
-    /// [`BurstSpec::centered`] 501 burst (12:00–12:15 UTC, rate 0.4).
+    /// [`BurstSpec::centered`] 501 burst (12:00–12:15 UTC, rate 0.4), no
+    /// scenario, and [`DEFAULT_STRAY_501_PER_MILLION`] stray 501s.
     fn default() -> Self {
         let start = DEFAULT_START;
         let duration_secs = 86_400;
@@ -179,14 +375,30 @@ impl Default for SynthConfig {
             garbage_per_million: 200,
             blank_per_million: 50,
             bursts: vec![BurstSpec::centered(start, duration_secs)],
+            scenarios: Vec::new(),
+            stray_501_per_million: DEFAULT_STRAY_501_PER_MILLION,
         }
+    }
+}
+
+impl SynthConfig {
+    /// Checks that every scenario can be written: fails with
+    /// [`io::ErrorKind::InvalidInput`] (as the generating functions do) when
+    /// an upstream_node scenario is asked of a format other than
+    /// `nginx-upstream`, a device_specific one of `apache-common` (no user
+    /// agent), or a window is empty or outside the span.
+    pub fn validate(&self) -> io::Result<()> {
+        Timeline::new(self).map(drop)
     }
 }
 
 /// Exact counts of what the generator wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Truth {
-    /// Non-blank lines written (`requests + garbage + error_lines`).
+    /// Non-blank lines written (`requests + garbage + error_lines`). This is
+    /// [`SynthConfig::lines`] plus the requests scenarios add on top of the
+    /// baseline traffic (a traffic spike's extra requests, a scanner's
+    /// requests).
     pub lines: u64,
     /// Empty lines written.
     pub blank: u64,
@@ -207,13 +419,61 @@ pub struct Truth {
     pub last: i64,
     /// Bytes written, uncompressed, newlines and blank lines included.
     pub bytes: u64,
+    /// One entry per injected scenario, in start order.
+    pub scenarios: Vec<ScenarioTruth>,
+    /// Every reload the timeline's error log holds ([`generate_error_log`]
+    /// writes them), unix seconds UTC, oldest first: post-deploy reloads and
+    /// benign daily deploys. Filled by every generating function, whether or
+    /// not an error log is written.
+    pub deploys: Vec<i64>,
 }
 
-/// Writes `cfg.lines` non-blank lines (plus blank lines) to `out` and flushes it.
+/// What one injected scenario did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScenarioTruth {
+    /// The [`ScenarioKind::label`].
+    pub label: String,
+    /// First second of its window, unix seconds UTC (clipped to the span).
+    pub start: i64,
+    /// End of its window, exclusive, unix seconds UTC (clipped to the span).
+    pub end: i64,
+    /// 501 lines this scenario caused (stray 501s and generic bursts are
+    /// never counted here).
+    pub matched: u64,
+    /// What failed: `ios app` or `android app` (device_specific), the node
+    /// `10.0.1.13:8080` (upstream_node), the route (route_misconfig),
+    /// `PROPFIND,MKCOL,FOOBAR from 45.146.165.37` (unsupported_method: the
+    /// methods, then the scanner addresses), `reload at …Z, 44% of app
+    /// requests` (post_deploy), `x3.6 traffic, 14% of requests`
+    /// (traffic_spike).
+    pub detail: String,
+}
+
+/// Exact counts of an error log [`generate_error_log`] wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ErrorTruth {
+    /// Lines written.
+    pub lines: u64,
+    /// Reload times, unix seconds UTC, oldest first (the same as
+    /// [`Truth::deploys`]).
+    pub reloads: Vec<i64>,
+    /// Events per kind, as fiveohone's event table
+    /// (`grammars/error-events.conf`) classifies them: `reload` counts whole
+    /// reload sequences (each is several lines, none of them counted
+    /// elsewhere except the sequence's plain `other` lines such as `exiting`);
+    /// `upstream_timeout`, `upstream_refused`, `worker_exhaustion`,
+    /// `invalid_method` and `other` count lines. All six keys are present.
+    pub by_kind: BTreeMap<String, u64>,
+}
+
+/// Writes `cfg.lines` non-blank lines of baseline traffic (plus blank lines,
+/// and the requests scenarios add) to `out` and flushes it.
 ///
 /// The output is produced in 64 KiB chunks, so an unbuffered writer is fine.
+/// Fails with [`io::ErrorKind::InvalidInput`] when a scenario cannot be
+/// written in `cfg.format` or lies outside the span (see [`ScenarioSpec`]).
 pub fn generate<W: Write>(cfg: &SynthConfig, out: &mut W) -> io::Result<Truth> {
-    let mut gen = Generator::new(cfg);
+    let mut gen = Generator::new(cfg, Timeline::new(cfg)?);
     let mut buf = Vec::with_capacity(CHUNK + 4096);
     while gen.next_slot(&mut buf) {
         if buf.len() >= CHUNK {
@@ -231,18 +491,116 @@ pub fn generate<W: Write>(cfg: &SynthConfig, out: &mut W) -> io::Result<Truth> {
 /// the generated lines in time order into `files` parts (parts with index >= 2
 /// gzip-compressed). Returns the truth over all parts.
 ///
-/// `base` is the file name (`access.log` above). The non-blank lines are split
-/// evenly; a blank line goes to the part of the line that follows it. The
-/// decompressed parts concatenated oldest → newest are byte-identical to
-/// [`generate`] with the same configuration. `dir` is created if needed;
-/// existing files with the generated names are overwritten, others are left
-/// alone.
+/// `base` is the file name (`access.log` above). The baseline lines are split
+/// evenly; a blank line, and the requests a scenario adds, go to the part of
+/// the baseline line they come with. The decompressed parts concatenated
+/// oldest → newest are byte-identical to [`generate`] with the same
+/// configuration. `dir` is created if needed; existing files with the
+/// generated names are overwritten, others are left alone.
 pub fn generate_rotated(
     cfg: &SynthConfig,
     dir: &Path,
     base: &str,
     files: usize,
 ) -> io::Result<Truth> {
+    check_family(base, files)?;
+    let timeline = Timeline::new(cfg)?;
+    fs::create_dir_all(dir)?;
+    Ok(write_access_family(cfg, timeline, dir, base, files)?.0)
+}
+
+/// Writes the error log of `cfg`'s timeline to `out` and flushes it: nginx's
+/// layout for the nginx formats, Apache 2.4's default `ErrorLogFormat` for
+/// the Apache ones, with local times (UTC + [`SynthConfig::tz_offset_secs`])
+/// as the servers write them.
+///
+/// It holds, in time order: a few background lines an hour (missing files,
+/// closed connections, the odd upstream timeout), nginx's daily `reopening
+/// logs` after logrotate (not a reload), on a timeline longer than a day one
+/// benign reload per day at a random working-hours time at least two hours
+/// away from any scenario and burst, each post-deploy scenario's reload
+/// sequence (1–3 minutes before its window), a traffic spike's exhausted
+/// workers and upstream timeouts, and a few invalid-method lines for a
+/// scanner. Every reload is followed by 0–2 `Connection refused` lines while
+/// the application restarts. Times never decrease. The reloads are exactly
+/// [`Truth::deploys`] of the access log of the same configuration.
+///
+/// The error log does not depend on [`SynthConfig::lines`]: it covers the
+/// span whatever the traffic.
+pub fn generate_error_log<W: Write>(cfg: &SynthConfig, out: &mut W) -> io::Result<ErrorTruth> {
+    let timeline = Timeline::new(cfg)?;
+    let mut buf = Vec::with_capacity(CHUNK + 4096);
+    let truth = write_error_log(cfg, &timeline, |_, line| {
+        buf.extend_from_slice(line);
+        if buf.len() >= CHUNK {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+        Ok(())
+    })?;
+    out.write_all(&buf)?;
+    out.flush()?;
+    Ok(truth)
+}
+
+/// Writes `access.log*` (as [`generate_rotated`] does) and the matching
+/// `error.log`, `error.log.1`, `error.log.2.gz`, … (the same number of files)
+/// into `dir`. Error lines are split at the times the access parts start: an
+/// error line goes to the part whose access lines started at or before it
+/// (an empty access part gets an empty error part), and a reload sequence is
+/// never split. Returns the access truth (with [`Truth::deploys`]) and the
+/// error truth.
+pub fn generate_dir(
+    cfg: &SynthConfig,
+    dir: &Path,
+    files: usize,
+) -> io::Result<(Truth, ErrorTruth)> {
+    generate_family(cfg, dir, "access.log", "error.log", files)
+}
+
+/// [`generate_dir`] with other file names, e.g. `other_vhosts_access.log`
+/// and `other_vhosts_error.log`.
+pub fn generate_family(
+    cfg: &SynthConfig,
+    dir: &Path,
+    access_base: &str,
+    error_base: &str,
+    files: usize,
+) -> io::Result<(Truth, ErrorTruth)> {
+    check_family(access_base, files)?;
+    check_family(error_base, files)?;
+    if access_base == error_base {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the access and error logs need different names",
+        ));
+    }
+    let timeline = Timeline::new(cfg)?;
+    fs::create_dir_all(dir)?;
+    let (truth, starts, timeline) = write_access_family(cfg, timeline, dir, access_base, files)?;
+    let mut part = 0;
+    let mut file = PartFile::create(dir, error_base, files - 1)?;
+    let error = write_error_log(cfg, &timeline, |ts, line| {
+        // The last part whose access lines started at or before `ts`.
+        let want = starts.partition_point(|&s| s <= ts).max(1) - 1;
+        while part < want {
+            std::mem::replace(
+                &mut file,
+                PartFile::create(dir, error_base, files - 2 - part)?,
+            )
+            .finish()?;
+            part += 1;
+        }
+        file.write_all(line)
+    })?;
+    file.finish()?;
+    for index in (0..files - 1 - part).rev() {
+        PartFile::create(dir, error_base, index)?.finish()?;
+    }
+    Ok((truth, error))
+}
+
+fn check_family(base: &str, files: usize) -> io::Result<()> {
     if files == 0 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -255,30 +613,80 @@ pub fn generate_rotated(
             format!("invalid log file name {base:?}"),
         ));
     }
-    fs::create_dir_all(dir)?;
-    let mut gen = Generator::new(cfg);
-    let mut buf = Vec::with_capacity(CHUNK + 4096);
-    for part in 0..files {
-        let index = files - 1 - part;
-        let end = (u128::from(cfg.lines) * (part as u128 + 1) / files as u128) as u64;
-        let path = match index {
+    Ok(())
+}
+
+/// One file of a rotated family: index 0 is `base`, 1 is `base.1`, 2 and
+/// up are `base.N.gz`.
+enum PartFile {
+    Plain(BufWriter<File>),
+    Gzip(Box<GzEncoder<BufWriter<File>>>),
+}
+
+impl PartFile {
+    fn path(dir: &Path, base: &str, index: usize) -> PathBuf {
+        match index {
             0 => dir.join(base),
             1 => dir.join(format!("{base}.1")),
             n => dir.join(format!("{base}.{n}.gz")),
-        };
-        let file = BufWriter::with_capacity(CHUNK, File::create(&path)?);
-        if index >= 2 {
-            let mut enc = GzEncoder::new(file, Compression::new(6));
-            write_part(&mut gen, &mut buf, &mut enc, end)?;
-            let mut file = enc.finish()?;
-            file.flush()?;
-        } else {
-            let mut file = file;
-            write_part(&mut gen, &mut buf, &mut file, end)?;
-            file.flush()?;
         }
     }
-    Ok(gen.finish())
+
+    fn create(dir: &Path, base: &str, index: usize) -> io::Result<PartFile> {
+        let file = BufWriter::with_capacity(CHUNK, File::create(Self::path(dir, base, index))?);
+        Ok(if index >= 2 {
+            PartFile::Gzip(Box::new(GzEncoder::new(file, Compression::new(6))))
+        } else {
+            PartFile::Plain(file)
+        })
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            PartFile::Plain(f) => f.write_all(bytes),
+            PartFile::Gzip(f) => f.write_all(bytes),
+        }
+    }
+
+    fn finish(self) -> io::Result<()> {
+        let mut file = match self {
+            PartFile::Plain(f) => f,
+            PartFile::Gzip(f) => f.finish()?,
+        };
+        file.flush()
+    }
+}
+
+/// Writes the access family; returns the truth, the time of the first line
+/// of each part (oldest first; `i64::MIN` for the first part, and an empty
+/// part takes the time of the next non-empty one, or `i64::MAX`) and the
+/// timeline back.
+fn write_access_family(
+    cfg: &SynthConfig,
+    timeline: Timeline,
+    dir: &Path,
+    base: &str,
+    files: usize,
+) -> io::Result<(Truth, Vec<i64>, Timeline)> {
+    let mut gen = Generator::new(cfg, timeline);
+    let mut buf = Vec::with_capacity(CHUNK + 4096);
+    let mut starts: Vec<Option<i64>> = Vec::with_capacity(files);
+    for part in 0..files {
+        let index = files - 1 - part;
+        let end = (u128::from(cfg.lines) * (part as u128 + 1) / files as u128) as u64;
+        let mut file = PartFile::create(dir, base, index)?;
+        starts.push(write_part(&mut gen, &mut buf, &mut file, end, index == 0)?);
+        file.finish()?;
+    }
+    let mut next = i64::MAX;
+    let mut times = vec![0; files];
+    for (t, s) in times.iter_mut().zip(&starts).rev() {
+        next = s.unwrap_or(next);
+        *t = next;
+    }
+    times[0] = i64::MIN;
+    let (truth, timeline) = gen.finish_with_timeline();
+    Ok((truth, times, timeline))
 }
 
 /// Estimates how many non-blank lines `cfg` needs to produce about
@@ -289,11 +697,15 @@ pub fn lines_for_size(cfg: &SynthConfig, target_bytes: u64) -> u64 {
         return 0;
     }
     let sample_lines = 20_000;
-    let sample = SynthConfig {
+    let mut sample = SynthConfig {
         lines: sample_lines,
         ..cfg.clone()
     };
-    let mut gen = Generator::new(&sample);
+    let timeline = Timeline::new(&sample).unwrap_or_else(|_| {
+        sample.scenarios.clear();
+        Timeline::new(&sample).expect("a timeline without scenarios is always valid")
+    });
+    let mut gen = Generator::new(&sample, timeline);
     let mut buf = Vec::with_capacity(CHUNK + 4096);
     let mut bytes = 0u64;
     while gen.next_slot(&mut buf) {
@@ -305,14 +717,19 @@ pub fn lines_for_size(cfg: &SynthConfig, target_bytes: u64) -> u64 {
     u64::try_from(lines).unwrap_or(u64::MAX).max(1)
 }
 
-/// Writes slots until `end` non-blank lines have been generated in total.
-fn write_part<W: Write>(
+/// Writes slots until `end` baseline lines have been generated in total (and,
+/// for the `last` part, whatever injected requests remain); returns the time
+/// of the part's first line, if it has one.
+fn write_part(
     gen: &mut Generator<'_>,
     buf: &mut Vec<u8>,
-    out: &mut W,
+    out: &mut PartFile,
     end: u64,
-) -> io::Result<()> {
-    while gen.emitted < end && gen.next_slot(buf) {
+    last: bool,
+) -> io::Result<Option<i64>> {
+    let mut first = None;
+    while (gen.emitted < end || last) && gen.next_slot(buf) {
+        first.get_or_insert(gen.slot_first_ts);
         if buf.len() >= CHUNK {
             out.write_all(buf)?;
             buf.clear();
@@ -320,7 +737,7 @@ fn write_part<W: Write>(
     }
     out.write_all(buf)?;
     buf.clear();
-    Ok(())
+    Ok(first)
 }
 
 // ---------------------------------------------------------------------------
@@ -722,8 +1139,12 @@ const UA_BINGBOT: usize = 13;
 const UA_PYTHON: usize = 14;
 const UA_GO: usize = 15;
 const UA_NONE: usize = 16;
+const UA_IOS_APP: usize = 17;
+const UA_IOS_CFNETWORK: usize = 18;
+const UA_IOS_IPAD: usize = 19;
+const UA_DALVIK: usize = 20;
 
-const USER_AGENTS: [&str; 17] = [
+const USER_AGENTS: [&str; 21] = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
@@ -741,10 +1162,16 @@ const USER_AGENTS: [&str; 17] = [
     "python-requests/2.31.0",
     "Go-http-client/1.1",
     "-",
+    "ShopApp/5.2.1 (iPhone; iOS 17.4.1; Scale/3.00)",
+    "ShopApp/5.2.1 CFNetwork/1494.0.7 Darwin/23.4.0",
+    "ShopApp/5.2.1 (iPad; iOS 17.4; Scale/2.00)",
+    "Dalvik/2.1.0 (Linux; U; Android 14; Pixel 8 Build/UQ1A.240405.002)",
 ];
 
-/// User agents of ordinary clients, with weights.
-const CLIENT_UAS: [(usize, u32); 17] = [
+/// User agents of ordinary clients, with weights. The native apps (the iOS
+/// app's three agents; the Android app's okhttp and Dalvik) are each about a
+/// tenth of the clients.
+const CLIENT_UAS: [(usize, u32); 21] = [
     (0, 260),
     (1, 90),
     (2, 45),
@@ -762,6 +1189,10 @@ const CLIENT_UAS: [(usize, u32); 17] = [
     (UA_PYTHON, 18),
     (UA_GO, 10),
     (UA_NONE, 6),
+    (UA_IOS_APP, 70),
+    (UA_IOS_CFNETWORK, 35),
+    (UA_IOS_IPAD, 8),
+    (UA_DALVIK, 40),
 ];
 
 const REFERERS: [&str; 9] = [
@@ -864,6 +1295,60 @@ const TEXT_GARBAGE: [&str; 9] = [
     "{\"level\":\"warn\",\"msg\":\"upstream answered\",\"status\":501,\"path\":\"/api/v1/users\"}",
 ];
 
+/// First octets of unsupported-method scanners: none of them is a client's.
+const SCANNER_NETS: [u8; 6] = [45, 141, 162, 167, 193, 194];
+
+const SCANNER_UAS: [&str; 4] = [
+    "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)",
+    "-",
+    "Mozilla/5.0 zgrab/0.x",
+    "masscan/1.3 (https://github.com/robertdavidgraham/masscan)",
+];
+
+/// WebDAV and diagnostic methods the servers do not implement.
+const DAV_METHODS: [&str; 5] = ["PROPFIND", "SEARCH", "MKCOL", "TRACE", "LOCK"];
+
+/// Made-up verbs scanners try.
+const CUSTOM_VERBS: [&str; 4] = ["FOOBAR", "DEBUG", "TRACK", "QWERTY"];
+
+const SCAN_DAV_PATHS: [&str; 8] = [
+    "/",
+    "/webdav/",
+    "/remote.php/dav/",
+    "/dav/",
+    "/.well-known/caldav",
+    "/uploads/",
+    "/index.php",
+    "/owa/",
+];
+
+/// Routes of [`ScenarioKind::RouteMisconfig`]: found nowhere else.
+const MISCONFIG_ROUTES: [&str; 3] = [
+    "/api/v1/reports/export",
+    "/api/v2/invoices/bulk",
+    "/account/data-export",
+];
+
+const MISCONFIG_QUERIES: [&str; 4] = [
+    "",
+    "?format=csv",
+    "?format=xlsx&period=2026-04",
+    "?format=pdf&lang=de",
+];
+
+/// Files the error logs say are missing.
+const MISSING_FILES: [&str; 9] = [
+    "/apple-touch-icon-precomposed.png",
+    "/apple-touch-icon-120x120.png",
+    "/wp-login.php",
+    "/.env",
+    "/ads.txt",
+    "/.well-known/security.txt",
+    "/static/app.js.map",
+    "/static/img/products/9931.jpg",
+    "/favicon-32x32.png",
+];
+
 /// What kind of client a pool entry is; decides which routes it requests.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Profile {
@@ -892,6 +1377,8 @@ enum Route {
     Robots,
     Scanner,
     Rare,
+    /// The route of a [`ScenarioKind::RouteMisconfig`].
+    Misconfig,
 }
 
 impl Route {
@@ -899,6 +1386,22 @@ impl Route {
         matches!(
             self,
             Route::User | Route::Orders | Route::Products | Route::Health
+        )
+    }
+
+    /// Served by the application (what a broken deploy breaks).
+    fn is_app(self) -> bool {
+        matches!(
+            self,
+            Route::Home
+                | Route::Page
+                | Route::User
+                | Route::Orders
+                | Route::Products
+                | Route::Search
+                | Route::Login
+                | Route::Logout
+                | Route::Health
         )
     }
 
@@ -976,7 +1479,7 @@ fn make_client(rng: &mut Rng) -> Client {
     let ua = rng.weighted(&CLIENT_UAS);
     let profile = match ua {
         UA_GOOGLEBOT | UA_BINGBOT => Profile::Bot,
-        UA_OKHTTP => Profile::App,
+        UA_OKHTTP | UA_DALVIK | UA_IOS_APP | UA_IOS_CFNETWORK | UA_IOS_IPAD => Profile::App,
         UA_CURL => Profile::Script,
         UA_PYTHON | UA_GO => {
             if rng.below(2) == 0 {
@@ -1081,6 +1584,334 @@ enum Edge {
 }
 
 // ---------------------------------------------------------------------------
+// Scenarios: the resolved timeline
+
+/// A device group of [`ScenarioKind::DeviceSpecific`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Ios,
+    Android,
+}
+
+impl Group {
+    fn name(self) -> &'static str {
+        match self {
+            Group::Ios => "ios app",
+            Group::Android => "android app",
+        }
+    }
+
+    /// The group whose app sends user agent `ua` ([`USER_AGENTS`] index).
+    fn of_ua(ua: usize) -> Option<Group> {
+        match ua {
+            UA_IOS_APP | UA_IOS_CFNETWORK | UA_IOS_IPAD => Some(Group::Ios),
+            UA_OKHTTP | UA_DALVIK => Some(Group::Android),
+            _ => None,
+        }
+    }
+}
+
+/// A scenario with every parameter drawn.
+struct Scenario {
+    kind: ScenarioKind,
+    start: i64,
+    end: i64,
+    /// Probability, per million requests it applies to, of a 501.
+    rate_ppm: u32,
+    /// Traffic multiplier times ten (traffic_spike).
+    mult_x10: u64,
+    /// Share of browser and script requests sent to the route, per million
+    /// (route_misconfig).
+    share_ppm: u32,
+    group: Group,
+    /// Last octet of the failing node `10.0.1.N:8080` (upstream_node).
+    node: u64,
+    route: &'static str,
+    /// The reload before the window (post_deploy).
+    reload: Option<i64>,
+    detail: String,
+}
+
+/// One request of an unsupported-method scanner.
+#[derive(Debug, Clone, Copy)]
+struct ScanRequest {
+    ts: i64,
+    scenario: usize,
+    scanner: usize,
+    method: &'static str,
+    path: &'static str,
+}
+
+struct Scanner {
+    ip: String,
+    ua: &'static str,
+}
+
+/// Everything the access and error logs of one configuration share: the
+/// scenarios with their parameters, the scanners' requests, the reloads and
+/// the windows where no stray 501 may fall.
+struct Timeline {
+    scenarios: Vec<Scenario>,
+    /// In time order.
+    scans: Vec<ScanRequest>,
+    scanners: Vec<Scanner>,
+    /// Every reload of the error log, UTC, in time order.
+    reloads: Vec<i64>,
+    /// No stray 501 in these `[from, to)` windows.
+    quiet: Vec<(i64, i64)>,
+}
+
+/// Reloads of one post-deploy scenario closer than this to an earlier one
+/// share it (one reload sequence in the error log).
+const RELOAD_MERGE_SECS: i64 = 60;
+/// A benign reload keeps at least this far from scenarios and bursts.
+const BENIGN_MARGIN_SECS: i64 = 2 * 3600;
+
+/// The seed of a scenario's own PRNG: the configuration's seed, the kind and
+/// the window, so that scenarios do not depend on each other.
+fn scenario_seed(seed: u64, spec: &ScenarioSpec) -> u64 {
+    let mut st = (spec.kind as u64 + 1).wrapping_mul(0xA076_1D64_78BD_642F)
+        ^ (spec.start as u64).rotate_left(17)
+        ^ (spec.duration_secs as u64).rotate_left(41);
+    seed ^ splitmix64(&mut st)
+}
+
+/// `2026-05-07T12:00:00Z`.
+fn rfc3339(ts: i64) -> String {
+    let c = civil(ts);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        c.year, c.month, c.day, c.hour, c.min, c.sec
+    )
+}
+
+/// Picks `n` distinct items of `items` (in a random order).
+fn pick_distinct<T: Copy>(rng: &mut Rng, items: &[T], n: usize) -> Vec<T> {
+    let mut pool = items.to_vec();
+    for i in 0..pool.len() {
+        let j = i + rng.below((pool.len() - i) as u64) as usize;
+        pool.swap(i, j);
+    }
+    pool.truncate(n);
+    pool
+}
+
+impl Timeline {
+    fn new(cfg: &SynthConfig) -> io::Result<Timeline> {
+        let span_start = cfg.start;
+        let span_end = cfg.start.saturating_add(cfg.duration_secs.max(1));
+        let invalid = |msg: String| io::Error::new(io::ErrorKind::InvalidInput, msg);
+        let mut windows = Vec::with_capacity(cfg.scenarios.len());
+        for spec in &cfg.scenarios {
+            let kind = spec.kind;
+            match kind {
+                ScenarioKind::UpstreamNode if cfg.format != SynthFormat::NginxUpstream => {
+                    return Err(invalid(format!(
+                        "scenario {kind} needs the nginx-upstream format (the only one that \
+                         writes the upstream node), not {}",
+                        cfg.format
+                    )));
+                }
+                ScenarioKind::DeviceSpecific if cfg.format == SynthFormat::ApacheCommon => {
+                    return Err(invalid(format!(
+                        "scenario {kind} needs a format that writes the user agent, not {}",
+                        cfg.format
+                    )));
+                }
+                _ => {}
+            }
+            let window = if kind.covers_whole_span() {
+                (span_start, span_end)
+            } else {
+                if spec.duration_secs <= 0 {
+                    return Err(invalid(format!(
+                        "scenario {kind} at {}: the duration must be positive",
+                        rfc3339(spec.start)
+                    )));
+                }
+                let from = spec.start.max(span_start);
+                let to = spec.start.saturating_add(spec.duration_secs).min(span_end);
+                if from >= to {
+                    return Err(invalid(format!(
+                        "scenario {kind} at {}: its window lies outside the span {} – {}",
+                        rfc3339(spec.start),
+                        rfc3339(span_start),
+                        rfc3339(span_end)
+                    )));
+                }
+                (from, to)
+            };
+            windows.push((spec, window));
+        }
+        windows.sort_by_key(|&(spec, (from, _))| (from, spec.kind));
+
+        let mut tl = Timeline {
+            scenarios: Vec::with_capacity(windows.len()),
+            scans: Vec::new(),
+            scanners: Vec::new(),
+            reloads: Vec::new(),
+            quiet: Vec::new(),
+        };
+        for (index, &(spec, (start, end))) in windows.iter().enumerate() {
+            let mut rng = Rng::new(scenario_seed(cfg.seed, spec));
+            let mut sc = Scenario {
+                kind: spec.kind,
+                start,
+                end,
+                rate_ppm: 0,
+                mult_x10: 10,
+                share_ppm: 0,
+                group: Group::Ios,
+                node: 0,
+                route: "",
+                reload: None,
+                detail: String::new(),
+            };
+            match spec.kind {
+                ScenarioKind::PostDeploy => {
+                    let mut reload = start - rng.range(60, 180) as i64;
+                    if let Some(&r) = tl
+                        .reloads
+                        .iter()
+                        .find(|&&r| (r - reload).abs() < RELOAD_MERGE_SECS)
+                    {
+                        reload = r;
+                    } else {
+                        tl.reloads.push(reload);
+                    }
+                    sc.reload = Some(reload);
+                    sc.rate_ppm = rng.range(300_000, 600_000) as u32;
+                    sc.detail = format!(
+                        "reload at {}, {}% of app requests",
+                        rfc3339(reload),
+                        (sc.rate_ppm + 5_000) / 10_000
+                    );
+                }
+                ScenarioKind::DeviceSpecific => {
+                    sc.group = if rng.below(3) < 2 {
+                        Group::Ios
+                    } else {
+                        Group::Android
+                    };
+                    sc.rate_ppm = rng.range(820_000, 880_000) as u32;
+                    sc.detail = sc.group.name().to_owned();
+                }
+                ScenarioKind::TrafficSpike => {
+                    sc.mult_x10 = rng.range(30, 50);
+                    sc.rate_ppm = rng.range(100_000, 200_000) as u32;
+                    sc.detail = format!(
+                        "x{}.{} traffic, {}% of requests",
+                        sc.mult_x10 / 10,
+                        sc.mult_x10 % 10,
+                        (sc.rate_ppm + 5_000) / 10_000
+                    );
+                }
+                ScenarioKind::UnsupportedMethod => {
+                    sc.rate_ppm = 1_000_000;
+                    let first = tl.scanners.len();
+                    let count = rng.range(1, 3) as usize;
+                    while tl.scanners.len() < first + count {
+                        let ip = format!(
+                            "{}.{}.{}.{}",
+                            rng.pick(&SCANNER_NETS),
+                            rng.below(256),
+                            rng.below(256),
+                            rng.range(1, 254)
+                        );
+                        if tl.scanners[first..].iter().all(|s| s.ip != ip) {
+                            let ua = *rng.pick(&SCANNER_UAS);
+                            tl.scanners.push(Scanner { ip, ua });
+                        }
+                    }
+                    let n_methods = rng.range(2, 3) as usize;
+                    let mut methods = pick_distinct(&mut rng, &DAV_METHODS, n_methods);
+                    methods.push(*rng.pick(&CUSTOM_VERBS));
+                    let n_paths = rng.range(2, 4) as usize;
+                    let paths = pick_distinct(&mut rng, &SCAN_DAV_PATHS, n_paths);
+                    let n = rng.range(150, 400);
+                    let len = (end - start) as u64;
+                    let first_scan = tl.scans.len();
+                    for _ in 0..n {
+                        let method = *rng.pick(&methods);
+                        let path = *rng.pick(&paths);
+                        tl.scans.push(ScanRequest {
+                            ts: start + rng.below(len) as i64,
+                            scenario: index,
+                            scanner: first + rng.below(count as u64) as usize,
+                            method,
+                            path: if method == "TRACE" { "/" } else { path },
+                        });
+                    }
+                    tl.scans[first_scan..].sort_by_key(|s| s.ts);
+                    let ips: Vec<&str> =
+                        tl.scanners[first..].iter().map(|s| s.ip.as_str()).collect();
+                    sc.detail = format!("{} from {}", methods.join(","), ips.join(", "));
+                }
+                ScenarioKind::UpstreamNode => {
+                    sc.node = rng.range(11, 14);
+                    sc.rate_ppm = rng.range(650_000, 750_000) as u32;
+                    sc.detail = format!("10.0.1.{}:8080", sc.node);
+                }
+                ScenarioKind::RouteMisconfig => {
+                    sc.route = *rng.pick(&MISCONFIG_ROUTES);
+                    // Browsers and scripts are about three quarters of the requests:
+                    // 0.5–1 % of all of them.
+                    sc.share_ppm = rng.range(6_700, 13_300) as u32;
+                    sc.rate_ppm = 970_000;
+                    sc.detail = sc.route.to_owned();
+                }
+            }
+            if !spec.kind.covers_whole_span() {
+                tl.quiet.push((sc.reload.unwrap_or(start).min(start), end));
+            }
+            tl.scenarios.push(sc);
+        }
+        // Several scanners: one time order.
+        tl.scans.sort_by_key(|s| s.ts);
+
+        // One benign deploy per day on a multi-day timeline.
+        if span_end - span_start > 86_400 {
+            let mut rng = Rng::new(cfg.seed ^ 0xDE91_0A5E_B0A7_1E55);
+            let tz = i64::from(cfg.tz_offset_secs);
+            let busy: Vec<(i64, i64)> = tl
+                .quiet
+                .iter()
+                .copied()
+                .chain(
+                    cfg.bursts
+                        .iter()
+                        .map(|b| (b.start, b.start.saturating_add(b.duration_secs))),
+                )
+                .collect();
+            let mut benign = Vec::new();
+            let mut lo = span_start;
+            while lo < span_end {
+                let hi = lo.saturating_add(86_400).min(span_end);
+                for _ in 0..64 {
+                    let t = lo + rng.below((hi - lo) as u64) as i64;
+                    let hour = (t + tz).rem_euclid(86_400) / 3600;
+                    let far = |&(a, b): &(i64, i64)| {
+                        t < a.saturating_sub(BENIGN_MARGIN_SECS)
+                            || t >= b.saturating_add(BENIGN_MARGIN_SECS)
+                    };
+                    if (9..18).contains(&hour)
+                        && busy.iter().all(far)
+                        && tl.reloads.iter().all(|&r| far(&(r, r)))
+                    {
+                        benign.push(t);
+                        break;
+                    }
+                }
+                lo = hi;
+            }
+            tl.reloads.extend(benign);
+        }
+        tl.reloads.sort_unstable();
+        Ok(tl)
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Generator
 
 struct Generator<'a> {
@@ -1090,14 +1921,28 @@ struct Generator<'a> {
     time: TimeCache,
     clients: Vec<Client>,
     builds: [u64; 3],
+    /// Baseline slots generated.
     emitted: u64,
     counts: Vec<u64>,
     truth: Truth,
     seen_request: bool,
+    tl: Timeline,
+    /// Next entry of `tl.scans` to write.
+    next_scan: usize,
+    /// 501s caused, per entry of `tl.scenarios`.
+    matched: Vec<u64>,
+    /// Indices of the route-misconfiguration scenarios.
+    misconfig: Vec<usize>,
+    /// Indices of the traffic-spike scenarios.
+    spikes: Vec<usize>,
+    /// Time of the last stray 501.
+    last_stray: Option<i64>,
+    /// Time of the first line of the last slot.
+    slot_first_ts: i64,
 }
 
 impl<'a> Generator<'a> {
-    fn new(cfg: &'a SynthConfig) -> Self {
+    fn new(cfg: &'a SynthConfig, tl: Timeline) -> Self {
         let mut rng = Rng::new(cfg.seed);
         let clients = (0..CLIENTS).map(|_| make_client(&mut rng)).collect();
         let builds = [
@@ -1105,6 +1950,16 @@ impl<'a> Generator<'a> {
             rng.next_u64() & 0xffff_ffff,
             rng.next_u64() & 0xffff_ffff,
         ];
+        let of_kind = |kind| {
+            tl.scenarios
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.kind == kind)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        };
+        let misconfig = of_kind(ScenarioKind::RouteMisconfig);
+        let spikes = of_kind(ScenarioKind::TrafficSpike);
         Generator {
             cfg,
             rng,
@@ -1116,24 +1971,46 @@ impl<'a> Generator<'a> {
             counts: vec![0; MAX_STATUS],
             truth: Truth::default(),
             seen_request: false,
+            next_scan: 0,
+            matched: vec![0; tl.scenarios.len()],
+            misconfig,
+            spikes,
+            last_stray: None,
+            slot_first_ts: cfg.start,
+            tl,
         }
     }
 
-    /// Appends the next non-blank line (preceded by a blank line sometimes)
-    /// to `buf`; false once `cfg.lines` lines have been produced.
+    /// Appends the next baseline line (preceded by a blank line sometimes,
+    /// and by the scanner requests due before it; followed by a traffic
+    /// spike's extra requests) to `buf`. Once `cfg.lines` baseline lines have
+    /// been produced, appends the scanner requests left, once; then false.
     fn next_slot(&mut self, buf: &mut Vec<u8>) -> bool {
-        if self.emitted >= self.cfg.lines {
-            return false;
-        }
         let before = buf.len();
+        if self.emitted >= self.cfg.lines {
+            if self.cfg.lines == 0 || self.next_scan >= self.tl.scans.len() {
+                return false;
+            }
+            self.slot_first_ts = self.tl.scans[self.next_scan].ts;
+            self.write_scans(buf, i64::MAX);
+            self.truth.bytes += (buf.len() - before) as u64;
+            return true;
+        }
+        let ts = self.clock.next(&mut self.rng);
+        self.slot_first_ts = ts;
+        if let Some(scan) = self.tl.scans.get(self.next_scan) {
+            if scan.ts <= ts {
+                self.slot_first_ts = scan.ts;
+                self.write_scans(buf, ts);
+            }
+        }
         if self.rng.ppm(self.cfg.blank_per_million) {
             buf.push(b'\n');
             self.truth.blank += 1;
         }
-        let ts = self.clock.next(&mut self.rng);
         self.emitted += 1;
-        self.truth.lines += 1;
         if self.rng.ppm(self.cfg.garbage_per_million) {
+            self.truth.lines += 1;
             if self.write_garbage(buf, ts) {
                 self.truth.error_lines += 1;
             } else {
@@ -1141,27 +2018,114 @@ impl<'a> Generator<'a> {
             }
         } else {
             let status = self.write_request(buf, ts);
-            self.counts[usize::from(status) % MAX_STATUS] += 1;
-            self.truth.requests += 1;
-            if !self.seen_request {
-                self.truth.first = ts;
-                self.seen_request = true;
-            }
-            self.truth.last = ts;
+            self.count_request(status, ts);
         }
         buf.push(b'\n');
+        for k in 0..self.spikes.len() {
+            let s = &self.tl.scenarios[self.spikes[k]];
+            if ts < s.start || ts >= s.end {
+                continue;
+            }
+            // (multiplier - 1) more requests in the same second, on average.
+            let more = s.mult_x10 - 10;
+            let n = more / 10 + u64::from(self.rng.below(10) < more % 10);
+            for _ in 0..n {
+                let status = self.write_request(buf, ts);
+                self.count_request(status, ts);
+                buf.push(b'\n');
+            }
+        }
         self.truth.bytes += (buf.len() - before) as u64;
         true
     }
 
-    fn finish(mut self) -> Truth {
+    fn count_request(&mut self, status: u16, ts: i64) {
+        self.counts[usize::from(status) % MAX_STATUS] += 1;
+        self.truth.lines += 1;
+        self.truth.requests += 1;
+        if !self.seen_request {
+            self.truth.first = ts;
+            self.seen_request = true;
+        }
+        self.truth.last = ts;
+    }
+
+    /// Writes the scanner requests due at or before `upto`.
+    fn write_scans(&mut self, buf: &mut Vec<u8>, upto: i64) {
+        while let Some(&req) = self.tl.scans.get(self.next_scan) {
+            if req.ts > upto {
+                break;
+            }
+            self.next_scan += 1;
+            self.write_scan(buf, req);
+            buf.push(b'\n');
+            self.count_request(501, req.ts);
+            self.matched[req.scenario] += 1;
+        }
+    }
+
+    /// One unsupported-method request, answered 501 by the front server.
+    fn write_scan(&mut self, buf: &mut Vec<u8>, req: ScanRequest) {
+        let fmt = self.cfg.format;
+        self.write_vhost(buf, false, 443);
+        let scanner = &self.tl.scanners[req.scanner];
+        buf.extend_from_slice(scanner.ip.as_bytes());
+        buf.extend_from_slice(b" - - [");
+        buf.extend_from_slice(self.time.access(req.ts));
+        buf.extend_from_slice(b"] \"");
+        buf.extend_from_slice(req.method.as_bytes());
+        buf.push(b' ');
+        buf.extend_from_slice(req.path.as_bytes());
+        buf.extend_from_slice(b" HTTP/1.1\" 501 ");
+        match fmt {
+            SynthFormat::ApacheVhostCombined => push_u64(buf, 181 + self.rng.range(180, 420)),
+            _ => push_u64(buf, 181),
+        }
+        if fmt == SynthFormat::ApacheCommon {
+            return;
+        }
+        buf.extend_from_slice(b" \"-\" \"");
+        buf.extend_from_slice(scanner.ua.as_bytes());
+        buf.push(b'"');
+        match fmt {
+            SynthFormat::NginxMain => buf.extend_from_slice(b" \"-\""),
+            SynthFormat::NginxUpstream => {
+                buf.extend_from_slice(b" rt=");
+                push_secs(buf, self.rng.range(0, 2));
+                buf.extend_from_slice(
+                    b" uct=\"-\" uht=\"-\" urt=\"-\" ua=\"-\" us=\"-\" host=www.example.com",
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(self) -> Truth {
+        self.finish_with_timeline().0
+    }
+
+    fn finish_with_timeline(mut self) -> (Truth, Timeline) {
         for (status, &n) in self.counts.iter().enumerate() {
             if n > 0 {
                 self.truth.by_status.insert(status as u16, n);
             }
         }
         self.truth.status_501 = self.counts[501];
-        self.truth
+        self.truth.scenarios = self
+            .tl
+            .scenarios
+            .iter()
+            .zip(&self.matched)
+            .map(|(s, &matched)| ScenarioTruth {
+                label: s.kind.label().to_owned(),
+                start: s.start,
+                end: s.end,
+                matched,
+                detail: s.detail.clone(),
+            })
+            .collect();
+        self.truth.deploys = self.tl.reloads.clone();
+        (self.truth, self.tl)
     }
 
     fn pick_client(&mut self) -> usize {
@@ -1195,6 +2159,19 @@ impl<'a> Generator<'a> {
         buf.extend_from_slice(b"] \"");
     }
 
+    /// Whether this request is a stray 501: drawn at the configured rate,
+    /// at most one per [`STRAY_501_MIN_GAP_SECS`], never in a quiet window.
+    fn stray_due(&mut self, ts: i64) -> bool {
+        self.last_stray
+            .is_none_or(|last| ts - last >= STRAY_501_MIN_GAP_SECS)
+            && self.rng.ppm(self.cfg.stray_501_per_million)
+            && !self
+                .tl
+                .quiet
+                .iter()
+                .any(|&(from, to)| ts >= from && ts < to)
+    }
+
     /// Writes a valid line and returns its status.
     fn write_request(&mut self, buf: &mut Vec<u8>, ts: i64) -> u16 {
         let fmt = self.cfg.format;
@@ -1215,25 +2192,47 @@ impl<'a> Generator<'a> {
         }
 
         let profile = self.clients[ci].profile;
+        let stray = self.stray_due(ts);
+        let mut misconfig = None;
         let route = if edge == Some(Edge::QuotedRequest) {
             Route::Search
+        } else if stray && self.rng.below(6) != 0 {
+            // Most stray 501s are a scanner's PROPFIND or TRACE.
+            Route::Rare
         } else {
-            match profile {
-                Profile::Browser => self.rng.weighted(&BROWSER_ROUTES),
-                Profile::App => self.rng.weighted(&APP_ROUTES),
-                Profile::Bot => self.rng.weighted(&BOT_ROUTES),
-                Profile::Script => self.rng.weighted(&SCRIPT_ROUTES),
-                Profile::Scanner => self.rng.weighted(&SCANNER_ROUTES),
+            if !stray && matches!(profile, Profile::Browser | Profile::Script) {
+                for &i in &self.misconfig {
+                    if self.rng.ppm(self.tl.scenarios[i].share_ppm) {
+                        misconfig = Some(i);
+                        break;
+                    }
+                }
+            }
+            if misconfig.is_some() {
+                Route::Misconfig
+            } else {
+                match profile {
+                    Profile::Browser => self.rng.weighted(&BROWSER_ROUTES),
+                    Profile::App => self.rng.weighted(&APP_ROUTES),
+                    Profile::Bot => self.rng.weighted(&BOT_ROUTES),
+                    Profile::Script => self.rng.weighted(&SCRIPT_ROUTES),
+                    Profile::Scanner => self.rng.weighted(&SCANNER_ROUTES),
+                }
             }
         };
         let method = self.pick_method(route, profile);
         let port = if self.rng.below(100) < 3 { 80 } else { 443 };
-        self.write_vhost(buf, route.is_api(), port);
+        let misrouted = misconfig.map(|i| self.tl.scenarios[i].route);
+        let api = route.is_api() || misrouted.is_some_and(|r| r.starts_with("/api/"));
+        self.write_vhost(buf, api, port);
         self.write_prefix(buf, ci, true, ts);
         buf.extend_from_slice(method.as_bytes());
         buf.push(b' ');
         if method == "TRACE" {
             buf.push(b'/');
+        } else if let Some(path) = misrouted {
+            buf.extend_from_slice(path.as_bytes());
+            buf.extend_from_slice(self.rng.pick(&MISCONFIG_QUERIES).as_bytes());
         } else {
             self.write_path(buf, route, edge == Some(Edge::QuotedRequest), nginx);
         }
@@ -1241,7 +2240,28 @@ impl<'a> Generator<'a> {
         buf.extend_from_slice(self.clients[ci].proto.as_bytes());
         buf.extend_from_slice(b"\" ");
 
-        let status = self.pick_status(route, method, ts);
+        // nginx picks the upstream node before the answer is known.
+        let peer = (fmt == SynthFormat::NginxUpstream && !route.is_static() && misconfig.is_none())
+            .then(|| self.rng.range(11, 14));
+        let group = if edge == Some(Edge::QuotedAgent) {
+            None
+        } else {
+            Group::of_ua(self.clients[ci].ua)
+        };
+        let status = if let Some(i) = misconfig {
+            if self.rng.below(1_000_000) < u64::from(self.tl.scenarios[i].rate_ppm) {
+                self.matched[i] += 1;
+                501
+            } else {
+                200
+            }
+        } else if stray {
+            self.last_stray = Some(ts);
+            501
+        } else {
+            self.scenario_status(route, ts, peer, group)
+                .unwrap_or_else(|| self.pick_status(route, method, ts))
+        };
         let body = self.body_bytes(route, method, status);
         push_u64(buf, u64::from(status));
         buf.push(b' ');
@@ -1275,10 +2295,38 @@ impl<'a> Generator<'a> {
                 buf.extend_from_slice(self.clients[ci].xff.as_bytes());
                 buf.push(b'"');
             }
-            SynthFormat::NginxUpstream => self.write_upstream(buf, route, status, body),
+            SynthFormat::NginxUpstream => self.write_upstream(buf, api, status, body, peer),
             _ => {}
         }
         status
+    }
+
+    /// A 501 caused by a scenario whose window holds `ts` (the first, in
+    /// start order, that fires), counted in its `matched`.
+    fn scenario_status(
+        &mut self,
+        route: Route,
+        ts: i64,
+        peer: Option<u64>,
+        group: Option<Group>,
+    ) -> Option<u16> {
+        for (i, s) in self.tl.scenarios.iter().enumerate() {
+            if ts < s.start || ts >= s.end {
+                continue;
+            }
+            let applies = match s.kind {
+                ScenarioKind::UpstreamNode => peer == Some(s.node),
+                ScenarioKind::DeviceSpecific => group == Some(s.group),
+                ScenarioKind::PostDeploy => route.is_app(),
+                ScenarioKind::TrafficSpike => true,
+                ScenarioKind::UnsupportedMethod | ScenarioKind::RouteMisconfig => false,
+            };
+            if applies && self.rng.below(1_000_000) < u64::from(s.rate_ppm) {
+                self.matched[i] += 1;
+                return Some(501);
+            }
+        }
+        None
     }
 
     /// The TLS-handshake and timed-out request edge cases.
@@ -1369,6 +2417,10 @@ impl<'a> Generator<'a> {
             Route::Rare => match r {
                 0..=599 => "PROPFIND",
                 _ => "TRACE",
+            },
+            Route::Misconfig => match r {
+                0..=849 => "GET",
+                _ => "POST",
             },
         }
     }
@@ -1486,9 +2538,13 @@ impl<'a> Generator<'a> {
             } else {
                 b"/remote.php/dav/files/"
             }),
+            // Written by the caller, which knows the scenario.
+            Route::Misconfig => {}
         }
     }
 
+    /// The status of an ordinary request: a burst's 501, or the route's
+    /// usual mix.
     fn pick_status(&mut self, route: Route, method: &str, ts: i64) -> u16 {
         for burst in &self.cfg.bursts {
             if burst.contains(ts) && self.rng.unit() < burst.rate {
@@ -1496,11 +2552,8 @@ impl<'a> Generator<'a> {
             }
         }
         let rng = &mut self.rng;
-        if rng.ppm(STRAY_501_PPM) {
-            return 501;
-        }
         if route == Route::Rare {
-            return if rng.below(100) < 35 { 501 } else { 405 };
+            return 405;
         }
         if method == "OPTIONS" {
             return 204;
@@ -1606,6 +2659,7 @@ impl<'a> Generator<'a> {
                 _ => 301,
             },
             Route::Rare => 405,
+            Route::Misconfig => 200,
         }
     }
 
@@ -1626,6 +2680,7 @@ impl<'a> Generator<'a> {
                 Route::Page | Route::Login => rng.range(6_000, 42_000),
                 Route::Search => rng.range(9_000, 60_000),
                 Route::Health => rng.range(2, 60),
+                Route::Misconfig => rng.range(20_000, 2_000_000),
                 _ => rng.range(80, 6_000),
             },
             201 => rng.range(120, 900),
@@ -1672,16 +2727,24 @@ impl<'a> Generator<'a> {
         }
     }
 
-    /// The `rt=... host=...` tail of [`SynthFormat::NginxUpstream`].
-    fn write_upstream(&mut self, buf: &mut Vec<u8>, route: Route, status: u16, body: u64) {
+    /// The `rt=... host=...` tail of [`SynthFormat::NginxUpstream`]; `peer`
+    /// is the upstream node (`None`: nginx answered itself).
+    fn write_upstream(
+        &mut self,
+        buf: &mut Vec<u8>,
+        api: bool,
+        status: u16,
+        body: u64,
+        peer: Option<u64>,
+    ) {
         let rng = &mut self.rng;
         buf.extend_from_slice(b" rt=");
-        let host: &[u8] = if route.is_api() {
+        let host: &[u8] = if api {
             b"api.example.com"
         } else {
             b"www.example.com"
         };
-        if route.is_static() {
+        let Some(peer) = peer else {
             let ms = if body > 100_000 {
                 rng.range(5, 400)
             } else {
@@ -1691,8 +2754,7 @@ impl<'a> Generator<'a> {
             buf.extend_from_slice(b" uct=\"-\" uht=\"-\" urt=\"-\" ua=\"-\" us=\"-\" host=");
             buf.extend_from_slice(host);
             return;
-        }
-        let peer = rng.range(11, 14);
+        };
         let uct = rng.range(0, 2);
         let (urt, uht) = match status {
             504 => (60_000 + rng.range(0, 2), None),
@@ -1819,6 +2881,689 @@ impl<'a> Generator<'a> {
         }
         false
     }
+}
+
+// ---------------------------------------------------------------------------
+// Error log
+
+/// Background error-log lines per hour, on average over a day (busier in the
+/// afternoon, quieter at night, like the traffic).
+const ERROR_NOISE_PER_HOUR: u64 = 4;
+
+/// Keys of [`ErrorTruth::by_kind`].
+const ERROR_KINDS: [&str; 6] = [
+    "reload",
+    "upstream_timeout",
+    "upstream_refused",
+    "worker_exhaustion",
+    "invalid_method",
+    "other",
+];
+
+/// What an error-log event says; all its lines share one second.
+#[derive(Debug, Clone, Copy)]
+enum ErrWhat {
+    /// A whole reload sequence (nginx SIGHUP; Apache graceful restart).
+    Reload,
+    /// nginx reopening its logs after logrotate.
+    Reopen,
+    /// The application refusing connections while it restarts.
+    Refused,
+    /// An upstream timeout.
+    Timeout,
+    /// Out of workers or connections.
+    Workers,
+    /// A scanner's request with a method the server does not know.
+    InvalidMethod(ScanRequest),
+    /// Background noise: a missing file.
+    NoFile,
+    /// Background noise: nginx's closed connection, Apache's directory.
+    Closed,
+    /// Background noise: nginx's TLS handshake, Apache's denied client.
+    Handshake,
+    /// Background noise: nginx's buffered upstream response.
+    Buffered,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ErrEvent {
+    ts: i64,
+    seq: u64,
+    what: ErrWhat,
+}
+
+/// Renders error-log events with the server's processes as they change.
+struct ErrorLog<'a> {
+    cfg: &'a SynthConfig,
+    tl: &'a Timeline,
+    nginx: bool,
+    rng: Rng,
+    time: TimeCache,
+    clients: Vec<Client>,
+    /// nginx master or Apache parent.
+    master: u64,
+    /// Apache parent's thread.
+    master_tid: u64,
+    /// nginx workers or Apache children.
+    workers: Vec<u64>,
+    next_pid: u64,
+    /// nginx connection number.
+    cid: u64,
+    last_ts: i64,
+    last_micros: u64,
+    seq: u64,
+    truth: ErrorTruth,
+}
+
+fn write_error_log<F>(cfg: &SynthConfig, tl: &Timeline, mut sink: F) -> io::Result<ErrorTruth>
+where
+    F: FnMut(i64, &[u8]) -> io::Result<()>,
+{
+    let mut log = ErrorLog::new(cfg, tl);
+    let span_start = cfg.start;
+    let span_end = cfg.start.saturating_add(cfg.duration_secs.max(1));
+    let special = log.special_events();
+    let mut cursor = 0;
+    let mut pending: Vec<ErrEvent> = Vec::new();
+    let mut buf = Vec::with_capacity(4096);
+    let tz = i64::from(cfg.tz_offset_secs);
+    let mut lo = span_start;
+    loop {
+        let hi = lo.saturating_add(86_400).min(span_end);
+        let last = hi >= span_end;
+        log.noise(lo, hi, &mut pending);
+        if log.nginx {
+            // logrotate's daily `nginx -s reopen`, within half an hour of
+            // local midnight.
+            let mut midnight = (lo + tz).div_euclid(86_400) * 86_400 - tz;
+            if midnight < lo {
+                midnight += 86_400;
+            }
+            while midnight < hi {
+                let t = midnight + log.rng.range(1, 1800) as i64;
+                if t < span_end {
+                    pending.push(log.event(t, ErrWhat::Reopen));
+                }
+                midnight += 86_400;
+            }
+        }
+        while cursor < special.len() && (last || special[cursor].ts < hi) {
+            pending.push(special[cursor]);
+            cursor += 1;
+        }
+        pending.sort_by_key(|e| (e.ts, e.seq));
+        let keep = if last {
+            pending.len()
+        } else {
+            pending.partition_point(|e| e.ts < hi)
+        };
+        for e in pending.drain(..keep) {
+            buf.clear();
+            log.render(&mut buf, e);
+            sink(e.ts, &buf)?;
+        }
+        if last {
+            break;
+        }
+        lo = hi;
+    }
+    let mut truth = log.truth;
+    truth.reloads = tl.reloads.clone();
+    Ok(truth)
+}
+
+impl<'a> ErrorLog<'a> {
+    fn new(cfg: &'a SynthConfig, tl: &'a Timeline) -> Self {
+        // The same client population as the access log.
+        let mut pool = Rng::new(cfg.seed);
+        let clients = (0..CLIENTS).map(|_| make_client(&mut pool)).collect();
+        let mut rng = Rng::new(cfg.seed ^ 0xE770_3106_5E44_0C11);
+        let master = rng.range(700, 1900);
+        let workers = (1..=2).map(|i| master + i).collect();
+        let mut truth = ErrorTruth::default();
+        for k in ERROR_KINDS {
+            truth.by_kind.insert(k.to_owned(), 0);
+        }
+        ErrorLog {
+            cfg,
+            tl,
+            nginx: cfg.format.is_nginx(),
+            master_tid: 139_900_000_000_000 + rng.below(900_000_000_000),
+            rng,
+            time: TimeCache::new(cfg.tz_offset_secs),
+            clients,
+            master,
+            workers,
+            next_pid: master + 3,
+            cid: 1,
+            last_ts: i64::MIN,
+            last_micros: 0,
+            seq: 0,
+            truth,
+        }
+    }
+
+    fn event(&mut self, ts: i64, what: ErrWhat) -> ErrEvent {
+        self.seq += 1;
+        ErrEvent {
+            ts,
+            seq: self.seq,
+            what,
+        }
+    }
+
+    /// Reloads (with the refused connections after them), traffic spikes'
+    /// exhaustion and timeouts, scanners' invalid methods; in time order.
+    fn special_events(&mut self) -> Vec<ErrEvent> {
+        let tl = self.tl;
+        let mut out = Vec::new();
+        for &r in &tl.reloads {
+            out.push(self.event(r, ErrWhat::Reload));
+            for _ in 0..self.rng.below(3) {
+                let t = r + self.rng.range(2, 30) as i64;
+                out.push(self.event(t, ErrWhat::Refused));
+            }
+        }
+        for (index, s) in tl.scenarios.iter().enumerate() {
+            match s.kind {
+                ScenarioKind::TrafficSpike => {
+                    let mut t = s.start + self.rng.range(5, 40) as i64;
+                    while t < s.end {
+                        let what = if self.nginx && self.rng.below(100) < 35 {
+                            ErrWhat::Workers
+                        } else {
+                            ErrWhat::Timeout
+                        };
+                        out.push(self.event(t, what));
+                        t += self.rng.range(15, 75) as i64;
+                    }
+                    if !self.nginx {
+                        // Apache says it again whenever the pool fills up anew.
+                        let mut t = s.start + self.rng.range(5, 90) as i64;
+                        while t < s.end {
+                            out.push(self.event(t, ErrWhat::Workers));
+                            t += self.rng.range(180, 480) as i64;
+                        }
+                    }
+                }
+                ScenarioKind::UnsupportedMethod => {
+                    // A few of the made-up verbs are logged.
+                    let custom: Vec<ScanRequest> = tl
+                        .scans
+                        .iter()
+                        .filter(|r| r.scenario == index && CUSTOM_VERBS.contains(&r.method))
+                        .copied()
+                        .collect();
+                    let n = self.rng.range(2, 6) as usize;
+                    let mut picked = pick_distinct(&mut self.rng, &custom, n);
+                    picked.sort_by_key(|r| r.ts);
+                    for r in picked {
+                        out.push(self.event(r.ts, ErrWhat::InvalidMethod(r)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.sort_by_key(|e| (e.ts, e.seq));
+        out
+    }
+
+    /// A few lines an hour in `[lo, hi)`, following the diurnal shape.
+    fn noise(&mut self, lo: i64, hi: i64, out: &mut Vec<ErrEvent>) {
+        let tz = i64::from(self.cfg.tz_offset_secs);
+        let total: u64 = HOURLY.iter().sum();
+        let mut h = lo;
+        while h < hi {
+            let len = 3600.min(hi - h);
+            let hour = ((h + tz).rem_euclid(86_400) / 3600) as usize;
+            // Mean lines in this hour, in thousandths.
+            let milli = ERROR_NOISE_PER_HOUR * 1000 * 24 * HOURLY[hour] / total * len as u64 / 3600;
+            let n = self.rng.below(2 * milli + 1000) / 1000;
+            for _ in 0..n {
+                let t = h + self.rng.below(len as u64) as i64;
+                let what = if self.nginx {
+                    match self.rng.below(100) {
+                        0..=49 => ErrWhat::NoFile,
+                        50..=74 => ErrWhat::Closed,
+                        75..=82 => ErrWhat::Handshake,
+                        83..=95 => ErrWhat::Buffered,
+                        _ => ErrWhat::Timeout,
+                    }
+                } else {
+                    match self.rng.below(100) {
+                        0..=54 => ErrWhat::NoFile,
+                        55..=74 => ErrWhat::Closed,
+                        75..=95 => ErrWhat::Handshake,
+                        _ => ErrWhat::Timeout,
+                    }
+                };
+                out.push(self.event(t, what));
+            }
+            h += len;
+        }
+    }
+
+    fn count(&mut self, kind: &str) {
+        *self.truth.by_kind.entry(kind.to_owned()).or_insert(0) += 1;
+    }
+
+    fn client_ip(&mut self) -> &str {
+        let a = self.rng.below(CLIENTS as u64);
+        let b = self.rng.below(CLIENTS as u64);
+        &self.clients[a.min(b) as usize].ip
+    }
+
+    fn worker(&mut self) -> u64 {
+        *self.rng.pick(&self.workers)
+    }
+
+    /// `2026/05/07 12:00:00 [level] pid#pid: `.
+    fn nginx_head(&mut self, buf: &mut Vec<u8>, ts: i64, level: &str, pid: u64) {
+        self.time.nginx_error(buf, ts);
+        buf.extend_from_slice(b" [");
+        buf.extend_from_slice(level.as_bytes());
+        buf.extend_from_slice(b"] ");
+        push_u64(buf, pid);
+        buf.push(b'#');
+        push_u64(buf, pid);
+        buf.extend_from_slice(b": ");
+    }
+
+    /// `*cid ` of an nginx connection.
+    fn nginx_cid(&mut self, buf: &mut Vec<u8>) {
+        self.cid += self.rng.range(1, 900);
+        buf.push(b'*');
+        push_u64(buf, self.cid);
+        buf.push(b' ');
+    }
+
+    /// One nginx notice line of process `pid`.
+    fn nginx_notice(&mut self, buf: &mut Vec<u8>, ts: i64, pid: u64, msg: &[u8]) {
+        self.nginx_head(buf, ts, "notice", pid);
+        buf.extend_from_slice(msg);
+        buf.push(b'\n');
+    }
+
+    /// `[Thu May 07 12:00:00.123456 2026] [module:level] [pid P:tid T] `,
+    /// microseconds increasing within a second.
+    fn apache_head(&mut self, buf: &mut Vec<u8>, ts: i64, module_level: &str, pid: u64, tid: u64) {
+        if ts == self.last_ts {
+            self.last_micros = (self.last_micros + self.rng.range(1, 3000)).min(999_999);
+        } else {
+            self.last_ts = ts;
+            self.last_micros = self.rng.below(900_000);
+        }
+        buf.push(b'[');
+        self.time.apache_error(buf, ts, self.last_micros);
+        buf.extend_from_slice(b"] [");
+        buf.extend_from_slice(module_level.as_bytes());
+        buf.extend_from_slice(b"] [pid ");
+        push_u64(buf, pid);
+        buf.extend_from_slice(b":tid ");
+        push_u64(buf, tid);
+        buf.extend_from_slice(b"] ");
+    }
+
+    /// An Apache child's line head, with `[client ip:port] ` when `client`.
+    fn apache_child(&mut self, buf: &mut Vec<u8>, ts: i64, module_level: &str, client: bool) {
+        let pid = self.worker();
+        let tid = 139_900_000_000_000 + self.rng.below(900_000_000_000);
+        self.apache_head(buf, ts, module_level, pid, tid);
+        if client {
+            buf.extend_from_slice(b"[client ");
+            let port = self.rng.range(1024, 65_535);
+            let ip = self.client_ip();
+            buf.extend_from_slice(ip.as_bytes());
+            buf.push(b':');
+            push_u64(buf, port);
+            buf.extend_from_slice(b"] ");
+        }
+    }
+
+    /// A request the application serves: `(path, api)`.
+    fn app_request(&mut self, buf: &mut Vec<u8>) -> bool {
+        match self.rng.below(4) {
+            0 => {
+                buf.extend_from_slice(b"/api/v1/products/");
+                push_u64(buf, self.rng.range(1000, 9999));
+                true
+            }
+            1 => {
+                buf.extend_from_slice(b"/api/v1/users/");
+                push_u64(buf, self.rng.range(1, 99_999));
+                true
+            }
+            2 => {
+                buf.extend_from_slice(b"/search?q=");
+                buf.extend_from_slice(self.rng.pick(&WORDS[..14]).as_bytes());
+                false
+            }
+            _ => {
+                buf.extend_from_slice(b"/api/v1/products?category=");
+                buf.extend_from_slice(self.rng.pick(&WORDS[..14]).as_bytes());
+                true
+            }
+        }
+    }
+
+    /// `, client: IP, server: www.example.com, request: "GET /path HTTP/1.1",
+    /// upstream: "http://10.0.1.N:8080/path", host: "…"` of an nginx line
+    /// about a proxied request.
+    fn nginx_proxied(&mut self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(b", client: ");
+        let ip = self.client_ip().to_owned();
+        buf.extend_from_slice(ip.as_bytes());
+        buf.extend_from_slice(b", server: www.example.com, request: \"GET ");
+        let mut path = Vec::with_capacity(48);
+        let api = self.app_request(&mut path);
+        buf.extend_from_slice(&path);
+        buf.extend_from_slice(if self.rng.below(100) < 65 {
+            b" HTTP/2.0\", upstream: \"http://10.0.1."
+        } else {
+            b" HTTP/1.1\", upstream: \"http://10.0.1."
+        });
+        push_u64(buf, self.rng.range(11, 14));
+        buf.extend_from_slice(b":8080");
+        buf.extend_from_slice(&path);
+        buf.extend_from_slice(if api {
+            b"\", host: \"api.example.com\""
+        } else {
+            b"\", host: \"www.example.com\""
+        });
+    }
+
+    fn render(&mut self, buf: &mut Vec<u8>, e: ErrEvent) {
+        let before = count_lines(buf);
+        let ts = e.ts;
+        if self.nginx {
+            self.render_nginx(buf, ts, e.what);
+        } else {
+            self.render_apache(buf, ts, e.what);
+        }
+        self.truth.lines += (count_lines(buf) - before) as u64;
+    }
+
+    fn render_nginx(&mut self, buf: &mut Vec<u8>, ts: i64, what: ErrWhat) {
+        let kind = match what {
+            ErrWhat::Reload => {
+                let master = self.master;
+                let signaller = self.next_pid + self.rng.range(1, 400);
+                let mut msg = Vec::with_capacity(64);
+                self.nginx_notice(buf, ts, signaller, b"signal process started");
+                msg.extend_from_slice(b"signal 1 (SIGHUP) received from ");
+                push_u64(&mut msg, signaller);
+                msg.extend_from_slice(b", reconfiguring");
+                self.nginx_notice(buf, ts, master, &msg);
+                self.nginx_notice(buf, ts, master, b"reconfiguring");
+                self.nginx_notice(buf, ts, master, b"using the \"epoll\" event method");
+                self.nginx_notice(buf, ts, master, b"start worker processes");
+                let old = std::mem::take(&mut self.workers);
+                for i in 0..old.len() as u64 {
+                    let pid = signaller + 1 + i;
+                    msg.clear();
+                    msg.extend_from_slice(b"start worker process ");
+                    push_u64(&mut msg, pid);
+                    self.nginx_notice(buf, ts, master, &msg);
+                    self.workers.push(pid);
+                }
+                self.next_pid = signaller + 1 + old.len() as u64;
+                for &pid in &old {
+                    self.nginx_notice(buf, ts, pid, b"gracefully shutting down");
+                }
+                for &pid in &old {
+                    self.nginx_notice(buf, ts, pid, b"exiting");
+                }
+                for &pid in &old {
+                    self.nginx_notice(buf, ts, pid, b"exit");
+                }
+                for &pid in &old {
+                    msg.clear();
+                    msg.extend_from_slice(b"signal 17 (SIGCHLD) received from ");
+                    push_u64(&mut msg, pid);
+                    self.nginx_notice(buf, ts, master, &msg);
+                    msg.clear();
+                    msg.extend_from_slice(b"worker process ");
+                    push_u64(&mut msg, pid);
+                    msg.extend_from_slice(b" exited with code 0");
+                    self.nginx_notice(buf, ts, master, &msg);
+                }
+                self.nginx_notice(buf, ts, master, b"signal 29 (SIGIO) received");
+                // Lifecycle lines: SIGHUP, reconfiguring, start worker
+                // processes, gracefully shutting down (one per old worker).
+                let others = count_lines(buf) as u64 - 3 - old.len() as u64;
+                *self.truth.by_kind.entry("other".to_owned()).or_insert(0) += others;
+                "reload"
+            }
+            ErrWhat::Reopen => {
+                let master = self.master;
+                let logrotate = self.next_pid + self.rng.range(1, 400);
+                self.next_pid = logrotate + 1;
+                let mut msg = Vec::with_capacity(64);
+                msg.extend_from_slice(b"signal 10 (SIGUSR1) received from ");
+                push_u64(&mut msg, logrotate);
+                msg.extend_from_slice(b", reopening logs");
+                self.nginx_notice(buf, ts, master, &msg);
+                self.nginx_notice(buf, ts, master, b"reopening logs");
+                let workers = self.workers.clone();
+                for pid in workers {
+                    self.nginx_notice(buf, ts, pid, b"reopening logs");
+                }
+                *self.truth.by_kind.entry("other".to_owned()).or_insert(0) +=
+                    count_lines(buf) as u64;
+                "other"
+            }
+            ErrWhat::Refused => {
+                let pid = self.worker();
+                self.nginx_head(buf, ts, "error", pid);
+                self.nginx_cid(buf);
+                buf.extend_from_slice(
+                    b"connect() failed (111: Connection refused) while connecting to upstream",
+                );
+                self.nginx_proxied(buf);
+                buf.push(b'\n');
+                "upstream_refused"
+            }
+            ErrWhat::Timeout => {
+                let pid = self.worker();
+                self.nginx_head(buf, ts, "error", pid);
+                self.nginx_cid(buf);
+                buf.extend_from_slice(
+                    b"upstream timed out (110: Connection timed out) while reading response header from upstream",
+                );
+                self.nginx_proxied(buf);
+                buf.push(b'\n');
+                "upstream_timeout"
+            }
+            ErrWhat::Workers => {
+                let pid = self.worker();
+                self.nginx_head(buf, ts, "alert", pid);
+                buf.extend_from_slice(b"1024 worker_connections are not enough\n");
+                "worker_exhaustion"
+            }
+            ErrWhat::InvalidMethod(req) => {
+                let pid = self.worker();
+                self.nginx_head(buf, ts, "info", pid);
+                self.nginx_cid(buf);
+                buf.extend_from_slice(
+                    b"client sent invalid method while reading client request line, client: ",
+                );
+                buf.extend_from_slice(self.tl.scanners[req.scanner].ip.as_bytes());
+                buf.extend_from_slice(b", server: www.example.com, request: \"");
+                buf.extend_from_slice(req.method.as_bytes());
+                buf.push(b' ');
+                buf.extend_from_slice(req.path.as_bytes());
+                buf.extend_from_slice(b" HTTP/1.1\"\n");
+                "invalid_method"
+            }
+            ErrWhat::NoFile => {
+                let pid = self.worker();
+                self.nginx_head(buf, ts, "error", pid);
+                self.nginx_cid(buf);
+                let path = *self.rng.pick(&MISSING_FILES);
+                buf.extend_from_slice(b"open() \"/var/www/html");
+                buf.extend_from_slice(path.as_bytes());
+                buf.extend_from_slice(b"\" failed (2: No such file or directory), client: ");
+                let ip = self.client_ip().to_owned();
+                buf.extend_from_slice(ip.as_bytes());
+                buf.extend_from_slice(b", server: www.example.com, request: \"GET ");
+                buf.extend_from_slice(path.as_bytes());
+                buf.extend_from_slice(b" HTTP/1.1\", host: \"www.example.com\"\n");
+                "other"
+            }
+            ErrWhat::Closed => {
+                let pid = self.worker();
+                self.nginx_head(buf, ts, "info", pid);
+                self.nginx_cid(buf);
+                buf.extend_from_slice(
+                    b"client closed connection while waiting for request, client: ",
+                );
+                let ip = self.client_ip().to_owned();
+                buf.extend_from_slice(ip.as_bytes());
+                buf.extend_from_slice(b", server: 0.0.0.0:443\n");
+                "other"
+            }
+            ErrWhat::Handshake => {
+                let pid = self.worker();
+                self.nginx_head(buf, ts, "crit", pid);
+                self.nginx_cid(buf);
+                buf.extend_from_slice(
+                    b"SSL_do_handshake() failed (SSL: error:0A00006C:SSL routines::bad key share) while SSL handshaking, client: ",
+                );
+                let ip = self.client_ip().to_owned();
+                buf.extend_from_slice(ip.as_bytes());
+                buf.extend_from_slice(b", server: 0.0.0.0:443\n");
+                "other"
+            }
+            ErrWhat::Buffered => {
+                let pid = self.worker();
+                self.nginx_head(buf, ts, "warn", pid);
+                self.nginx_cid(buf);
+                buf.extend_from_slice(
+                    b"an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/",
+                );
+                push_u64(buf, self.rng.below(10));
+                buf.push(b'/');
+                push_2(buf, self.rng.below(100) as u32);
+                buf.push(b'/');
+                push_padded(buf, self.rng.range(1, 9_999_999), 10);
+                buf.extend_from_slice(b" while reading upstream");
+                self.nginx_proxied(buf);
+                buf.push(b'\n');
+                "other"
+            }
+        };
+        if !matches!(what, ErrWhat::Reopen) {
+            self.count(kind);
+        }
+    }
+
+    fn render_apache(&mut self, buf: &mut Vec<u8>, ts: i64, what: ErrWhat) {
+        let kind = match what {
+            ErrWhat::Reload => {
+                let (pid, tid) = (self.master, self.master_tid);
+                self.apache_head(buf, ts, "mpm_event:notice", pid, tid);
+                buf.extend_from_slice(b"AH00493: SIGUSR1 received.  Doing graceful restart\n");
+                self.apache_head(buf, ts, "mpm_event:notice", pid, tid);
+                buf.extend_from_slice(
+                    b"AH00489: Apache/2.4.58 (Ubuntu) configured -- resuming normal operations\n",
+                );
+                self.apache_head(buf, ts, "core:notice", pid, tid);
+                buf.extend_from_slice(b"AH00094: Command line: '/usr/sbin/apache2'\n");
+                // Graceful restart: new children.
+                for w in &mut self.workers {
+                    self.next_pid += self.rng.range(1, 40);
+                    *w = self.next_pid;
+                }
+                "reload"
+            }
+            // Apache's logrotate reload is not written: only nginx reopens.
+            ErrWhat::Reopen => return,
+            ErrWhat::Refused => {
+                let (pid, tid) = (
+                    self.worker(),
+                    139_900_000_000_000 + self.rng.below(900_000_000_000),
+                );
+                self.apache_head(buf, ts, "proxy:error", pid, tid);
+                let node = self.rng.range(11, 14);
+                buf.extend_from_slice(
+                    b"(111)Connection refused: AH00957: http: attempt to connect to 10.0.1.",
+                );
+                push_u64(buf, node);
+                buf.extend_from_slice(b":8080 (10.0.1.");
+                push_u64(buf, node);
+                buf.extend_from_slice(b":8080) failed\n");
+                "upstream_refused"
+            }
+            ErrWhat::Timeout => {
+                let (pid, tid) = (
+                    self.worker(),
+                    139_900_000_000_000 + self.rng.below(900_000_000_000),
+                );
+                self.apache_head(buf, ts, "proxy_http:error", pid, tid);
+                buf.extend_from_slice(b"(70007)The timeout specified has expired: [client ");
+                let port = self.rng.range(1024, 65_535);
+                let ip = self.client_ip().to_owned();
+                buf.extend_from_slice(ip.as_bytes());
+                buf.push(b':');
+                push_u64(buf, port);
+                buf.extend_from_slice(
+                    b"] AH01102: error reading status line from remote server 10.0.1.",
+                );
+                push_u64(buf, self.rng.range(11, 14));
+                buf.extend_from_slice(b":8080, referer: https://www.example.com/\n");
+                "upstream_timeout"
+            }
+            ErrWhat::Workers => {
+                let (pid, tid) = (self.master, self.master_tid);
+                self.apache_head(buf, ts, "mpm_event:error", pid, tid);
+                buf.extend_from_slice(
+                    b"AH00484: server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting\n",
+                );
+                "worker_exhaustion"
+            }
+            ErrWhat::InvalidMethod(req) => {
+                let pid = self.worker();
+                let tid = 139_900_000_000_000 + self.rng.below(900_000_000_000);
+                self.apache_head(buf, ts, "core:error", pid, tid);
+                buf.extend_from_slice(b"[client ");
+                buf.extend_from_slice(self.tl.scanners[req.scanner].ip.as_bytes());
+                buf.push(b':');
+                push_u64(buf, self.rng.range(1024, 65_535));
+                buf.extend_from_slice(b"] AH00135: Invalid method in request ");
+                buf.extend_from_slice(req.method.as_bytes());
+                buf.push(b' ');
+                buf.extend_from_slice(req.path.as_bytes());
+                buf.push(b'\n');
+                "invalid_method"
+            }
+            ErrWhat::NoFile => {
+                self.apache_child(buf, ts, "core:info", true);
+                buf.extend_from_slice(b"AH00128: File does not exist: /var/www/html");
+                buf.extend_from_slice(self.rng.pick(&MISSING_FILES).as_bytes());
+                buf.push(b'\n');
+                "other"
+            }
+            ErrWhat::Closed | ErrWhat::Buffered => {
+                self.apache_child(buf, ts, "autoindex:error", true);
+                buf.extend_from_slice(
+                    b"AH01276: Cannot serve directory /var/www/html/static/: No matching DirectoryIndex (index.html,index.cgi,index.pl,index.php,index.xhtml,index.htm) found, and server-generated directory index forbidden by Options directive\n",
+                );
+                "other"
+            }
+            ErrWhat::Handshake => {
+                self.apache_child(buf, ts, "authz_core:error", true);
+                buf.extend_from_slice(
+                    b"AH01630: client denied by server configuration: /var/www/html/.git/config\n",
+                );
+                "other"
+            }
+        };
+        self.count(kind);
+    }
+}
+
+fn count_lines(buf: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', buf).count()
 }
 
 #[cfg(test)]
@@ -2095,5 +3840,820 @@ mod tests {
         });
         let ratio = out.len() as f64 / f64::from(10u32 << 20);
         assert!((0.97..1.03).contains(&ratio), "{ratio}");
+    }
+
+    // -----------------------------------------------------------------------
+    // Scenarios and error logs
+
+    /// A valid line, read independently of the generator.
+    #[derive(Debug)]
+    struct Req<'a> {
+        ts: i64,
+        ip: &'a str,
+        method: &'a str,
+        path: &'a str,
+        status: u16,
+        /// The user agent (`None` in apache-common).
+        ua: Option<&'a str>,
+        /// `ua="…"` and `us="…"` of nginx-upstream.
+        upstream: Option<&'a str>,
+        upstream_status: Option<&'a str>,
+    }
+
+    /// The quoted fields of `s` (backslash escapes skipped).
+    fn quoted(s: &str) -> Vec<&str> {
+        let b = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'"' {
+                let from = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                out.push(&s[from..i.min(b.len())]);
+            }
+            i += 1;
+        }
+        out
+    }
+
+    fn parse_req(line: &[u8], tz: i32) -> Option<Req<'_>> {
+        let (ts, status) = parse(line, tz)?;
+        let s = std::str::from_utf8(line).ok()?;
+        let open = s.find('[')?;
+        let head: Vec<&str> = s[..open].split_whitespace().collect();
+        let ip = head[head.len().checked_sub(3)?];
+        let rest = &s[open + s[open..].find("] \"")? + 2..];
+        let fields = quoted(rest);
+        let request = fields.first()?;
+        let mut parts = request.split(' ');
+        let method = parts.next()?;
+        let path = parts.next().unwrap_or("");
+        let after = |key: &str| {
+            let at = rest.find(key)? + key.len();
+            rest[at..].split('"').next()
+        };
+        Some(Req {
+            ts,
+            ip,
+            method,
+            path,
+            status,
+            ua: fields.get(2).copied(),
+            upstream: after(" ua=\""),
+            upstream_status: after(" us=\""),
+        })
+    }
+
+    fn requests(out: &[u8], tz: i32) -> Vec<Req<'_>> {
+        lines(out)
+            .into_iter()
+            .filter_map(|l| parse_req(l, tz))
+            .collect()
+    }
+
+    fn scenario_cfg(
+        format: SynthFormat,
+        kinds: &[ScenarioKind],
+        days: i64,
+        lines: u64,
+    ) -> SynthConfig {
+        let c = SynthConfig {
+            seed: 7,
+            lines,
+            format,
+            duration_secs: days * 86_400,
+            garbage_per_million: 2_000,
+            blank_per_million: 1_000,
+            bursts: Vec::new(),
+            ..SynthConfig::default()
+        };
+        SynthConfig {
+            scenarios: ScenarioSpec::spread(kinds, c.start, c.duration_secs, c.tz_offset_secs),
+            ..c
+        }
+    }
+
+    fn in_window(s: &ScenarioTruth, ts: i64) -> bool {
+        ts >= s.start && ts < s.end
+    }
+
+    /// The path without its query.
+    fn route_of(path: &str) -> &str {
+        path.split('?').next().unwrap_or(path)
+    }
+
+    fn is_group_ua(group: &str, ua: &str) -> bool {
+        match group {
+            "ios app" => ua.starts_with("ShopApp/"),
+            "android app" => ua.starts_with("okhttp/") || ua.starts_with("Dalvik/"),
+            other => panic!("unknown device group {other:?}"),
+        }
+    }
+
+    /// Recounts each scenario's 501s from the text; returns the recounts.
+    fn recount_scenarios(reqs: &[Req<'_>], t: &Truth) -> Vec<u64> {
+        let misroute = t
+            .scenarios
+            .iter()
+            .find(|s| s.label == "route_misconfig")
+            .map(|s| s.detail.clone());
+        let misrouted = |r: &Req<'_>| misroute.as_deref() == Some(route_of(r.path));
+        let mut counts = Vec::new();
+        for s in &t.scenarios {
+            let window_501 = || {
+                reqs.iter()
+                    .filter(|r| r.status == 501 && in_window(s, r.ts) && !misrouted(r))
+            };
+            let n = match s.label.as_str() {
+                "route_misconfig" => reqs
+                    .iter()
+                    .filter(|r| r.status == 501 && misrouted(r))
+                    .count(),
+                "post_deploy" | "traffic_spike" => window_501().count(),
+                "device_specific" => {
+                    // Every 501 in the window is the group's.
+                    assert!(
+                        window_501().all(|r| is_group_ua(&s.detail, r.ua.unwrap())),
+                        "{s:?}"
+                    );
+                    window_501()
+                        .filter(|r| is_group_ua(&s.detail, r.ua.unwrap()))
+                        .count()
+                }
+                "unsupported_method" => {
+                    let (methods, ips) = s.detail.split_once(" from ").unwrap();
+                    let methods: Vec<&str> = methods.split(',').collect();
+                    let ips: Vec<&str> = ips.split(", ").collect();
+                    assert!((1..=3).contains(&ips.len()), "{s:?}");
+                    assert!(window_501().all(|r| ips.contains(&r.ip)), "{s:?}");
+                    window_501()
+                        .filter(|r| methods.contains(&r.method) && ips.contains(&r.ip))
+                        .count()
+                }
+                "upstream_node" => {
+                    assert!(
+                        window_501().all(|r| r.upstream == Some(s.detail.as_str())),
+                        "{s:?}"
+                    );
+                    window_501()
+                        .filter(|r| {
+                            r.upstream == Some(s.detail.as_str())
+                                && r.upstream_status == Some("501")
+                        })
+                        .count()
+                }
+                other => panic!("unknown label {other:?}"),
+            } as u64;
+            counts.push(n);
+        }
+        counts
+    }
+
+    #[test]
+    fn scenario_labels_round_trip() {
+        let labels: Vec<&str> = ScenarioKind::ALL.iter().map(|k| k.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "post_deploy",
+                "device_specific",
+                "traffic_spike",
+                "unsupported_method",
+                "upstream_node",
+                "route_misconfig"
+            ]
+        );
+        for k in ScenarioKind::ALL {
+            assert_eq!(ScenarioKind::from_label(k.label()), Some(k));
+            assert_eq!(k.to_string(), k.label());
+        }
+        assert_eq!(
+            ScenarioKind::from_label(" Traffic-Spike "),
+            Some(ScenarioKind::TrafficSpike)
+        );
+        assert_eq!(ScenarioKind::from_label("spike"), None);
+    }
+
+    #[test]
+    fn spread_windows_are_disjoint_inside_the_span_and_in_busy_hours() {
+        for days in [1, 3, 7] {
+            let c = scenario_cfg(SynthFormat::NginxUpstream, &ScenarioKind::ALL, days, 0);
+            let mut timed: Vec<&ScenarioSpec> = c
+                .scenarios
+                .iter()
+                .filter(|s| !s.kind.covers_whole_span())
+                .collect();
+            assert_eq!(timed.len(), 5);
+            timed.sort_by_key(|s| s.start);
+            for w in timed.windows(2) {
+                assert!(w[0].start + w[0].duration_secs <= w[1].start, "{w:?}");
+            }
+            for s in &timed {
+                assert!(
+                    s.start >= c.start && s.start + s.duration_secs <= c.start + c.duration_secs
+                );
+                assert_eq!(s.duration_secs, s.kind.default_duration_secs());
+                let hour = (s.start + i64::from(c.tz_offset_secs)).rem_euclid(86_400) / 3600;
+                assert!(
+                    (9..21).contains(&hour),
+                    "{days} days: {s:?} at {hour}h local"
+                );
+            }
+        }
+        // Short spans: shorter windows, still disjoint.
+        let specs = ScenarioSpec::spread(&ScenarioKind::ALL, DEFAULT_START, 3600, 0);
+        let mut timed: Vec<_> = specs
+            .iter()
+            .filter(|s| !s.kind.covers_whole_span())
+            .collect();
+        timed.sort_by_key(|s| s.start);
+        for w in timed.windows(2) {
+            assert!(w[0].start + w[0].duration_secs <= w[1].start, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn scenario_truth_matches_recount() {
+        let c = scenario_cfg(SynthFormat::NginxUpstream, &ScenarioKind::ALL, 1, 150_000);
+        let (out, t) = gen(&c);
+        let reqs = requests(&out, c.tz_offset_secs);
+        assert_eq!(reqs.len() as u64, t.requests);
+        let all_501 = reqs.iter().filter(|r| r.status == 501).count() as u64;
+        assert_eq!(all_501, t.status_501);
+        assert_eq!(t.by_status[&501], t.status_501);
+        assert_eq!(t.lines, t.requests + t.garbage + t.error_lines);
+        assert!(t.lines > c.lines, "the spike and the scanner add requests");
+
+        // One truth per scenario, in start order, each matched exactly.
+        assert_eq!(t.scenarios.len(), 6);
+        assert!(t.scenarios.windows(2).all(|w| w[0].start <= w[1].start));
+        let recount = recount_scenarios(&reqs, &t);
+        for (s, n) in t.scenarios.iter().zip(&recount) {
+            assert_eq!(s.matched, *n, "{s:?}");
+            assert!(s.matched > 50, "{s:?} is too small to see");
+        }
+
+        // Everything else is a stray: outside every window, at least 150 s apart.
+        let misroute = &t.scenarios[0].detail;
+        assert_eq!(t.scenarios[0].label, "route_misconfig");
+        let strays: Vec<i64> = reqs
+            .iter()
+            .filter(|r| {
+                r.status == 501
+                    && route_of(r.path) != misroute
+                    && !t.scenarios[1..].iter().any(|s| in_window(s, r.ts))
+            })
+            .map(|r| r.ts)
+            .collect();
+        let matched: u64 = t.scenarios.iter().map(|s| s.matched).sum();
+        assert_eq!(strays.len() as u64, t.status_501 - matched);
+        assert!(strays.len() > 10, "{} strays", strays.len());
+        assert!(strays
+            .windows(2)
+            .all(|w| w[1] - w[0] >= STRAY_501_MIN_GAP_SECS));
+
+        for s in &t.scenarios {
+            let window: Vec<&Req<'_>> = reqs.iter().filter(|r| in_window(s, r.ts)).collect();
+            let len = s.end - s.start;
+            match s.label.as_str() {
+                "route_misconfig" => {
+                    // 0.5–1 % of the requests, ~97 % of them 501, over the span.
+                    let routed = reqs.iter().filter(|r| route_of(r.path) == misroute).count();
+                    let share = routed as f64 / reqs.len() as f64;
+                    assert!((0.004..0.012).contains(&share), "{share}");
+                    let rate = s.matched as f64 / routed as f64;
+                    assert!((0.94..0.995).contains(&rate), "{rate}");
+                    assert_eq!((s.start, s.end), (c.start, c.start + c.duration_secs));
+                    assert!(MISCONFIG_ROUTES.contains(&misroute.as_str()));
+                }
+                "post_deploy" => {
+                    // 30–60 % of the application's requests (not static files),
+                    // across many routes.
+                    let app = window
+                        .iter()
+                        .filter(|r| {
+                            !r.path.starts_with("/static/") && r.upstream.is_some_and(|u| u != "-")
+                        })
+                        .count();
+                    let rate = s.matched as f64 / app as f64;
+                    assert!((0.25..0.65).contains(&rate), "{rate}");
+                    let routes: std::collections::BTreeSet<&str> = window
+                        .iter()
+                        .filter(|r| r.status == 501)
+                        .map(|r| route_of(r.path).split('/').nth(1).unwrap_or(""))
+                        .collect();
+                    assert!(routes.len() >= 5, "{routes:?}");
+                    assert!(window
+                        .iter()
+                        .all(|r| r.status != 501 || !r.path.starts_with("/static/")));
+                }
+                "device_specific" => {
+                    let group = window
+                        .iter()
+                        .filter(|r| r.ua.is_some_and(|ua| is_group_ua(&s.detail, ua)))
+                        .count();
+                    let rate = s.matched as f64 / group as f64;
+                    assert!((0.75..0.95).contains(&rate), "{rate}");
+                    let share = group as f64 / window.len() as f64;
+                    assert!((0.05..0.16).contains(&share), "{share}");
+                }
+                "traffic_spike" => {
+                    let before = reqs
+                        .iter()
+                        .filter(|r| r.ts >= s.start - len && r.ts < s.start)
+                        .count();
+                    let after = reqs
+                        .iter()
+                        .filter(|r| r.ts >= s.end && r.ts < s.end + len)
+                        .count();
+                    let ratio = window.len() as f64 * 2.0 / (before + after) as f64;
+                    assert!((2.7..5.5).contains(&ratio), "x{ratio}");
+                    let rate = s.matched as f64 / window.len() as f64;
+                    assert!((0.08..0.22).contains(&rate), "{rate}");
+                    assert!((15 * 60..=40 * 60).contains(&len));
+                }
+                "unsupported_method" => assert!((150..=400).contains(&s.matched)),
+                "upstream_node" => {
+                    let node = window
+                        .iter()
+                        .filter(|r| r.upstream == Some(s.detail.as_str()))
+                        .count();
+                    let rate = s.matched as f64 / node as f64;
+                    assert!((0.6..0.8).contains(&rate), "{rate}");
+                    // The other nodes serve the same routes fine.
+                    assert!(window
+                        .iter()
+                        .filter(|r| r
+                            .upstream
+                            .is_some_and(|u| u.starts_with("10.0.1.") && u != s.detail))
+                        .all(|r| r.status != 501 || route_of(r.path) == misroute));
+                }
+                _ => unreachable!(),
+            }
+        }
+    }
+
+    #[test]
+    fn both_device_groups_recount_exactly() {
+        let mut seen = std::collections::BTreeSet::new();
+        for seed in 1..=8 {
+            let c = SynthConfig {
+                seed,
+                ..scenario_cfg(
+                    SynthFormat::ApacheCombined,
+                    &[ScenarioKind::DeviceSpecific],
+                    1,
+                    30_000,
+                )
+            };
+            let (out, t) = gen(&c);
+            let reqs = requests(&out, c.tz_offset_secs);
+            assert_eq!(recount_scenarios(&reqs, &t), [t.scenarios[0].matched]);
+            seen.insert(t.scenarios[0].detail.clone());
+        }
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            ["android app", "ios app"]
+        );
+    }
+
+    #[test]
+    fn every_format_with_scenarios_keeps_its_truth() {
+        for format in SynthFormat::ALL {
+            let kinds: Vec<ScenarioKind> = ScenarioKind::ALL
+                .into_iter()
+                .filter(|k| match k {
+                    ScenarioKind::UpstreamNode => format == SynthFormat::NginxUpstream,
+                    ScenarioKind::DeviceSpecific => format != SynthFormat::ApacheCommon,
+                    _ => true,
+                })
+                .collect();
+            let c = scenario_cfg(format, &kinds, 2, 40_000);
+            let (out, t) = gen(&c);
+            let mut by_status = BTreeMap::new();
+            let mut prev = i64::MIN;
+            for line in lines(&out) {
+                if let Some((ts, status)) = parse(line, c.tz_offset_secs) {
+                    assert!(ts >= prev, "{format}: time went backwards");
+                    prev = ts;
+                    *by_status.entry(status).or_insert(0u64) += 1;
+                }
+            }
+            assert_eq!(t.by_status, by_status, "{format}");
+            assert_eq!(t.bytes, out.len() as u64);
+            assert_eq!(t.scenarios.len(), kinds.len());
+            let matched: u64 = t.scenarios.iter().map(|s| s.matched).sum();
+            assert!(
+                matched <= t.status_501 && t.scenarios.iter().all(|s| s.matched > 0),
+                "{format}"
+            );
+            if format != SynthFormat::ApacheCommon && format != SynthFormat::NginxUpstream {
+                let reqs = requests(&out, c.tz_offset_secs);
+                let recount = recount_scenarios(&reqs, &t);
+                let truth: Vec<u64> = t.scenarios.iter().map(|s| s.matched).collect();
+                assert_eq!(recount, truth, "{format}");
+            }
+        }
+    }
+
+    #[test]
+    fn deterministic_with_scenarios() {
+        let c = scenario_cfg(SynthFormat::NginxUpstream, &ScenarioKind::ALL, 2, 20_000);
+        let (a, ta) = gen(&c);
+        let (b, tb) = gen(&c);
+        assert_eq!((a, ta), (b, tb));
+        let (mut ea, mut eb) = (Vec::new(), Vec::new());
+        let eta = generate_error_log(&c, &mut ea).unwrap();
+        let etb = generate_error_log(&c, &mut eb).unwrap();
+        assert_eq!((ea.clone(), eta), (eb, etb));
+        let other = SynthConfig {
+            seed: 8,
+            ..c.clone()
+        };
+        let mut ec = Vec::new();
+        generate_error_log(&other, &mut ec).unwrap();
+        assert_ne!(ea, ec);
+        assert_ne!(gen(&other).0, gen(&c).0);
+        // A scenario's parameters do not depend on the others.
+        let alone = SynthConfig {
+            scenarios: vec![c.scenarios[4]],
+            ..c.clone()
+        };
+        let full = gen(&c).1;
+        let one = gen(&alone).1;
+        let same = full
+            .scenarios
+            .iter()
+            .find(|s| s.start == one.scenarios[0].start)
+            .unwrap();
+        assert_eq!(same.detail, one.scenarios[0].detail);
+    }
+
+    #[test]
+    fn invalid_scenarios_are_rejected() {
+        let bad = |c: &SynthConfig| {
+            assert!(c.validate().is_err());
+            let e = generate(c, &mut Vec::new()).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
+            let e = generate_error_log(c, &mut Vec::new()).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
+            e.to_string()
+        };
+        let node = scenario_cfg(
+            SynthFormat::NginxCombined,
+            &[ScenarioKind::UpstreamNode],
+            1,
+            100,
+        );
+        assert!(bad(&node).contains("nginx-upstream"));
+        let dir = std::env::temp_dir().join(format!("synth-invalid-{}", std::process::id()));
+        assert!(generate_dir(&node, &dir, 2).is_err());
+        assert!(!dir.exists(), "nothing written");
+        let device = scenario_cfg(
+            SynthFormat::ApacheCommon,
+            &[ScenarioKind::DeviceSpecific],
+            1,
+            100,
+        );
+        assert!(bad(&device).contains("user agent"));
+        let mut outside = scenario_cfg(
+            SynthFormat::NginxCombined,
+            &[ScenarioKind::PostDeploy],
+            1,
+            100,
+        );
+        outside.scenarios[0].start -= 86_400;
+        assert!(bad(&outside).contains("outside the span"));
+        outside.scenarios[0].duration_secs = 0;
+        assert!(bad(&outside).contains("positive"));
+        // Estimating a size never fails.
+        assert!(lines_for_size(&node, 1 << 20) > 1000);
+        // route_misconfig ignores its window.
+        let mut route = scenario_cfg(
+            SynthFormat::NginxCombined,
+            &[ScenarioKind::RouteMisconfig],
+            1,
+            100,
+        );
+        route.scenarios[0].start -= 10 * 86_400;
+        assert!(generate(&route, &mut Vec::new()).is_ok());
+    }
+
+    /// `(utc, local text)` of an nginx or Apache 2.4 error line, checked
+    /// against the layout independently of the analyzer's parser.
+    fn error_line_time(line: &str, nginx: bool, tz: i32) -> i64 {
+        let (time, rest) = if nginx {
+            // `YYYY/MM/DD HH:MM:SS [level] pid#tid: …`
+            let (time, rest) = line.split_at(19);
+            let t = chrono::NaiveDateTime::parse_from_str(time, "%Y/%m/%d %H:%M:%S")
+                .unwrap_or_else(|e| panic!("{line}: {e}"));
+            let rest = rest.strip_prefix(" [").expect(line);
+            let (level, rest) = rest.split_once("] ").expect(line);
+            assert!(
+                ["info", "notice", "warn", "error", "crit", "alert"].contains(&level),
+                "{line}"
+            );
+            let (pids, msg) = rest.split_once(": ").expect(line);
+            let (pid, tid) = pids.split_once('#').expect(line);
+            assert!(pid.parse::<u32>().is_ok() && pid == tid, "{line}");
+            assert!(!msg.is_empty());
+            (t, msg)
+        } else {
+            // `[Thu May 07 10:58:12.123456 2026] [module:level] [pid N:tid M] …`
+            let rest = line.strip_prefix('[').expect(line);
+            let (time, rest) = rest.split_once("] [").expect(line);
+            assert_eq!(time.len(), 31, "{line}");
+            let t = chrono::NaiveDateTime::parse_from_str(time, "%a %b %d %H:%M:%S%.6f %Y")
+                .unwrap_or_else(|e| panic!("{line}: {e}"));
+            let (tag, rest) = rest.split_once("] [pid ").expect(line);
+            let (module, level) = tag.split_once(':').expect(line);
+            assert!(
+                module.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{line}"
+            );
+            assert!(["info", "notice", "error"].contains(&level), "{line}");
+            let (ids, msg) = rest.split_once("] ").expect(line);
+            let (pid, tid) = ids.split_once(":tid ").expect(line);
+            assert!(
+                pid.parse::<u32>().is_ok() && tid.parse::<u64>().is_ok(),
+                "{line}"
+            );
+            (t, msg)
+        };
+        assert!(!rest.is_empty());
+        time.and_utc().timestamp() - i64::from(tz)
+    }
+
+    #[test]
+    fn error_log_layout_kinds_and_reloads() {
+        use crate::events::{EventKind, Events};
+        use crate::grammar::error::{parse as parse_error, Stamp};
+        let kinds = [
+            ScenarioKind::PostDeploy,
+            ScenarioKind::TrafficSpike,
+            ScenarioKind::UnsupportedMethod,
+            ScenarioKind::PostDeploy,
+            ScenarioKind::DeviceSpecific,
+        ];
+        for format in [SynthFormat::NginxMain, SynthFormat::ApacheVhostCombined] {
+            let nginx = format.is_nginx();
+            let c = SynthConfig {
+                tz_offset_secs: -18_000,
+                ..scenario_cfg(format, &kinds, 3, 30_000)
+            };
+            let (_, access) = gen(&c);
+            let mut out = Vec::new();
+            let et = generate_error_log(&c, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            let all: Vec<&str> = text.lines().collect();
+            assert_eq!(et.lines, all.len() as u64);
+            assert!(text.ends_with('\n'));
+
+            let mut events = Events::default();
+            let mut prev = i64::MIN;
+            let mut reloads = Vec::new();
+            let (mut reopen, mut workers, mut invalid) = (0, Vec::new(), Vec::new());
+            for line in &all {
+                let utc = error_line_time(line, nginx, c.tz_offset_secs);
+                assert!(utc >= prev, "time went backwards: {line}");
+                prev = utc;
+                let parsed =
+                    parse_error(line.as_bytes()).unwrap_or_else(|| panic!("unparsed: {line}"));
+                assert_eq!(
+                    parsed.stamp,
+                    Stamp::Local(utc + i64::from(c.tz_offset_secs))
+                );
+                events.add(&parsed, utc, 0, 300);
+                if line.contains("(SIGHUP) received") || line.contains("AH00493") {
+                    reloads.push(utc);
+                }
+                if line.ends_with(" reopening logs") && line.contains("SIGUSR1") {
+                    reopen += 1;
+                }
+                if line.contains("worker_connections are not enough") || line.contains("AH00484") {
+                    workers.push(utc);
+                }
+                if line.contains("invalid method") || line.contains("Invalid method") {
+                    invalid.push((utc, *line));
+                }
+            }
+            // Reloads: written, in the truths, found by the analyzer.
+            assert_eq!(reloads, access.deploys, "{format}");
+            assert_eq!(reloads, et.reloads);
+            let lifecycle = events.lifecycle();
+            assert!(lifecycle.iter().all(|l| l.kind == EventKind::Reload));
+            assert_eq!(
+                lifecycle.iter().map(|l| l.time).collect::<Vec<_>>(),
+                reloads
+            );
+            // Kinds as the analyzer's event table says.
+            assert_eq!(et.by_kind["reload"], reloads.len() as u64);
+            for kind in EventKind::ALL.into_iter().filter(|k| !k.is_lifecycle()) {
+                let seen = events.kinds.get(&kind).map_or(0, |s| s.lines);
+                let want = et.by_kind.get(kind.name()).copied().unwrap_or(0);
+                assert_eq!(seen, want, "{format} {}", kind.name());
+            }
+            assert_eq!(et.by_kind.len(), 6);
+            assert!(
+                et.by_kind["other"] > 3 * 24,
+                "a few background lines an hour"
+            );
+
+            // Two post-deploy reloads 1–3 minutes before their windows, and
+            // one benign reload a day in working hours, far from scenarios.
+            let windows: Vec<&ScenarioTruth> = access.scenarios.iter().collect();
+            for s in windows.iter().filter(|s| s.label == "post_deploy") {
+                assert!(
+                    reloads.iter().any(|&r| (60..=180).contains(&(s.start - r))),
+                    "{s:?}"
+                );
+            }
+            let benign: Vec<i64> = reloads
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    !windows
+                        .iter()
+                        .any(|s| s.label == "post_deploy" && (60..=180).contains(&(s.start - r)))
+                })
+                .collect();
+            assert_eq!(benign.len(), 3, "{format}: {benign:?}");
+            for r in benign {
+                let hour = (r + i64::from(c.tz_offset_secs)).rem_euclid(86_400) / 3600;
+                assert!((9..18).contains(&hour));
+                assert!(windows
+                    .iter()
+                    .all(|s| r < s.start - 3600 || r >= s.end + 3600));
+            }
+            // Exhaustion only during the spike; invalid methods only from the scanner.
+            let spike = windows.iter().find(|s| s.label == "traffic_spike").unwrap();
+            assert!(
+                workers.len() >= 2 && workers.iter().all(|&t| in_window(spike, t)),
+                "{workers:?}"
+            );
+            assert_eq!(et.by_kind["worker_exhaustion"], workers.len() as u64);
+            let scan = windows
+                .iter()
+                .find(|s| s.label == "unsupported_method")
+                .unwrap();
+            assert!((2..=6).contains(&invalid.len()));
+            let ips = scan.detail.split_once(" from ").unwrap().1;
+            for (t, line) in &invalid {
+                assert!(in_window(scan, *t));
+                assert!(ips.split(", ").any(|ip| line.contains(ip)), "{line}");
+            }
+            // logrotate reopens nginx's logs once a day; it is no reload.
+            assert_eq!(reopen, if nginx { 3 } else { 0 });
+        }
+    }
+
+    #[test]
+    fn noise_week_has_no_burst() {
+        let c = SynthConfig {
+            seed: 2026,
+            lines: 700_000,
+            duration_secs: 7 * 86_400,
+            bursts: Vec::new(),
+            ..SynthConfig::default()
+        };
+        let (out, t) = gen(&c);
+        let mut strays = Vec::new();
+        for line in lines(&out) {
+            if let Some((ts, 501)) = parse(line, c.tz_offset_secs) {
+                strays.push(ts);
+            }
+        }
+        assert_eq!(strays.len() as u64, t.status_501);
+        let expected = t.requests as f64 * f64::from(DEFAULT_STRAY_501_PER_MILLION) / 1e6;
+        let ratio = strays.len() as f64 / expected;
+        assert!(
+            (0.7..1.2).contains(&ratio),
+            "{} strays, {expected} expected",
+            strays.len()
+        );
+        // No five minutes hold more than three (by design at most two).
+        let worst = (0..strays.len())
+            .map(|i| {
+                strays[i..]
+                    .iter()
+                    .take_while(|&&s| s < strays[i] + 300)
+                    .count()
+            })
+            .max()
+            .unwrap();
+        assert!(worst <= 2, "{worst} stray 501s within five minutes");
+        // One benign deploy a day; the error log holds them and nothing alarming.
+        assert_eq!(t.deploys.len(), 7, "{:?}", t.deploys);
+        assert!(t.scenarios.is_empty());
+        let mut err = Vec::new();
+        let et = generate_error_log(&c, &mut err).unwrap();
+        assert_eq!(et.reloads, t.deploys);
+        assert_eq!(et.by_kind["reload"], 7);
+        assert_eq!(
+            et.by_kind["worker_exhaustion"] + et.by_kind["invalid_method"],
+            0
+        );
+        assert!(et.by_kind["upstream_timeout"] < 7 * 24, "{:?}", et.by_kind);
+    }
+
+    #[test]
+    fn generate_dir_splits_both_families_alike() {
+        let dir = std::env::temp_dir().join(format!("synth-dir-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let mut c = scenario_cfg(
+            SynthFormat::NginxUpstream,
+            &[
+                ScenarioKind::PostDeploy,
+                ScenarioKind::TrafficSpike,
+                ScenarioKind::UpstreamNode,
+            ],
+            2,
+            5_000,
+        );
+        // A scanner at the very end: its last requests follow the last baseline line.
+        c.scenarios.push(ScenarioSpec {
+            kind: ScenarioKind::UnsupportedMethod,
+            start: c.start + c.duration_secs - 600,
+            duration_secs: 600,
+        });
+        let read = |name: &str, index: usize| {
+            let path = PartFile::path(&dir, name, index);
+            let raw = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            if index >= 2 {
+                let mut plain = Vec::new();
+                MultiGzDecoder::new(&raw[..])
+                    .read_to_end(&mut plain)
+                    .unwrap();
+                plain
+            } else {
+                raw
+            }
+        };
+        for files in [1, 4, 9] {
+            let (truth, et) = generate_dir(&c, &dir, files).unwrap();
+            let (single, t) = gen(&c);
+            let mut single_err = Vec::new();
+            let e = generate_error_log(&c, &mut single_err).unwrap();
+            assert_eq!((&truth, &et), (&t, &e));
+            assert_eq!(truth.deploys, et.reloads);
+            let mut joined = Vec::new();
+            let mut joined_err = Vec::new();
+            let mut bounds = Vec::new();
+            for index in (0..files).rev() {
+                let part = read("access.log", index);
+                let err = read("error.log", index);
+                let times = |text: &[u8], access: bool| -> Vec<i64> {
+                    lines(text)
+                        .iter()
+                        .filter_map(|l| {
+                            if access {
+                                parse(l, c.tz_offset_secs).map(|p| p.0)
+                            } else {
+                                Some(error_line_time(
+                                    std::str::from_utf8(l).unwrap(),
+                                    true,
+                                    c.tz_offset_secs,
+                                ))
+                            }
+                        })
+                        .collect()
+                };
+                bounds.push((times(&part, true), times(&err, false)));
+                joined.extend(part);
+                joined_err.extend(err);
+            }
+            assert_eq!(joined, single, "{files} files");
+            assert_eq!(joined_err, single_err, "{files} files");
+            // Error lines sit in the part whose access lines started before them.
+            for (k, (_, err)) in bounds.iter().enumerate() {
+                let from = bounds[..=k]
+                    .iter()
+                    .rev()
+                    .find_map(|(a, _)| a.first())
+                    .copied();
+                let to = bounds[k + 1..].iter().find_map(|(a, _)| a.first()).copied();
+                for &t in err {
+                    assert!(k == 0 || from.is_some_and(|f| t >= f), "{files}: part {k}");
+                    assert!(to.is_none_or(|n| t < n), "{files}: part {k}");
+                }
+            }
+        }
+        // Other names; more files than lines.
+        let tiny = SynthConfig {
+            lines: 3,
+            format: SynthFormat::ApacheCombined,
+            ..SynthConfig::default()
+        };
+        let (t, e) = generate_family(&tiny, &dir, "site_access.log", "site_error.log", 6).unwrap();
+        assert_eq!(t.lines, 3);
+        let total: usize = (0..6).map(|i| read("site_error.log", i).len()).sum();
+        let mut whole = Vec::new();
+        assert_eq!(generate_error_log(&tiny, &mut whole).unwrap(), e);
+        assert_eq!(total, whole.len());
+        assert!(generate_family(&tiny, &dir, "x.log", "x.log", 2).is_err());
+        let _ = fs::remove_dir_all(&dir);
     }
 }

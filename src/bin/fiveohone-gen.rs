@@ -1,18 +1,48 @@
-//! `fiveohone-gen`: writes seeded synthetic Nginx/Apache access logs with
-//! known 501 bursts, and optionally the exact truth about them as JSON.
+//! `fiveohone-gen`: writes seeded synthetic Nginx/Apache access logs (and
+//! their error logs) with known 501 bursts and labelled failure scenarios,
+//! and optionally the exact truth about them as JSON.
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{error::ErrorKind, Parser};
-use fiveohone::synth::{self, BurstSpec, SynthConfig, SynthFormat, Truth};
+use fiveohone::synth::{
+    self, BurstSpec, ErrorTruth, ScenarioKind, ScenarioSpec, SynthConfig, SynthFormat, Truth,
+};
+use serde::Serialize;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Writes seeded synthetic access logs (Nginx or Apache) with known bursts of
-/// 501 Not Implemented, for testing and benchmarking fiveohone.
+/// Writes seeded synthetic access logs (Nginx or Apache), and optionally the
+/// matching error logs, with known bursts of 501 Not Implemented and labelled
+/// failure scenarios, for testing and benchmarking fiveohone.
 #[derive(Debug, Parser)]
-#[command(name = "fiveohone-gen", version)]
+#[command(
+    name = "fiveohone-gen",
+    version,
+    after_help = "Scenarios (--scenario LABEL[,START[,MINUTES]]):
+  post_deploy         a reload 1-3 min before START, then 30-60% of the application's
+                      requests answer 501 (default 30 min)
+  device_specific     the iOS app (or, by seed, the Android app) gets 501 for ~85% of
+                      its requests (default 45 min; not with apache-common)
+  traffic_spike       3-5x the traffic, 10-20% of requests answer 501, exhausted workers
+                      and upstream timeouts in the error log (default 25 min)
+  unsupported_method  1-3 scanners send 150-400 PROPFIND/MKCOL/made-up-verb requests,
+                      all answered 501 (default 10 min)
+  upstream_node       one of 10.0.1.11-14:8080 answers 501 to ~70% of its requests
+                      (default 40 min; nginx-upstream only)
+  route_misconfig     a route found nowhere else gets 0.5-1% of the requests over the
+                      whole span, ~97% answered 501 (START and MINUTES are ignored)
+Scenarios without START are spread evenly over the span, in busy local hours
+(09:00-21:00) on spans of a day or more; with any scenario, the
+default burst is not written (give --burst to add one). The --truth JSON lists each
+scenario (label, start, end, matched 501 lines, detail) and every reload (deploys),
+and, with --error-log, the error-log truth under \"error_log\".
+
+Examples:
+  fiveohone-gen --days 7 --lines 700000 --scenario post_deploy --scenario traffic_spike,2026-05-09T14:00:00Z,20 --rotate /tmp/logs --error-log --truth /tmp/truth.json
+  fiveohone-gen --format nginx-upstream --scenario upstream_node -o access.log --error-log error.log"
+)]
 struct Cli {
     /// PRNG seed; the same arguments always produce the same bytes.
     #[arg(long, default_value_t = 1)]
@@ -47,10 +77,24 @@ struct Cli {
     #[arg(long = "days", value_name = "D", value_parser = parse_days, default_value = "1")]
     span_secs: i64,
 
-    /// A 501 burst: START_RFC3339,MINUTES,RATE (repeatable). Without any, one
-    /// 15-minute burst with rate 0.4 starts in the middle of the span.
+    /// A generic 501 burst: START_RFC3339,MINUTES,RATE (repeatable). Without
+    /// any --burst or --scenario, one 15-minute burst with rate 0.4 starts in
+    /// the middle of the span.
     #[arg(long, value_name = "START,MINUTES,RATE", value_parser = parse_burst)]
     burst: Vec<BurstSpec>,
+
+    /// A labelled failure scenario (repeatable): post_deploy, device_specific,
+    /// traffic_spike, unsupported_method, upstream_node or route_misconfig,
+    /// optionally with its start (RFC 3339; empty for the default) and length
+    /// in minutes, e.g. traffic_spike,2026-05-07T14:00:00Z,20 or
+    /// post_deploy,,45. See below.
+    #[arg(long, value_name = "LABEL[,START[,MINUTES]]", value_parser = parse_scenario)]
+    scenario: Vec<ScenarioArg>,
+
+    /// Lone 501s per million requests (at least 150 s apart, never inside a
+    /// scenario's window).
+    #[arg(long, value_name = "N", default_value_t = synth::DEFAULT_STRAY_501_PER_MILLION)]
+    stray_501_per_million: u32,
 
     /// Write no 501 burst at all.
     #[arg(long, conflicts_with = "burst")]
@@ -67,6 +111,14 @@ struct Cli {
     /// Write a logrotate-style family into DIR (access.log, access.log.1, access.log.2.gz, ...).
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     rotate: Option<PathBuf>,
+
+    /// Also write the error log of the same timeline (nginx or Apache 2.4
+    /// layout, local times). With FILE: the whole error log to FILE. Without
+    /// FILE (with --rotate only): the family error.log, error.log.1,
+    /// error.log.2.gz, ... in DIR, split at the times the access files are
+    /// (with --base NAME, "access" in NAME becomes "error").
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    error_log: Option<Option<PathBuf>>,
 
     /// Number of files of the rotated family.
     #[arg(long, value_name = "K", requires = "rotate", default_value_t = 5)]
@@ -199,7 +251,106 @@ fn parse_burst(s: &str) -> Result<BurstSpec, String> {
     })
 }
 
+/// A `--scenario` argument before defaults are filled in.
+#[derive(Debug, Clone, Copy)]
+struct ScenarioArg {
+    kind: ScenarioKind,
+    start: Option<i64>,
+    duration_secs: Option<i64>,
+}
+
+fn parse_scenario(s: &str) -> Result<ScenarioArg, String> {
+    let labels = ScenarioKind::ALL.map(|k| k.label()).join(", ");
+    let err = |why: &str| {
+        format!("invalid scenario {s:?}: {why} (expected LABEL[,START_RFC3339[,MINUTES]])")
+    };
+    let mut parts = s.splitn(3, ',');
+    let label = parts.next().unwrap_or_default();
+    let kind = ScenarioKind::from_label(label)
+        .ok_or_else(|| err(&format!("unknown label {label:?}; one of {labels}")))?;
+    let start = match parts.next().map(str::trim) {
+        None | Some("") => None,
+        Some(t) => Some(parse_time(t).map_err(|e| err(&e))?),
+    };
+    let duration_secs = match parts.next().map(str::trim) {
+        None | Some("") => None,
+        Some(m) => {
+            let minutes: f64 = m.parse().map_err(|_| err("MINUTES is not a number"))?;
+            if !minutes.is_finite() || minutes <= 0.0 || minutes > 1e9 {
+                return Err(err("MINUTES must be positive"));
+            }
+            Some(((minutes * 60.0).round() as i64).max(1))
+        }
+    };
+    Ok(ScenarioArg {
+        kind,
+        start,
+        duration_secs,
+    })
+}
+
+/// Fills in the defaults: scenarios without a start are spread over the
+/// span, in busy local hours ([`ScenarioSpec::spread`]); a missing length is
+/// the kind's default.
+fn resolve_scenarios(args: &[ScenarioArg], start: i64, span: i64, tz: i32) -> Vec<ScenarioSpec> {
+    let unplaced: Vec<ScenarioKind> = args
+        .iter()
+        .filter(|a| a.start.is_none())
+        .map(|a| a.kind)
+        .collect();
+    let mut spread = ScenarioSpec::spread(&unplaced, start, span, tz).into_iter();
+    args.iter()
+        .map(|a| match a.start {
+            Some(at) => ScenarioSpec {
+                kind: a.kind,
+                start: at,
+                duration_secs: a.duration_secs.unwrap_or_else(|| {
+                    if a.kind.covers_whole_span() {
+                        span
+                    } else {
+                        a.kind.default_duration_secs()
+                    }
+                }),
+            },
+            None => {
+                let mut spec = spread
+                    .next()
+                    .expect("one spread spec per unplaced scenario");
+                if let Some(d) = a.duration_secs {
+                    if !a.kind.covers_whole_span() {
+                        // Keep the window centred where spread put it.
+                        spec.start += (spec.duration_secs - d) / 2;
+                        spec.start = spec.start.max(start);
+                        spec.duration_secs = d;
+                    }
+                }
+                spec
+            }
+        })
+        .collect()
+}
+
+/// The error-log name beside access-log family `base`.
+fn error_base(base: &str) -> String {
+    if base.contains("access") {
+        base.replacen("access", "error", 1)
+    } else {
+        "error.log".to_owned()
+    }
+}
+
+/// The `--truth` JSON: the access truth, plus the error-log truth when one
+/// was written.
+#[derive(Serialize)]
+struct TruthFile<'a> {
+    #[serde(flatten)]
+    access: &'a Truth,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_log: Option<&'a ErrorTruth>,
+}
+
 fn run(cli: Cli) -> Result<(), String> {
+    let scenarios = resolve_scenarios(&cli.scenario, cli.start, cli.span_secs, cli.tz);
     let mut cfg = SynthConfig {
         seed: cli.seed,
         format: cli.format,
@@ -208,13 +359,15 @@ fn run(cli: Cli) -> Result<(), String> {
         duration_secs: cli.span_secs,
         garbage_per_million: cli.garbage_per_million,
         blank_per_million: cli.blank_per_million,
-        bursts: if cli.no_bursts {
+        bursts: if cli.no_bursts || (cli.burst.is_empty() && !scenarios.is_empty()) {
             Vec::new()
         } else if cli.burst.is_empty() {
             vec![BurstSpec::centered(cli.start, cli.span_secs)]
         } else {
             cli.burst
         },
+        scenarios,
+        stray_501_per_million: cli.stray_501_per_million,
         ..SynthConfig::default()
     };
     cfg.lines = match (cli.lines, cli.size) {
@@ -223,12 +376,40 @@ fn run(cli: Cli) -> Result<(), String> {
         (None, None) => SynthConfig::default().lines,
     };
 
+    cfg.validate().map_err(|e| e.to_string())?;
+
+    // The error log: `Some(Some(file))` one file, `Some(None)` the family.
+    let error_file = match &cli.error_log {
+        Some(None) if cli.rotate.is_none() => {
+            return Err(
+                "--error-log without FILE writes the error.log family beside \
+                        the access logs, which needs --rotate DIR; give --error-log FILE"
+                    .into(),
+            )
+        }
+        Some(Some(path)) if Some(path) == cli.output.as_ref() => {
+            return Err("--error-log and --output name the same file".into())
+        }
+        Some(Some(path)) => Some(path.clone()),
+        _ => None,
+    };
+    let family_errors = matches!(cli.error_log, Some(None));
+    let mut error_truth: Option<ErrorTruth> = None;
     let result: io::Result<Truth> = if let Some(dir) = &cli.rotate {
         if cli.files == 0 {
             return Err("--files must be at least 1".into());
         }
-        synth::generate_rotated(&cfg, dir, &cli.base, cli.files)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))
+        if family_errors {
+            synth::generate_family(&cfg, dir, &cli.base, &error_base(&cli.base), cli.files).map(
+                |(t, e)| {
+                    error_truth = Some(e);
+                    t
+                },
+            )
+        } else {
+            synth::generate_rotated(&cfg, dir, &cli.base, cli.files)
+        }
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))
     } else if let Some(path) = &cli.output {
         File::create(path)
             .and_then(|f| synth::generate(&cfg, &mut BufWriter::new(f)))
@@ -244,10 +425,21 @@ fn run(cli: Cli) -> Result<(), String> {
     };
     let truth = result.map_err(|e| e.to_string())?;
 
+    if let Some(path) = &error_file {
+        let e = File::create(path)
+            .and_then(|f| synth::generate_error_log(&cfg, &mut BufWriter::new(f)))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        error_truth = Some(e);
+    }
+
     if let Some(path) = &cli.truth {
         let write = || -> io::Result<()> {
             let mut f = BufWriter::new(File::create(path)?);
-            serde_json::to_writer_pretty(&mut f, &truth)?;
+            let out = TruthFile {
+                access: &truth,
+                error_log: error_truth.as_ref(),
+            };
+            serde_json::to_writer_pretty(&mut f, &out)?;
             f.write_all(b"\n")?;
             f.flush()
         };
