@@ -75,10 +75,15 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
         None => f.routes.retain(|(x, _)| !cx.persistent.contains(x)),
     }
     let matched: u64 = f.routes.iter().map(|(_, n)| n).sum();
-    f.methods = b.matched_in(Dim::Method, from, to);
-    f.clients = b.matched_in(Dim::Client, from, to);
-    f.upstreams = b.matched_in(Dim::Upstream, from, to);
-    f.upstream_requests = b.upstream_requests_in(from, to);
+    // Methods, clients and upstreams are counted apart from routes, so over
+    // a persistent route's whole period they would mix in every other
+    // burst: a persistent burst is described by its route alone.
+    if route.is_none() {
+        f.methods = b.matched_in(Dim::Method, from, to);
+        f.clients = b.matched_in(Dim::Client, from, to);
+        f.upstreams = b.matched_in(Dim::Upstream, from, to);
+        f.upstream_requests = b.upstream_requests_in(from, to);
+    }
 
     let share = |n: u64| {
         if matched == 0 {
@@ -166,14 +171,19 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
             .cmp(&a.1.matched)
             .then(b.1.requests.cmp(&a.1.requests))
     });
-    if let Some((_, top)) = devices.first().filter(|(_, c)| c.matched > 0) {
+    if let Some((_, top)) = devices
+        .first()
+        .filter(|(_, c)| c.matched > 0 && route.is_none())
+    {
         let total = stats.counts;
         let (share, lift, others) = lift(top, &total);
         f.values.insert("device_share", share);
         f.values.insert("device_lift", lift);
         f.values.insert("others_rate", others);
     }
-    f.devices = devices;
+    if route.is_none() {
+        f.devices = devices;
+    }
     debug_assert!(f.devices.len() <= DEVICES);
 
     // Upstreams, when the format names them.
@@ -227,6 +237,9 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
         EventKind::UpstreamTimeout,
         EventKind::NoLiveUpstreams,
     ];
+    if route.is_some() {
+        nearby = [0; crate::events::KINDS];
+    }
     f.nearby = EventKind::ALL
         .iter()
         .map(|k| (*k, nearby[*k as usize]))

@@ -450,7 +450,7 @@ fn sentence(feature: &str, op: scenario::Op, f: &Facts) -> Option<String> {
                 names.join(", ")
             )
         }
-        "top_client_share" => {
+        "top_client_share" | "clients" => {
             let (client, n) = f.clients.first()?;
             let all: u64 = f.clients.iter().map(|(_, n)| n).sum();
             format!(
@@ -471,7 +471,9 @@ fn sentence(feature: &str, op: scenario::Op, f: &Facts) -> Option<String> {
             let (d, c) = f.devices.first()?;
             let all_r: u64 = f.devices.iter().map(|(_, c)| c.requests).sum();
             let traffic = percent(c.requests as f64 / all_r.max(1) as f64);
-            if low {
+            // A low share or lift: nobody stands out. (A low rate of the
+            // others is what makes one group stand out.)
+            if low && feature != "others_rate" {
                 format!(
                     "all kinds of clients failed: the most, {}, sent {} of the failures and {traffic} of the requests",
                     d.name(),
@@ -495,7 +497,7 @@ fn sentence(feature: &str, op: scenario::Op, f: &Facts) -> Option<String> {
                 .map_or(0, |(_, n)| *n);
             let all_r: u64 = f.upstream_requests.iter().map(|(_, n)| n).sum();
             let traffic = percent(r as f64 / all_r.max(1) as f64);
-            if low {
+            if low && feature != "upstream_others_rate" {
                 format!(
                     "every upstream failed alike: the most, {u}, answered {} of the failures and {traffic} of the requests",
                     percent(v("upstream_share")?)

@@ -61,6 +61,7 @@ pub const FEATURES: &[&str] = &[
     "methods",
     "unusual_share",
     "top_client_share",
+    "clients",
     "traffic_ratio",
     "rate",
     "rate_ratio",
@@ -237,8 +238,8 @@ mod tests {
             [
                 "route_misconfig",
                 "upstream_node",
-                "device_specific",
                 "unsupported_method",
+                "device_specific",
                 "traffic_spike",
                 "post_deploy"
             ]

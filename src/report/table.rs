@@ -97,11 +97,15 @@ fn render_bursts(r: &Report, style: Style, out: &mut String) {
     for (i, b) in r.bursts.iter().enumerate() {
         t.add_row(vec![
             (i + 1).to_string(),
-            format!(
-                "{} – {}",
-                short_time(&b.start),
-                b.end.get(11..16).unwrap_or(&b.end)
-            ),
+            if b.start.get(..10) == b.end.get(..10) {
+                format!(
+                    "{} – {}",
+                    short_time(&b.start),
+                    b.end.get(11..16).unwrap_or(&b.end)
+                )
+            } else {
+                format!("{} – {}", short_time(&b.start), short_time(&b.end))
+            },
             thousands(b.matched),
             thousands(b.requests),
             b.scenario.clone(),
