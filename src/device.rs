@@ -22,6 +22,8 @@ pub enum Device {
     AndroidApp,
     /// A browser on Android.
     AndroidBrowser,
+    /// A browser on an iPad or an Android tablet.
+    Tablet,
     /// A desktop browser on Windows.
     Windows,
     /// A desktop browser on macOS.
@@ -37,7 +39,7 @@ pub enum Device {
 }
 
 /// Number of [`Device`] groups.
-pub const DEVICES: usize = 10;
+pub const DEVICES: usize = 11;
 
 impl Device {
     /// Every group, in index order.
@@ -46,6 +48,7 @@ impl Device {
         Device::IosBrowser,
         Device::AndroidApp,
         Device::AndroidBrowser,
+        Device::Tablet,
         Device::Windows,
         Device::Macos,
         Device::OtherDesktop,
@@ -61,24 +64,13 @@ impl Device {
             Device::IosBrowser => "iOS browser",
             Device::AndroidApp => "Android app",
             Device::AndroidBrowser => "Android browser",
+            Device::Tablet => "tablet browser",
             Device::Windows => "Windows desktop",
             Device::Macos => "macOS desktop",
             Device::OtherDesktop => "Linux/other desktop",
             Device::Bot => "bot",
             Device::Library => "HTTP library",
             Device::Unknown => "unknown",
-        }
-    }
-
-    /// The form factor: `mobile`, `tablet`, `desktop`, `bot` or `other`.
-    pub fn kind(self) -> &'static str {
-        match self {
-            Device::IosApp | Device::IosBrowser | Device::AndroidApp | Device::AndroidBrowser => {
-                "mobile"
-            }
-            Device::Windows | Device::Macos | Device::OtherDesktop => "desktop",
-            Device::Bot => "bot",
-            Device::Library | Device::Unknown => "other",
         }
     }
 }
@@ -107,8 +99,13 @@ pub fn classify(ua: &[u8]) -> Device {
         };
     };
     let browser = result.browser_type == "browser";
+    // woothee calls tablets smartphones: iPads say so, Android tablets
+    // leave `Mobile` out.
+    let tablet =
+        browser && (result.os == "iPad" || (result.os == "Android" && !text.contains("Mobile")));
     match (result.category, result.os) {
         ("crawler", _) => Device::Bot,
+        _ if tablet => Device::Tablet,
         (_, "iPhone" | "iPad" | "iPod" | "iOS") => {
             if browser {
                 Device::IosBrowser
@@ -248,7 +245,9 @@ mod tests {
     fn real_user_agents() {
         let cases = [
             ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1", Device::IosBrowser),
-            ("Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", Device::IosBrowser),
+            ("Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", Device::Tablet),
+            ("Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36", Device::Tablet),
+            ("ShopApp/5.2.1 (iPad; iOS 17.4; Scale/2.00)", Device::IosApp),
             ("ShopApp/5.2.1 (iPhone; iOS 17.4.1; Scale/3.00)", Device::IosApp),
             ("ShopApp/5.2.1 CFNetwork/1494.0.7 Darwin/23.4.0", Device::IosApp),
             ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36", Device::AndroidBrowser),

@@ -9,7 +9,9 @@
 mod common;
 
 use common::*;
-use fiveohone::synth::{generate_dir, ScenarioKind, ScenarioSpec, SynthConfig, SynthFormat, DEFAULT_START};
+use fiveohone::synth::{
+    generate_dir, ScenarioKind, ScenarioSpec, SynthConfig, SynthFormat, DEFAULT_START,
+};
 use serde_json::Value;
 
 /// One timeline to generate.
@@ -84,7 +86,11 @@ fn run_timeline(t: &Timeline, seed: u64) -> (Score, Vec<String>) {
     let report = json(&[dir.to_str().unwrap()]);
     let found: Vec<&Value> = report["bursts"].as_array().unwrap().iter().collect();
     let span = |b: &Value| {
-        let t = |k: &str| chrono::DateTime::parse_from_rfc3339(b[k].as_str().unwrap()).unwrap().timestamp();
+        let t = |k: &str| {
+            chrono::DateTime::parse_from_rfc3339(b[k].as_str().unwrap())
+                .unwrap()
+                .timestamp()
+        };
         (t("start"), t("end"))
     };
     let mut score = Score::default();
@@ -110,7 +116,10 @@ fn run_timeline(t: &Timeline, seed: u64) -> (Score, Vec<String>) {
             }
             None => {
                 score.missed += 1;
-                notes.push(format!("seed {seed} {}: {} ({}) not found", t.name, s.label, s.detail));
+                notes.push(format!(
+                    "seed {seed} {}: {} ({}) not found",
+                    t.name, s.label, s.detail
+                ));
             }
         }
     }
@@ -128,7 +137,10 @@ fn run_timeline(t: &Timeline, seed: u64) -> (Score, Vec<String>) {
 }
 
 fn seeds() -> u64 {
-    std::env::var("FIVEOHONE_ACCURACY_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1)
+    std::env::var("FIVEOHONE_ACCURACY_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
 }
 
 #[test]
@@ -168,9 +180,17 @@ fn a_week_of_noise_has_no_burst() {
             ..SynthConfig::default()
         };
         let (truth, errors) = generate_dir(&cfg, &dir, 4).unwrap();
-        assert!(truth.status_501 > 50 && errors.reloads.len() >= 6, "stray 501s and benign deploys are there");
+        assert!(
+            truth.status_501 > 50 && errors.reloads.len() >= 6,
+            "stray 501s and benign deploys are there"
+        );
         let report = json(&[dir.to_str().unwrap()]);
-        assert_eq!(report["bursts"].as_array().unwrap().len(), 0, "seed {seed}: {:#}", report["bursts"]);
+        assert_eq!(
+            report["bursts"].as_array().unwrap().len(),
+            0,
+            "seed {seed}: {:#}",
+            report["bursts"]
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 }
