@@ -10,6 +10,7 @@ pub mod aggregate;
 pub mod detect;
 pub mod device;
 pub mod events;
+pub mod follow;
 pub mod grammar;
 pub mod input;
 pub mod pipeline;

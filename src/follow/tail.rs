@@ -1,0 +1,421 @@
+//! Following one log file through rotation, like `tail -F`, without losing
+//! or repeating a line.
+//!
+//! A [`Tail`] keeps the file open and remembers how far it has read and
+//! which file (device and inode) it has open. Each [`Tail::poll`]:
+//!
+//! - reads what was appended and hands over the complete lines; a partial
+//!   last line is held until its newline arrives;
+//! - if the path now names another file (logrotate's rename and create, or
+//!   delete and recreate), keeps reading the old file for a grace period,
+//!   since a worker may still write its last lines there, then follows the
+//!   new file from its start;
+//! - if the file shrank under it (`copytruncate`), first reads the lines it
+//!   had not yet read from the copy (`NAME.1`, when that copy starts like the
+//!   file did), then follows the file from its start;
+//! - if the path does not exist (yet), waits for it.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long a rotated-away file is still read for late lines.
+pub const GRACE: Duration = Duration::from_secs(5);
+
+/// What a poll noticed, for the caller's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The file appeared (or reappeared).
+    Opened,
+    /// The path now names a new file; the old one is read until it is quiet.
+    Rotated,
+    /// The file shrank: it was truncated in place.
+    Truncated,
+    /// The rotated-away file is no longer read.
+    Retired,
+}
+
+/// The identity of an open file.
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    (meta.len(), 0)
+}
+
+/// An open file being read.
+struct Reader {
+    file: File,
+    id: (u64, u64),
+    offset: u64,
+    /// The bytes after the last newline.
+    partial: Vec<u8>,
+    /// First bytes of the file, to recognise its copy after a truncation.
+    head: Vec<u8>,
+}
+
+impl Reader {
+    fn open(path: &Path, from_end: bool) -> io::Result<Reader> {
+        let mut file = File::open(path)?;
+        let meta = file.metadata()?;
+        let mut head = vec![0; 64];
+        let n = file.read(&mut head)?;
+        head.truncate(n);
+        let offset = if from_end { meta.len() } else { 0 };
+        file.seek(SeekFrom::Start(offset))?;
+        Ok(Reader {
+            file,
+            id: identity(&meta),
+            offset,
+            partial: Vec::new(),
+            head,
+        })
+    }
+
+    /// Reads to the end, handing complete lines (with their newlines) to
+    /// `each`; returns whether anything was read.
+    fn drain(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<bool> {
+        let mut buf = Vec::new();
+        self.file.read_to_end(&mut buf)?;
+        if buf.is_empty() {
+            return Ok(false);
+        }
+        // Keep the file's first bytes: `buf` starts at `self.offset`.
+        let start = self.offset;
+        self.offset += buf.len() as u64;
+        let have = self.head.len() as u64;
+        if have < 64 && start <= have && self.offset > have {
+            let from = (have - start) as usize;
+            let to = ((64 - start) as usize).min(buf.len());
+            self.head.extend_from_slice(&buf[from..to]);
+        }
+        emit(&mut self.partial, &buf, each);
+        Ok(true)
+    }
+
+    /// Hands over a held partial line as it is (its file will not grow).
+    fn flush(&mut self, each: &mut dyn FnMut(&[u8])) {
+        if !self.partial.is_empty() {
+            each(&std::mem::take(&mut self.partial));
+        }
+    }
+}
+
+/// Joins `partial` and `buf` and hands over the complete lines.
+fn emit(partial: &mut Vec<u8>, buf: &[u8], each: &mut dyn FnMut(&[u8])) {
+    let Some(last) = memchr::memrchr(b'\n', buf) else {
+        partial.extend_from_slice(buf);
+        return;
+    };
+    if partial.is_empty() {
+        each(&buf[..=last]);
+    } else {
+        partial.extend_from_slice(&buf[..=last]);
+        each(partial);
+        partial.clear();
+    }
+    partial.extend_from_slice(&buf[last + 1..]);
+}
+
+/// Follows one path.
+pub struct Tail {
+    path: PathBuf,
+    current: Option<Reader>,
+    /// A rotated-away file still read for late lines, and when it was last
+    /// seen to grow.
+    retired: Option<(Reader, Instant)>,
+    /// Whether the first open starts at the end (the caller read the
+    /// history itself) or at the start.
+    from_end: bool,
+}
+
+impl Tail {
+    /// Follows `path`; with `from_end`, what the file holds when it is first
+    /// opened is skipped.
+    pub fn new(path: PathBuf, from_end: bool) -> Tail {
+        Tail {
+            path,
+            current: None,
+            retired: None,
+            from_end,
+        }
+    }
+
+    /// The path followed.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads what is new, handing complete lines (newlines included, in
+    /// blocks) to `each`, and returns what changed.
+    pub fn poll(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<Vec<Change>> {
+        let mut changes = Vec::new();
+        if let Some((old, quiet_since)) = &mut self.retired {
+            if old.drain(each)? {
+                *quiet_since = Instant::now();
+            } else if quiet_since.elapsed() >= GRACE {
+                old.flush(each);
+                self.retired = None;
+                changes.push(Change::Retired);
+            }
+        }
+        let meta = match fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                // Renamed or deleted: a worker may still write to it.
+                if let Some(cur) = &mut self.current {
+                    cur.drain(each)?;
+                }
+                return Ok(changes);
+            }
+            Err(e) => return Err(e),
+        };
+        match &mut self.current {
+            None => {
+                self.current = Some(Reader::open(&self.path, self.from_end)?);
+                self.from_end = false;
+                changes.push(Change::Opened);
+                if let Some(cur) = &mut self.current {
+                    cur.drain(each)?;
+                }
+            }
+            Some(cur) if identity(&meta) != cur.id => {
+                // Renamed or deleted and recreated: the new file from its start.
+                cur.drain(each)?;
+                let old = self.current.take();
+                if let Some((mut previous, _)) = self.retired.take() {
+                    previous.flush(each);
+                }
+                self.retired = old.map(|o| (o, Instant::now()));
+                self.current = Some(Reader::open(&self.path, false)?);
+                changes.push(Change::Rotated);
+                if let Some(cur) = &mut self.current {
+                    cur.drain(each)?;
+                }
+            }
+            Some(cur) if meta.len() < cur.offset || !starts_with(&self.path, &cur.head)? => {
+                // Truncated in place: what was not read yet is in the copy.
+                read_copy(&self.path, cur, each)?;
+                cur.flush(each);
+                cur.file.seek(SeekFrom::Start(0))?;
+                cur.offset = 0;
+                cur.head.clear();
+                changes.push(Change::Truncated);
+                cur.drain(each)?;
+            }
+            Some(cur) => {
+                cur.drain(each)?;
+            }
+        }
+        Ok(changes)
+    }
+
+    /// Hands over held partial lines, at the end of following.
+    pub fn finish(&mut self, each: &mut dyn FnMut(&[u8])) {
+        if let Some((old, _)) = &mut self.retired {
+            old.flush(each);
+        }
+        if let Some(cur) = &mut self.current {
+            cur.flush(each);
+        }
+    }
+}
+
+/// Whether the file at `path` still starts with `head` (a truncated file
+/// that grew past the old offset again no longer does, as a rule).
+fn starts_with(path: &Path, head: &[u8]) -> io::Result<bool> {
+    if head.is_empty() {
+        return Ok(true);
+    }
+    let mut first = vec![0; head.len()];
+    let mut file = File::open(path)?;
+    let mut filled = 0;
+    while filled < first.len() {
+        match file.read(&mut first[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(first[..filled] == *head)
+}
+
+/// After a `copytruncate`, reads from the copy (`NAME.1`) the bytes past
+/// what `cur` had read, if the copy starts like the file did.
+fn read_copy(path: &Path, cur: &mut Reader, each: &mut dyn FnMut(&[u8])) -> io::Result<()> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".1");
+    let Ok(mut copy) = File::open(PathBuf::from(name)) else {
+        return Ok(());
+    };
+    let mut head = vec![0; cur.head.len()];
+    if copy.read_exact(&mut head).is_err() || head != cur.head {
+        return Ok(());
+    }
+    if copy.metadata()?.len() <= cur.offset {
+        return Ok(());
+    }
+    copy.seek(SeekFrom::Start(cur.offset))?;
+    let mut buf = Vec::new();
+    copy.read_to_end(&mut buf)?;
+    cur.offset += buf.len() as u64;
+    emit(&mut cur.partial, &buf, each);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("fiveohone-tail-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn append(path: &Path, from: usize, to: usize) {
+        let mut f = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
+        for i in from..to {
+            writeln!(f, "line {i}").unwrap();
+        }
+    }
+
+    /// Polls and collects the line numbers seen.
+    fn poll(tail: &mut Tail, seen: &mut Vec<usize>) -> Vec<Change> {
+        tail.poll(&mut |block| {
+            for line in block.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                let text = std::str::from_utf8(line).unwrap();
+                seen.push(text.trim_start_matches("line ").parse().unwrap());
+            }
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn appends_and_partial_lines() {
+        let d = dir("append");
+        let p = d.join("access.log");
+        append(&p, 0, 10);
+        let mut tail = Tail::new(p.clone(), false);
+        let mut seen = Vec::new();
+        assert_eq!(poll(&mut tail, &mut seen), [Change::Opened]);
+        let mut f = fs::OpenOptions::new().append(true).open(&p).unwrap();
+        write!(f, "line 1").unwrap();
+        poll(&mut tail, &mut seen);
+        assert_eq!(seen.len(), 10, "a partial line is held");
+        writeln!(f, "0").unwrap();
+        poll(&mut tail, &mut seen);
+        assert_eq!(seen, (0..11).collect::<Vec<_>>());
+        let _ = fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn rename_and_create_with_late_lines() {
+        let d = dir("rename");
+        let p = d.join("access.log");
+        append(&p, 0, 5);
+        let mut tail = Tail::new(p.clone(), false);
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        append(&p, 5, 8); // not yet read when the rotation happens
+        fs::rename(&p, d.join("access.log.1")).unwrap();
+        append(&p, 100, 103);
+        assert_eq!(poll(&mut tail, &mut seen), [Change::Rotated]);
+        // The old worker still writes to the renamed file.
+        append(&d.join("access.log.1"), 8, 10);
+        poll(&mut tail, &mut seen);
+        append(&p, 103, 105);
+        poll(&mut tail, &mut seen);
+        seen.sort_unstable();
+        let want: Vec<usize> = (0..10).chain(100..105).collect();
+        assert_eq!(seen, want);
+        let _ = fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn copytruncate_reads_the_rest_from_the_copy() {
+        let d = dir("copytruncate");
+        let p = d.join("access.log");
+        append(&p, 0, 5);
+        let mut tail = Tail::new(p.clone(), false);
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        append(&p, 5, 9); // written before the copy, not read yet
+        fs::copy(&p, d.join("access.log.1")).unwrap();
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        append(&p, 100, 102);
+        assert_eq!(poll(&mut tail, &mut seen), [Change::Truncated]);
+        assert_eq!(seen, (0..9).chain(100..102).collect::<Vec<_>>());
+        let _ = fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn copytruncate_noticed_after_the_file_grew_back() {
+        let d = dir("regrown");
+        let p = d.join("access.log");
+        append(&p, 0, 3);
+        let mut tail = Tail::new(p.clone(), false);
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        fs::copy(&p, d.join("access.log.1")).unwrap();
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        append(&p, 100, 110); // longer than what was read before
+        assert_eq!(poll(&mut tail, &mut seen), [Change::Truncated]);
+        assert_eq!(seen, (0..3).chain(100..110).collect::<Vec<_>>());
+        let _ = fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn missing_then_created_then_deleted_and_recreated() {
+        let d = dir("missing");
+        let p = d.join("access.log");
+        let mut tail = Tail::new(p.clone(), false);
+        let mut seen = Vec::new();
+        assert!(poll(&mut tail, &mut seen).is_empty());
+        append(&p, 0, 3);
+        assert_eq!(poll(&mut tail, &mut seen), [Change::Opened]);
+        fs::remove_file(&p).unwrap();
+        assert!(poll(&mut tail, &mut seen).is_empty());
+        append(&p, 10, 12);
+        assert_eq!(poll(&mut tail, &mut seen), [Change::Rotated]);
+        assert_eq!(seen, [0, 1, 2, 10, 11]);
+        let _ = fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn from_end_skips_the_history_once() {
+        let d = dir("from-end");
+        let p = d.join("access.log");
+        append(&p, 0, 50);
+        let mut tail = Tail::new(p.clone(), true);
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        assert!(seen.is_empty());
+        append(&p, 50, 52);
+        fs::rename(&p, d.join("access.log.1")).unwrap();
+        append(&p, 60, 61);
+        poll(&mut tail, &mut seen);
+        assert_eq!(seen, [50, 51, 60], "a new file is read from its start");
+        let _ = fs::remove_dir_all(d);
+    }
+}
