@@ -41,6 +41,7 @@ fn pipeline(c: &mut Criterion) {
         format: FormatChoice::Auto,
         threads: 0,
         tz: None,
+        follow: false,
     };
     let detection = Detection::new(scenario::load(None).expect("built-in scenarios"));
     let mut group = c.benchmark_group("pipeline");
@@ -51,7 +52,7 @@ fn pipeline(c: &mut Criterion) {
             let analysis =
                 analyze(discover(std::slice::from_ref(&path)), &options).expect("analysis runs");
             let markers = detect::markers(&analysis.aggregate, &|_| String::new());
-            let bursts = detect::detect(&analysis.aggregate, 300, &detection, &markers);
+            let bursts = detect::detect(&analysis.aggregate, 300, &detection, &markers, None);
             Report::new(&analysis, bursts)
         })
     });

@@ -3,6 +3,9 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -88,6 +91,21 @@ struct Cli {
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     threads: usize,
 
+    /// Follow the logs: read what is there, then report bursts as they start,
+    /// grow and end while the servers append (through rotation); on SIGINT
+    /// or SIGTERM, print the report of the whole period and exit.
+    #[arg(long)]
+    follow: bool,
+
+    /// With --follow: how often to look at the files.
+    #[arg(long, default_value = "1s", value_name = "DURATION", value_parser = interval)]
+    poll: Duration,
+
+    /// With --follow: close the current window after this long without a
+    /// new line, so a burst at the end of traffic is still reported.
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = interval)]
+    idle: Duration,
+
     /// Write the report as one JSON object on stdout instead of tables.
     #[arg(long)]
     json: bool,
@@ -103,6 +121,17 @@ struct Cli {
     /// List the built-in formats and exit.
     #[arg(long)]
     list_formats: bool,
+}
+
+/// A duration such as `250ms`, `1s` or `2m`.
+fn interval(s: &str) -> Result<Duration, String> {
+    if let Some(ms) = s.strip_suffix("ms") {
+        return match ms.parse::<u64>() {
+            Ok(n) if n > 0 => Ok(Duration::from_millis(n)),
+            _ => Err(format!("`{s}` is not a duration like 250ms, 1s or 2m")),
+        };
+    }
+    timefmt::parse_duration(s).map(|secs| Duration::from_secs(secs as u64))
 }
 
 fn sensitivity(s: &str) -> Result<f64, String> {
@@ -130,6 +159,52 @@ fn read_deploys(path: &std::path::Path) -> Result<Vec<Deploy>, String> {
         });
     }
     Ok(out)
+}
+
+/// `--follow`: events while following, then the report of the whole
+/// period on SIGINT/SIGTERM (a second SIGINT exits at once).
+fn follow(
+    cli: &Cli,
+    paths: &[PathBuf],
+    options: &Options,
+    detection: &Detection,
+) -> Result<ExitCode, String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // A second SIGINT while stopping exits at once.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))
+            .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&stop)))
+            .map_err(|e| format!("cannot handle signals: {e}"))?;
+    }
+    let settings = fiveohone::follow::Follow {
+        interval: cli.poll,
+        idle: cli.idle,
+        json: cli.json,
+    };
+    let mut out = io::stdout().lock();
+    let (analysis, bursts) =
+        fiveohone::follow::run(paths, options, detection, &settings, &stop, &mut out)?;
+    let report = Report::new(&analysis, bursts);
+    if let Some(dir) = &cli.csv {
+        report::csv::write(&report, dir).map_err(|e| format!("--csv: {e}"))?;
+    }
+    let written = if cli.json {
+        serde_json::to_writer(&mut out, &report)
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        let style = table::Style {
+            top: cli.top,
+            ..table::Style::default()
+        };
+        out.write_all(table::render(&report, style).as_bytes())
+    };
+    match written {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(format!("cannot write the report: {e}")),
+        Ok(()) => {}
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -218,7 +293,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         format,
         threads: cli.threads,
         tz: cli.tz.clone(),
+        follow: cli.follow,
     };
+    if cli.follow {
+        return follow(&cli, &paths, &options, &detection);
+    }
     let analysis = pipeline::analyze(discovery, &options)?;
     for input in &analysis.inputs {
         if input.unreadable {
@@ -242,6 +321,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         analysis.settings.window,
         &detection,
         &markers,
+        None,
     );
     let report = Report::new(&analysis, bursts);
 

@@ -156,6 +156,16 @@ impl Breakdown {
         totals(&self.upstream_requests, from, to)
     }
 
+    /// Drops the counts of windows before `t`.
+    pub fn prune_before(&mut self, t: i64) {
+        for series in self.matched.iter_mut().chain([&mut self.upstream_requests]) {
+            series.retain(|_, per_window| {
+                per_window.retain(|w, _| *w >= t);
+                !per_window.is_empty()
+            });
+        }
+    }
+
     /// Whether any request named its upstream.
     pub fn has_upstreams(&self) -> bool {
         !self.upstream_requests.is_empty()

@@ -352,6 +352,15 @@ impl Aggregate {
         self
     }
 
+    /// Drops the per-window counters of windows before `t` (following for
+    /// days: the detector's baseline looks back a day at most). Line counts,
+    /// groups and error-event totals are kept.
+    pub fn prune_before(&mut self, t: i64) {
+        self.windows.retain(|w, _| *w >= t);
+        self.breakdown.prune_before(t);
+        self.events.windows.retain(|w, _| *w >= t);
+    }
+
     /// Resolves the line numbers of the samples once every chunk is in.
     pub fn finish(&mut self) {
         for s in &mut self.samples {

@@ -159,9 +159,22 @@ fn persistent_routes(agg: &Aggregate, window: i64, span: (i64, i64)) -> Vec<Stri
     out
 }
 
-/// Finds and labels the bursts of a run.
-pub fn detect(agg: &Aggregate, window: i64, det: &Detection, markers: &[Deploy]) -> Vec<Burst> {
-    let mut starts: Vec<i64> = agg.windows.keys().copied().collect();
+/// Finds and labels the bursts of a run, in the windows before `until`
+/// (all of them with `None`; following, the windows still open are left
+/// out).
+pub fn detect(
+    agg: &Aggregate,
+    window: i64,
+    det: &Detection,
+    markers: &[Deploy],
+    until: Option<i64>,
+) -> Vec<Burst> {
+    let mut starts: Vec<i64> = agg
+        .windows
+        .keys()
+        .copied()
+        .filter(|w| until.is_none_or(|u| *w < u))
+        .collect();
     starts.sort_unstable();
     let (Some(&first), Some(&last)) = (starts.first(), starts.last()) else {
         return Vec::new();

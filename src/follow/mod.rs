@@ -1,7 +1,319 @@
-//! Live mode: following log files as servers append to them.
+//! Live mode (`--follow`): read what is there, then follow the files as
+//! the servers append to them, and report bursts as they start, grow and
+//! end.
 //!
-//! [`tail`] follows one file through rotation. (The loop that feeds tailed
-//! lines to the same scan → aggregate → detect path and reports bursts as
-//! they start and end is issue 5's next step.)
+//! The existing content is read once by the batch pipeline, up to each
+//! file's last complete line; [`tail`] then follows every live (not
+//! rotated) file from there, through rotation. New lines go through the
+//! same scan → aggregate path; when windows close on the log's own clock
+//! (or after `idle` seconds of silence), the detector runs on the closed
+//! windows and the changes are reported as `started`, `updated` and `ended`
+//! events. Windows older than two days are dropped, so memory stays flat.
 
 pub mod tail;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::aggregate::Aggregate;
+use crate::detect::{self, Burst, Detection};
+use crate::input::{discover, Source};
+use crate::pipeline::{Analysis, Inputs, Options};
+use crate::report::table::thousands;
+use tail::{Change, Tail};
+
+/// Late lines accepted after a window's end, in seconds of log time.
+pub const LATE: i64 = 30;
+/// Windows older than this (seconds before the newest closed one) are
+/// dropped from the counters.
+pub const HORIZON: i64 = 2 * 86_400;
+/// How often followed directories are listed again for new files.
+const RESCAN: Duration = Duration::from_secs(2);
+
+/// How to follow.
+#[derive(Debug, Clone)]
+pub struct Follow {
+    /// How long to wait between looks at the files.
+    pub interval: Duration,
+    /// Close the current window after this long without a new line.
+    pub idle: Duration,
+    /// Write events as JSON lines rather than text.
+    pub json: bool,
+}
+
+/// One followed file.
+struct Followed {
+    input: usize,
+    tail: Tail,
+    chunk: u64,
+}
+
+/// What the events compare against: the bursts reported so far.
+#[derive(Default)]
+struct Reported {
+    /// (start, end, matched) of each burst reported and not yet ended.
+    open: Vec<(i64, i64, u64)>,
+    ended: BTreeSet<i64>,
+}
+
+/// Runs the follow loop until `stop` is set; returns the analysis of the
+/// whole followed period and its bursts.
+pub fn run(
+    paths: &[PathBuf],
+    opts: &Options,
+    detection: &Detection,
+    follow: &Follow,
+    stop: &AtomicBool,
+    out: &mut dyn Write,
+) -> Result<(Analysis, Vec<Burst>), String> {
+    let discovery = discover(paths);
+    let window = opts.settings.window;
+    let mut inputs = Inputs::prepare(&discovery.sources, opts);
+    let mut agg = inputs.read(opts)?;
+    let mut followed: Vec<Followed> = Vec::new();
+    for (input, source) in discovery.sources.iter().enumerate() {
+        let (Some(path), Some(offset), false) =
+            (&source.path, inputs.files[input].resume, source.rotated)
+        else {
+            continue;
+        };
+        let tail = match inputs.take_handle(input) {
+            Some(file) => Tail::resume_file(path.clone(), file, offset)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+            None => Tail::resume(path.clone(), offset),
+        };
+        followed.push(Followed {
+            input,
+            tail,
+            chunk: 1 << 32,
+        });
+    }
+    // Files named on the command line that do not exist yet are waited for.
+    let mut waiting: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| !p.exists() && p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let mut errors = discovery.errors.clone();
+    errors.retain(|e| {
+        !waiting
+            .iter()
+            .any(|w| e.starts_with(&format!("{}:", w.display())))
+    });
+    let dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+
+    let mut reported = Reported::default();
+    let mut closed_until = i64::MIN;
+    let mut last_line = Instant::now();
+    let mut last_rescan = Instant::now();
+    let markers_of = |agg: &Aggregate, inputs: &Inputs| {
+        detect::markers(agg, &|i: usize| {
+            inputs
+                .files
+                .get(i)
+                .map_or_else(String::new, |f| f.name.clone())
+        })
+    };
+    loop {
+        let stopping = stop.load(Ordering::SeqCst);
+        let mut delta = Aggregate::default();
+        let mut lines = false;
+        for f in &mut followed {
+            let Some(mut scanner) = inputs.scanner(f.input, &opts.settings) else {
+                continue;
+            };
+            let input = f.input;
+            let chunk = &mut f.chunk;
+            let result = f.tail.poll(&mut |block| {
+                scanner.scan(&mut delta, input, *chunk, block);
+                *chunk += 1;
+                lines = true;
+            });
+            match result {
+                Ok(changes) => {
+                    for c in changes.iter().filter(|c| **c != Change::Opened) {
+                        note(&format!("{}: {}", f.tail.path().display(), describe(c)));
+                    }
+                }
+                Err(e) => note(&format!("{}: {e}", f.tail.path().display())),
+            }
+            if stopping {
+                f.tail.finish(&mut |block| {
+                    scanner.scan(&mut delta, input, *chunk, block);
+                    *chunk += 1;
+                });
+            }
+        }
+        if lines {
+            last_line = Instant::now();
+        }
+        agg = agg.merge(delta);
+
+        // Windows close on the log's clock, or after a silence.
+        if let Some(clock) = agg.last {
+            let mut until = (clock - LATE).div_euclid(window) * window;
+            let silence = last_line.elapsed();
+            if silence >= follow.idle || stopping {
+                // Silence is time passing too: the current window closes,
+                // and so do those the log's clock would have reached.
+                let later = clock + silence.as_secs() as i64;
+                until = until
+                    .max(clock.div_euclid(window) * window + window)
+                    .max(later.div_euclid(window) * window);
+            }
+            if until > closed_until {
+                closed_until = until;
+                let markers = markers_of(&agg, &inputs);
+                let bursts = detect::detect(&agg, window, detection, &markers, Some(closed_until));
+                report_changes(
+                    &bursts,
+                    &mut reported,
+                    closed_until,
+                    window,
+                    detection,
+                    follow.json,
+                    out,
+                );
+                agg.prune_before(closed_until - HORIZON);
+            }
+        }
+        if stopping {
+            break;
+        }
+
+        waiting.retain(|path| {
+            if !path.exists() {
+                return true;
+            }
+            let input = inputs.add(&Source::waiting(path.clone()), opts);
+            note(&format!("{}: appeared, followed", path.display()));
+            followed.push(Followed {
+                input,
+                tail: Tail::new(path.clone()),
+                chunk: 1 << 32,
+            });
+            false
+        });
+        if last_rescan.elapsed() >= RESCAN && !dirs.is_empty() {
+            last_rescan = Instant::now();
+            for source in discover(&dirs).sources {
+                let Some(path) = &source.path else { continue };
+                if source.rotated || followed.iter().any(|f| f.tail.path() == path.as_path()) {
+                    continue;
+                }
+                let input = inputs.add(&source, opts);
+                note(&format!("{}: new file, followed", path.display()));
+                followed.push(Followed {
+                    input,
+                    tail: Tail::new(path.clone()),
+                    chunk: 1 << 32,
+                });
+            }
+        }
+        let _ = out.flush();
+        // Sleep in short steps so that a stop is noticed at once.
+        let wake = Instant::now() + follow.interval;
+        while Instant::now() < wake && !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(20).min(follow.interval));
+        }
+    }
+
+    agg.finish();
+    let markers = markers_of(&agg, &inputs);
+    let bursts = detect::detect(&agg, window, detection, &markers, None);
+    let analysis = Analysis {
+        inputs: inputs.files,
+        errors,
+        ignored: discovery.ignored,
+        aggregate: agg,
+        settings: opts.settings.clone(),
+    };
+    Ok((analysis, bursts))
+}
+
+/// Compares the bursts of the closed windows with those reported, and
+/// writes `started`, `updated` and `ended` events.
+fn report_changes(
+    bursts: &[Burst],
+    reported: &mut Reported,
+    closed_until: i64,
+    window: i64,
+    det: &Detection,
+    json: bool,
+    out: &mut dyn Write,
+) {
+    for b in bursts {
+        let (start, end) = b.span;
+        if reported.ended.contains(&start) {
+            continue;
+        }
+        match reported.open.iter_mut().find(|(s, _, _)| *s == start) {
+            None => {
+                reported.open.push((start, end, b.matched));
+                let _ = writeln!(out, "{}", event("started", b, json));
+            }
+            Some(known) if end > known.1 || b.matched > known.2 => {
+                *known = (start, end, b.matched);
+                let _ = writeln!(out, "{}", event("updated", b, json));
+            }
+            Some(_) => {}
+        }
+    }
+    // A burst ends once more than `gap` windows have closed after it
+    // without a flagged one.
+    let mut still = Vec::new();
+    for (start, end, matched) in std::mem::take(&mut reported.open) {
+        if closed_until - end > det.gap * window {
+            reported.ended.insert(start);
+            if let Some(b) = bursts.iter().find(|b| b.span.0 == start) {
+                let _ = writeln!(out, "{}", event("ended", b, json));
+            }
+        } else {
+            still.push((start, end, matched));
+        }
+    }
+    reported.open = still;
+}
+
+/// One event line: text, or a JSON object with the burst's fields.
+fn event(kind: &str, b: &Burst, json: bool) -> String {
+    if json {
+        let mut v = serde_json::to_value(b).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.insert("event".into(), kind.into());
+        }
+        return v.to_string();
+    }
+    format!(
+        "burst {kind}: {} – {} UTC, {} matched of {} requests, {} ({:.2}): {}",
+        b.start.replace('T', " ").trim_end_matches('Z'),
+        b.end.get(11..19).unwrap_or(&b.end),
+        thousands(b.matched),
+        thousands(b.requests),
+        b.scenario,
+        b.confidence,
+        b.evidence
+            .get(1)
+            .or(b.evidence.first())
+            .map_or("", String::as_str)
+    )
+}
+
+/// A remark about the files followed, on stderr (stdout carries the events).
+fn note(text: &str) {
+    eprintln!("fiveohone: {text}");
+}
+
+fn describe(change: &Change) -> &'static str {
+    match change {
+        Change::Opened => "opened",
+        Change::Rotated => "rotated: reading the new file, and the old one for late lines",
+        Change::Truncated => {
+            "truncated (copytruncate): read the rest from the copy, now from the start"
+        }
+        Change::Retired => "the rotated file is quiet: no longer read",
+    }
+}

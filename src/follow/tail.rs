@@ -60,13 +60,18 @@ struct Reader {
 }
 
 impl Reader {
-    fn open(path: &Path, from_end: bool) -> io::Result<Reader> {
-        let mut file = File::open(path)?;
+    fn open(path: &Path, start: Option<u64>) -> io::Result<Reader> {
+        Reader::from_file(File::open(path)?, start)
+    }
+
+    fn from_file(mut file: File, start: Option<u64>) -> io::Result<Reader> {
+        file.seek(SeekFrom::Start(0))?;
         let meta = file.metadata()?;
         let mut head = vec![0; 64];
         let n = file.read(&mut head)?;
         head.truncate(n);
-        let offset = if from_end { meta.len() } else { 0 };
+        // A file shorter than where it was left was truncated: from the start.
+        let offset = start.filter(|&s| s <= meta.len()).unwrap_or(0);
         file.seek(SeekFrom::Start(offset))?;
         Ok(Reader {
             file,
@@ -129,21 +134,38 @@ pub struct Tail {
     /// A rotated-away file still read for late lines, and when it was last
     /// seen to grow.
     retired: Option<(Reader, Instant)>,
-    /// Whether the first open starts at the end (the caller read the
-    /// history itself) or at the start.
-    from_end: bool,
+    /// Where the first open starts (the caller read up to there itself).
+    start: Option<u64>,
 }
 
 impl Tail {
-    /// Follows `path`; with `from_end`, what the file holds when it is first
-    /// opened is skipped.
-    pub fn new(path: PathBuf, from_end: bool) -> Tail {
+    /// Follows `path` from its start.
+    pub fn new(path: PathBuf) -> Tail {
         Tail {
             path,
             current: None,
             retired: None,
-            from_end,
+            start: None,
         }
+    }
+
+    /// Follows `path` from byte `offset` of the file it names now (the
+    /// caller read what comes before).
+    pub fn resume(path: PathBuf, offset: u64) -> Tail {
+        Tail {
+            start: Some(offset),
+            ..Tail::new(path)
+        }
+    }
+
+    /// Follows `path` from byte `offset` of `file`, the file the caller read
+    /// up to there: whatever happened to the path since (rotation,
+    /// truncation) is then noticed like any other.
+    pub fn resume_file(path: PathBuf, file: File, offset: u64) -> io::Result<Tail> {
+        Ok(Tail {
+            current: Some(Reader::from_file(file, Some(offset))?),
+            ..Tail::new(path)
+        })
     }
 
     /// The path followed.
@@ -177,8 +199,7 @@ impl Tail {
         };
         match &mut self.current {
             None => {
-                self.current = Some(Reader::open(&self.path, self.from_end)?);
-                self.from_end = false;
+                self.current = Some(Reader::open(&self.path, self.start.take())?);
                 changes.push(Change::Opened);
                 if let Some(cur) = &mut self.current {
                     cur.drain(each)?;
@@ -192,7 +213,7 @@ impl Tail {
                     previous.flush(each);
                 }
                 self.retired = old.map(|o| (o, Instant::now()));
-                self.current = Some(Reader::open(&self.path, false)?);
+                self.current = Some(Reader::open(&self.path, None)?);
                 changes.push(Change::Rotated);
                 if let Some(cur) = &mut self.current {
                     cur.drain(each)?;
@@ -306,7 +327,7 @@ mod tests {
         let d = dir("append");
         let p = d.join("access.log");
         append(&p, 0, 10);
-        let mut tail = Tail::new(p.clone(), false);
+        let mut tail = Tail::new(p.clone());
         let mut seen = Vec::new();
         assert_eq!(poll(&mut tail, &mut seen), [Change::Opened]);
         let mut f = fs::OpenOptions::new().append(true).open(&p).unwrap();
@@ -324,7 +345,7 @@ mod tests {
         let d = dir("rename");
         let p = d.join("access.log");
         append(&p, 0, 5);
-        let mut tail = Tail::new(p.clone(), false);
+        let mut tail = Tail::new(p.clone());
         let mut seen = Vec::new();
         poll(&mut tail, &mut seen);
         append(&p, 5, 8); // not yet read when the rotation happens
@@ -347,7 +368,7 @@ mod tests {
         let d = dir("copytruncate");
         let p = d.join("access.log");
         append(&p, 0, 5);
-        let mut tail = Tail::new(p.clone(), false);
+        let mut tail = Tail::new(p.clone());
         let mut seen = Vec::new();
         poll(&mut tail, &mut seen);
         append(&p, 5, 9); // written before the copy, not read yet
@@ -369,7 +390,7 @@ mod tests {
         let d = dir("regrown");
         let p = d.join("access.log");
         append(&p, 0, 3);
-        let mut tail = Tail::new(p.clone(), false);
+        let mut tail = Tail::new(p.clone());
         let mut seen = Vec::new();
         poll(&mut tail, &mut seen);
         fs::copy(&p, d.join("access.log.1")).unwrap();
@@ -389,7 +410,7 @@ mod tests {
     fn missing_then_created_then_deleted_and_recreated() {
         let d = dir("missing");
         let p = d.join("access.log");
-        let mut tail = Tail::new(p.clone(), false);
+        let mut tail = Tail::new(p.clone());
         let mut seen = Vec::new();
         assert!(poll(&mut tail, &mut seen).is_empty());
         append(&p, 0, 3);
@@ -403,11 +424,12 @@ mod tests {
     }
 
     #[test]
-    fn from_end_skips_the_history_once() {
-        let d = dir("from-end");
+    fn resume_skips_the_history_once() {
+        let d = dir("resume");
         let p = d.join("access.log");
         append(&p, 0, 50);
-        let mut tail = Tail::new(p.clone(), true);
+        let len = fs::metadata(&p).unwrap().len();
+        let mut tail = Tail::resume(p.clone(), len);
         let mut seen = Vec::new();
         poll(&mut tail, &mut seen);
         assert!(seen.is_empty());

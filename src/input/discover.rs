@@ -15,6 +15,9 @@ pub struct Source {
     /// Whether the path suggests Apache (`apache`, `httpd` in it): breaks
     /// ties in format detection.
     pub apache_hint: bool,
+    /// Whether the name is a rotated one (`access.log.1`, `….2.gz`,
+    /// `…-20260507`): such files are read but not followed.
+    pub rotated: bool,
 }
 
 impl Source {
@@ -24,7 +27,14 @@ impl Source {
             path: None,
             error_by_name: false,
             apache_hint: false,
+            rotated: false,
         }
+    }
+
+    /// A file named on the command line that did not exist at the start
+    /// (followed: read when it appears).
+    pub fn waiting(path: PathBuf) -> Self {
+        Source::file(path)
     }
 
     fn file(path: PathBuf) -> Self {
@@ -33,8 +43,10 @@ impl Source {
             .map(|n| n.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
         let full = path.to_string_lossy().to_ascii_lowercase();
+        let (base, age) = split_rotation(&name);
         Source {
-            error_by_name: split_rotation(&name).0.contains("error"),
+            error_by_name: base.contains("error"),
+            rotated: age != Age::Current || base.len() < name.len(),
             apache_hint: full.contains("apache") || full.contains("httpd"),
             path: Some(path),
         }

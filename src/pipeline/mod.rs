@@ -23,7 +23,7 @@ use crate::grammar::Grammar;
 use crate::input::chunk::{read_range, LineBlocks, CHUNK_SIZE};
 use crate::input::discover::describe;
 use crate::input::open::{decoded, open_decoded};
-use crate::input::{Compression, Discovery};
+use crate::input::{Compression, Discovery, Source};
 use crate::scan::{Reading, Scanner};
 use crate::timefmt::Zone;
 use prepare::{assign_zones, pipe_reader, prepare, Plan, Prepared};
@@ -49,6 +49,9 @@ pub struct Options {
     pub threads: usize,
     /// Zone of error-log times when no access log beside them tells it.
     pub tz: Option<Zone>,
+    /// Whether the files will be followed: plain files are then read up to
+    /// their last complete line only, and the follower resumes there.
+    pub follow: bool,
 }
 
 /// What happened to one input.
@@ -75,6 +78,9 @@ pub struct InputFile {
     pub notes: Vec<String>,
     /// Whether a skip or problem means some of its data went unread.
     pub unreadable: bool,
+    /// With [`Options::follow`], for plain regular files: the byte offset
+    /// after the last complete line read, where following resumes.
+    pub resume: Option<u64>,
 }
 
 /// The result of a run.
@@ -126,92 +132,149 @@ impl Partial {
     }
 }
 
+/// Inputs prepared for reading: what each one is and how to read it.
+pub struct Inputs<'g> {
+    /// What happened to each input; `Aggregate::files` is keyed by index here.
+    pub files: Vec<InputFile>,
+    sources: Vec<Source>,
+    prepared: Vec<Prepared<'g>>,
+}
+
+impl<'g> Inputs<'g> {
+    /// Looks at each source's head (compression, format, zone).
+    pub fn prepare(sources: &[Source], opts: &'g Options) -> Inputs<'g> {
+        let mut inputs = Inputs {
+            files: Vec::with_capacity(sources.len()),
+            sources: Vec::new(),
+            prepared: Vec::with_capacity(sources.len()),
+        };
+        for source in sources {
+            inputs.push(source, opts);
+        }
+        assign_zones(
+            &inputs.sources,
+            &mut inputs.files,
+            &mut inputs.prepared,
+            opts.tz.as_ref(),
+        );
+        inputs
+    }
+
+    fn push(&mut self, source: &Source, opts: &'g Options) {
+        let (input, prep) = prepare(source, &opts.format, opts.follow);
+        self.files.push(input);
+        self.prepared.push(prep);
+        self.sources.push(source.clone());
+    }
+
+    /// Adds a source found after the start (a file created in a followed
+    /// directory) and returns its index.
+    pub fn add(&mut self, source: &Source, opts: &'g Options) -> usize {
+        self.push(source, opts);
+        assign_zones(
+            &self.sources,
+            &mut self.files,
+            &mut self.prepared,
+            opts.tz.as_ref(),
+        );
+        self.files.len() - 1
+    }
+
+    /// Following: the file of input `input` as it was opened when its size
+    /// was taken (once).
+    pub fn take_handle(&mut self, input: usize) -> Option<File> {
+        self.prepared.get_mut(input)?.handle.take()
+    }
+
+    /// A scanner for more lines of input `input`, if it is read at all.
+    pub fn scanner<'s>(&'s self, input: usize, settings: &'s Settings) -> Option<Scanner<'s>> {
+        let prep = self.prepared.get(input)?;
+        let reading = prep.reading.as_ref()?;
+        Some(Scanner::new(reading, &prep.zone, prep.eol, settings))
+    }
+
+    /// Reads every input (in parallel where it can) into one aggregate;
+    /// problems are noted on the inputs.
+    pub fn read(&mut self, opts: &Options) -> Result<Aggregate, String> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .build()
+            .map_err(|e| format!("cannot start worker threads: {e}"))?;
+        let prepared = &mut self.prepared;
+        let mut units = Vec::new();
+        for (input, prep) in prepared.iter().enumerate() {
+            match &prep.plan {
+                Plan::Ranges { size, .. } => {
+                    let mut start = 0;
+                    let mut chunk = 0;
+                    while start < *size {
+                        let end = (start + CHUNK_SIZE as u64).min(*size);
+                        units.push(Unit::Range {
+                            input,
+                            start,
+                            end,
+                            chunk,
+                        });
+                        start = end;
+                        chunk += 1;
+                    }
+                }
+                Plan::Stream { .. } => units.push(Unit::Stream { input }),
+                Plan::Skip | Plan::Pipe { .. } => {}
+            }
+        }
+
+        let settings = &opts.settings;
+        let mut total = pool.install(|| {
+            // Streams first: each is one long task, ranges fill in around them.
+            units.sort_by_key(|u| matches!(u, Unit::Range { .. }));
+            units
+                .par_iter()
+                .fold(Partial::default, |mut part, unit| {
+                    run_unit(unit, prepared, settings, &mut part);
+                    part
+                })
+                .reduce(Partial::default, Partial::merge)
+        });
+        // stdin and pipes, one after the other, each parsed on the pool.
+        for (input, prep) in prepared.iter_mut().enumerate() {
+            let Plan::Pipe {
+                head,
+                file,
+                compression,
+            } = std::mem::replace(&mut prep.plan, Plan::Skip)
+            else {
+                continue;
+            };
+            let Some(reading) = &prep.reading else {
+                continue;
+            };
+            let reader = decoded(pipe_reader(head, file), compression);
+            let part =
+                pool.install(|| read_pipe(input, reading, &prep.zone, prep.eol, reader, settings));
+            total = total.merge(part);
+        }
+
+        for (input, problem) in total.problems.drain(..) {
+            if let Some(i) = self.files.get_mut(input) {
+                i.problems.push(problem);
+                i.unreadable = true;
+            }
+        }
+        Ok(total.agg)
+    }
+}
+
 /// Runs the analysis over discovered sources.
 pub fn analyze(discovery: Discovery, opts: &Options) -> Result<Analysis, String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let mut inputs = Vec::with_capacity(discovery.sources.len());
-    let mut prepared = Vec::with_capacity(discovery.sources.len());
-    for source in &discovery.sources {
-        let (input, prep) = prepare(source, &opts.format);
-        inputs.push(input);
-        prepared.push(prep);
-    }
-    assign_zones(
-        &discovery.sources,
-        &mut inputs,
-        &mut prepared,
-        opts.tz.as_ref(),
-    );
-
-    let mut units = Vec::new();
-    for (input, prep) in prepared.iter().enumerate() {
-        match &prep.plan {
-            Plan::Ranges { size, .. } => {
-                let mut start = 0;
-                let mut chunk = 0;
-                while start < *size {
-                    let end = (start + CHUNK_SIZE as u64).min(*size);
-                    units.push(Unit::Range {
-                        input,
-                        start,
-                        end,
-                        chunk,
-                    });
-                    start = end;
-                    chunk += 1;
-                }
-            }
-            Plan::Stream { .. } => units.push(Unit::Stream { input }),
-            Plan::Skip | Plan::Pipe { .. } => {}
-        }
-    }
-
-    let settings = &opts.settings;
-    let mut total = pool.install(|| {
-        // Streams first: each is one long task, ranges fill in around them.
-        units.sort_by_key(|u| matches!(u, Unit::Range { .. }));
-        units
-            .par_iter()
-            .fold(Partial::default, |mut part, unit| {
-                run_unit(unit, &prepared, settings, &mut part);
-                part
-            })
-            .reduce(Partial::default, Partial::merge)
-    });
-    // stdin and pipes, one after the other, each parsed on the pool.
-    for (input, prep) in prepared.iter_mut().enumerate() {
-        let Plan::Pipe {
-            head,
-            file,
-            compression,
-        } = std::mem::replace(&mut prep.plan, Plan::Skip)
-        else {
-            continue;
-        };
-        let Some(reading) = &prep.reading else {
-            continue;
-        };
-        let reader = decoded(pipe_reader(head, file), compression);
-        let part =
-            pool.install(|| read_pipe(input, reading, &prep.zone, prep.eol, reader, settings));
-        total = total.merge(part);
-    }
-
-    for (input, problem) in total.problems.drain(..) {
-        if let Some(i) = inputs.get_mut(input) {
-            i.problems.push(problem);
-            i.unreadable = true;
-        }
-    }
-    total.agg.finish();
+    let mut inputs = Inputs::prepare(&discovery.sources, opts);
+    let mut aggregate = inputs.read(opts)?;
+    aggregate.finish();
     Ok(Analysis {
-        inputs,
+        inputs: inputs.files,
         errors: discovery.errors,
         ignored: discovery.ignored,
-        aggregate: total.agg,
+        aggregate,
         settings: opts.settings.clone(),
     })
 }
@@ -249,9 +312,19 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
                 }
             });
         }
-        (Unit::Stream { .. }, Plan::Stream { path, compression }) => {
+        (
+            Unit::Stream { .. },
+            Plan::Stream {
+                path,
+                compression,
+                limit,
+            },
+        ) => {
             let reader = match open_decoded(path, *compression) {
-                Ok(r) => r,
+                Ok(r) => match limit {
+                    Some(n) => Box::new(r.take(*n)),
+                    None => r,
+                },
                 Err(e) => {
                     part.problems
                         .push((input, format!("cannot read: {}", describe(&e))));

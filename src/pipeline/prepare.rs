@@ -3,7 +3,7 @@
 //! decide how to read it, and choose the zone of its error-log times.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek};
 use std::path::PathBuf;
 
 use super::{FormatChoice, InputFile};
@@ -29,6 +29,8 @@ pub(super) enum Plan {
     Stream {
         path: PathBuf,
         compression: Compression,
+        /// Read no further than this (following: the last complete line).
+        limit: Option<u64>,
     },
     /// stdin (`file: None`) or a pipe, FIFO or device: read once, its head
     /// already taken.
@@ -49,10 +51,18 @@ pub(super) struct Prepared<'g> {
     /// The byte that ends its lines (`\n`, or `\r` for old Mac files).
     pub eol: u8,
     pub plan: Plan,
+    /// Following: the file as opened when its size was taken, for the
+    /// follower to go on from (whatever the path names by then).
+    pub handle: Option<File>,
 }
 
-/// Opens an input's head and decides how to read it.
-pub(super) fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFile, Prepared<'g>) {
+/// Opens an input's head and decides how to read it; with `follow`, plain
+/// files are read up to their last complete line only.
+pub(super) fn prepare<'g>(
+    source: &Source,
+    choice: &'g FormatChoice,
+    follow: bool,
+) -> (InputFile, Prepared<'g>) {
     let mut input = InputFile {
         name: source.display(),
         format: None,
@@ -63,6 +73,7 @@ pub(super) fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFi
         problems: Vec::new(),
         notes: Vec::new(),
         unreadable: false,
+        resume: None,
     };
     let mut prep = Prepared {
         reading: None,
@@ -70,6 +81,7 @@ pub(super) fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFi
         offset: None,
         eol: b'\n',
         plan: Plan::Skip,
+        handle: None,
     };
     let cannot = |e: io::Error| format!("cannot read: {}", describe(&e));
     // Regular files are reopened by the tasks that read them; anything else
@@ -85,6 +97,9 @@ pub(super) fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFi
                 Ok(x) => x,
                 Err(e) => return unreadable(input, prep, cannot(e)),
             };
+            if follow && regular {
+                prep.handle = file.try_clone().ok();
+            }
             match read_head(&mut file, HEAD_BYTES) {
                 Ok(h) if regular => (h, None),
                 Ok(h) => (h, Some(Some(file))),
@@ -172,6 +187,18 @@ pub(super) fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFi
     };
     // Error logs are read in order, so multi-line messages stay whole.
     let in_order = matches!(reading, Reading::Error { .. }) || prep.eol != b'\n';
+    let handle = prep.handle.as_ref();
+    let size = |path: &PathBuf| -> io::Result<u64> {
+        match handle {
+            // Following a plain file: up to its last complete line, in the
+            // file opened above.
+            Some(file) if input.compression == Compression::None => {
+                let len = file.metadata()?.len();
+                last_line_end(&mut file.try_clone()?, len, prep.eol)
+            }
+            _ => Ok(std::fs::metadata(path)?.len()),
+        }
+    };
     prep.plan = match (&source.path, pipe) {
         (_, Some(file)) => Plan::Pipe {
             head,
@@ -179,22 +206,51 @@ pub(super) fn prepare<'g>(source: &Source, choice: &'g FormatChoice) -> (InputFi
             compression: input.compression,
         },
         (Some(path), None) if input.compression == Compression::None && !in_order => {
-            match std::fs::metadata(path) {
-                Ok(m) => Plan::Ranges {
-                    path: path.clone(),
-                    size: m.len(),
-                },
+            match size(path) {
+                Ok(size) => {
+                    input.resume = follow.then_some(size);
+                    Plan::Ranges {
+                        path: path.clone(),
+                        size,
+                    }
+                }
                 Err(e) => return unreadable(input, prep, cannot(e)),
             }
         }
-        (Some(path), None) => Plan::Stream {
-            path: path.clone(),
-            compression: input.compression,
-        },
+        (Some(path), None) => {
+            let limit = match size(path) {
+                Ok(n) => (follow && input.compression == Compression::None).then_some(n),
+                Err(e) => return unreadable(input, prep, cannot(e)),
+            };
+            input.resume = limit;
+            Plan::Stream {
+                path: path.clone(),
+                compression: input.compression,
+                limit,
+            }
+        }
         (None, None) => Plan::Skip,
     };
     prep.reading = Some(reading);
     (input, prep)
+}
+
+/// The offset just past the last `eol` in the first `len` bytes of `file`
+/// (0 if there is none): where complete lines end.
+fn last_line_end(file: &mut File, len: u64, eol: u8) -> io::Result<u64> {
+    let mut end = len;
+    let mut buf = vec![0; 1 << 16];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let n = (end - start) as usize;
+        file.seek(io::SeekFrom::Start(start))?;
+        file.read_exact(&mut buf[..n])?;
+        if let Some(p) = memchr::memrchr(eol, &buf[..n]) {
+            return Ok(start + p as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
 }
 
 fn unreadable<'g>(

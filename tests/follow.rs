@@ -1,0 +1,180 @@
+//! `--follow` on real files in a temp dir, rotated by the test: appended
+//! lines are counted exactly once through rename and copytruncate, and a
+//! burst in the appended lines is reported as it starts and ends. Waits are
+//! on output, with timeouts.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+/// Lines from second `from` to `to` after 08:00 UTC, one every 2 s; those
+/// in `[burst.0, burst.1)` on every other line answer 501.
+fn traffic(from: u32, to: u32, burst: (u32, u32)) -> String {
+    let mut out = String::new();
+    for t in (from..to).step_by(2) {
+        let status = if (burst.0..burst.1).contains(&t) && t % 4 == 0 {
+            501
+        } else {
+            200
+        };
+        let (h, m, s) = (8 + t / 3600, t / 60 % 60, t % 60);
+        out.push_str(&format!(
+            "10.0.0.{} - - [07/May/2026:{h:02}:{m:02}:{s:02} +0000] \"GET /p/{} HTTP/1.1\" {status} 12 \"-\" \"curl/8\"\n",
+            t % 200,
+            t % 9
+        ));
+    }
+    out
+}
+
+fn append(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+struct Follower {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Follower {
+    fn start(dir: &Path) -> Follower {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fiveohone"))
+            .args(["--follow", "--json", "--poll", "100ms", "--idle", "1s"])
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Follower { child, lines }
+    }
+
+    /// Waits (at most `limit`) for an output line that is an event of `kind`.
+    fn wait_for(&self, kind: &str, limit: Duration) -> Value {
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no `{kind}` event in {limit:?}"));
+            let v: Value = serde_json::from_str(&line).unwrap();
+            if v["event"] == kind {
+                return v;
+            }
+        }
+    }
+
+    /// Sends SIGTERM and returns the final report.
+    fn stop(mut self) -> Value {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut last = None;
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            last = Some(line);
+        }
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "exit status {status:?}");
+        let report: Value = serde_json::from_str(&last.expect("a final report")).unwrap();
+        assert!(report["summary"].is_object());
+        report
+    }
+}
+
+fn dir(name: &str) -> PathBuf {
+    temp_dir(&format!("follow-{name}"))
+}
+
+fn counts(texts: &[&str]) -> (u64, u64) {
+    let all = texts.concat();
+    let lines = all.lines().count() as u64;
+    (
+        lines,
+        awk_count("$9==501{c++} END{print c+0}", all.as_bytes()),
+    )
+}
+
+#[test]
+fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
+    let d = dir("rename");
+    let log = d.join("access.log");
+    let history = traffic(0, 3600, (0, 0));
+    append(&log, &history);
+    let f = Follower::start(&d);
+    // The burst: 501s from 09:05 to 09:10, then calm traffic until 09:40.
+    let part1 = traffic(3600, 4500, (3900, 4200));
+    append(&log, &part1);
+    let started = f.wait_for("started", Duration::from_secs(15));
+    assert_eq!(started["start"], "2026-05-07T09:05:00Z");
+    // logrotate: rename, create, and the old worker's last lines.
+    std::fs::rename(&log, d.join("access.log.1")).unwrap();
+    let late = traffic(4500, 4510, (0, 0));
+    append(&d.join("access.log.1"), &late);
+    let part2 = traffic(4510, 6000, (0, 0));
+    append(&log, &part2);
+    let ended = f.wait_for("ended", Duration::from_secs(15));
+    assert_eq!(
+        (ended["start"].as_str(), ended["end"].as_str()),
+        (Some("2026-05-07T09:05:00Z"), Some("2026-05-07T09:10:00Z"))
+    );
+    assert_eq!(ended["matched"], 75);
+    let report = f.stop();
+    let (lines, matched) = counts(&[&history, &part1, &late, &part2]);
+    let s = &report["summary"];
+    assert_eq!((n(s, "lines"), n(s, "matched")), (lines, matched));
+    assert_eq!(n(s, "malformed"), 0);
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn copytruncate_and_partial_lines_lose_nothing() {
+    let d = dir("copytruncate");
+    let log = d.join("access.log");
+    let history = traffic(0, 600, (0, 0));
+    append(&log, &history);
+    let f = Follower::start(&d);
+    let part1 = traffic(600, 1200, (0, 0));
+    append(&log, &part1);
+    // copytruncate: copy, truncate in place, go on writing.
+    std::fs::copy(&log, d.join("access.log.1")).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&log)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    // A line written in two halves.
+    let part2 = traffic(1200, 1800, (0, 0));
+    let (a, b) = part2.split_at(part2.len() / 2 + 7);
+    append(&log, a);
+    std::thread::sleep(Duration::from_millis(400));
+    append(&log, b);
+    std::thread::sleep(Duration::from_millis(800));
+    let report = f.stop();
+    let (lines, _) = counts(&[&history, &part1, &part2]);
+    let s = &report["summary"];
+    assert_eq!((n(s, "lines"), n(s, "malformed")), (lines, 0));
+    let _ = std::fs::remove_dir_all(d);
+}
