@@ -97,9 +97,10 @@ struct Cli {
     #[arg(long)]
     follow: bool,
 
-    /// With --follow: how often to look at the files.
-    #[arg(long, default_value = "1s", value_name = "DURATION", value_parser = interval)]
-    poll: Duration,
+    /// With --follow: look at the files every DURATION (`250ms`, `2s`)
+    /// instead of waiting for file-system notifications.
+    #[arg(long, value_name = "DURATION", value_parser = interval)]
+    poll: Option<Duration>,
 
     /// With --follow: close the current window after this long without a
     /// new line, so a burst at the end of traffic is still reported.
@@ -177,7 +178,7 @@ fn follow(
             .map_err(|e| format!("cannot handle signals: {e}"))?;
     }
     let settings = fiveohone::follow::Follow {
-        interval: cli.poll,
+        poll: cli.poll,
         idle: cli.idle,
         json: cli.json,
     };

@@ -49,9 +49,15 @@ struct Follower {
 }
 
 impl Follower {
-    fn start(dir: &Path) -> Follower {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fiveohone"))
-            .args(["--follow", "--json", "--poll", "100ms", "--idle", "1s"])
+    /// Follows `dir`, polling every 100 ms with `poll`, else woken by
+    /// file-system notifications.
+    fn start(dir: &Path, poll: bool) -> Follower {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fiveohone"));
+        cmd.args(["--follow", "--json", "--idle", "1s"]);
+        if poll {
+            cmd.args(["--poll", "100ms"]);
+        }
+        let mut child = cmd
             .arg(dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -122,11 +128,19 @@ fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
     let log = d.join("access.log");
     let history = traffic(0, 3600, (0, 0));
     append(&log, &history);
-    let f = Follower::start(&d);
+    let f = Follower::start(&d, true);
     // The burst: 501s from 09:05 to 09:10, then calm traffic until 09:40.
     let part1 = traffic(3600, 4500, (3900, 4200));
     append(&log, &part1);
+    let appended = Instant::now();
     let started = f.wait_for("started", Duration::from_secs(15));
+    // The lines that close the burst's first window were all appended at
+    // once: the event comes within 2 s of that.
+    assert!(
+        appended.elapsed() < Duration::from_secs(2),
+        "started after {:?}",
+        appended.elapsed()
+    );
     assert_eq!(started["start"], "2026-05-07T09:05:00Z");
     // logrotate: rename, create, and the old worker's last lines.
     std::fs::rename(&log, d.join("access.log.1")).unwrap();
@@ -149,12 +163,33 @@ fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
 }
 
 #[test]
+fn new_and_recreated_files_are_followed() {
+    let d = dir("recreate");
+    let log = d.join("access.log");
+    let f = Follower::start(&d, true);
+    std::thread::sleep(Duration::from_millis(300));
+    // A file created after the start, then deleted and created again.
+    let a = traffic(0, 300, (0, 0));
+    append(&log, &a);
+    std::thread::sleep(Duration::from_secs(3));
+    std::fs::remove_file(&log).unwrap();
+    let b = traffic(300, 600, (0, 0));
+    append(&log, &b);
+    std::thread::sleep(Duration::from_millis(800));
+    let report = f.stop();
+    let (lines, _) = counts(&[&a, &b]);
+    assert_eq!(n(&report["summary"], "lines"), lines);
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
 fn copytruncate_and_partial_lines_lose_nothing() {
     let d = dir("copytruncate");
     let log = d.join("access.log");
     let history = traffic(0, 600, (0, 0));
     append(&log, &history);
-    let f = Follower::start(&d);
+    // Woken by notifications this time.
+    let f = Follower::start(&d, false);
     let part1 = traffic(600, 1200, (0, 0));
     append(&log, &part1);
     // copytruncate: copy, truncate in place, go on writing.

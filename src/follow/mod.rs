@@ -16,6 +16,9 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+
+use notify::{RecursiveMode, Watcher};
 use std::time::{Duration, Instant};
 
 use crate::aggregate::Aggregate;
@@ -33,11 +36,16 @@ pub const HORIZON: i64 = 2 * 86_400;
 /// How often followed directories are listed again for new files.
 const RESCAN: Duration = Duration::from_secs(2);
 
+/// Longest wait between looks at the files when notifications are used
+/// (windows still close after a silence, new files are still found).
+const WAKE: Duration = Duration::from_secs(1);
+
 /// How to follow.
 #[derive(Debug, Clone)]
 pub struct Follow {
-    /// How long to wait between looks at the files.
-    pub interval: Duration,
+    /// Look at the files this often instead of waiting for file-system
+    /// notifications (`--poll`).
+    pub poll: Option<Duration>,
     /// Close the current window after this long without a new line.
     pub idle: Duration,
     /// Write events as JSON lines rather than text.
@@ -104,6 +112,24 @@ pub fn run(
             .any(|w| e.starts_with(&format!("{}:", w.display())))
     });
     let dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+
+    // File-system notifications wake the loop; without them (or with
+    // --poll) it looks at the files on a timer.
+    let (wake_tx, wake) = mpsc::channel::<()>();
+    let mut watcher = match follow.poll {
+        Some(_) => None,
+        None => notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
+            let _ = wake_tx.send(());
+        })
+        .map_err(|e| {
+            note(&format!(
+                "no file-system notifications ({e}): polling every second"
+            ))
+        })
+        .ok(),
+    };
+    let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
+    let interval = follow.poll.unwrap_or(WAKE);
 
     let mut reported = Reported::default();
     let mut closed_until = i64::MIN;
@@ -213,12 +239,29 @@ pub fn run(
                 });
             }
         }
-        let _ = out.flush();
-        // Sleep in short steps so that a stop is noticed at once.
-        let wake = Instant::now() + follow.interval;
-        while Instant::now() < wake && !stop.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(20).min(follow.interval));
+        if let Some(w) = &mut watcher {
+            let parents = followed
+                .iter()
+                .map(|f| f.tail.path())
+                .chain(waiting.iter().map(PathBuf::as_path))
+                .filter_map(|p| {
+                    p.parent().map(|d| {
+                        if d.as_os_str().is_empty() {
+                            PathBuf::from(".")
+                        } else {
+                            d.to_path_buf()
+                        }
+                    })
+                })
+                .chain(dirs.iter().cloned());
+            for dir in parents.collect::<Vec<_>>() {
+                if !watched.contains(&dir) && w.watch(&dir, RecursiveMode::NonRecursive).is_ok() {
+                    watched.insert(dir);
+                }
+            }
         }
+        let _ = out.flush();
+        wait(&wake, interval, stop);
     }
 
     agg.finish();
@@ -232,6 +275,29 @@ pub fn run(
         settings: opts.settings.clone(),
     };
     Ok((analysis, bursts))
+}
+
+/// Waits until a notification arrives, `interval` passes or `stop` is set
+/// (looked at every 100 ms, so a signal is acted on at once).
+fn wait(wake: &Receiver<()>, interval: Duration, stop: &AtomicBool) {
+    let deadline = Instant::now() + interval;
+    while !stop.load(Ordering::SeqCst) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        match wake.recv_timeout(left.min(Duration::from_millis(100))) {
+            Ok(()) => {
+                // One write makes several notifications: take them all.
+                while wake.try_recv().is_ok() {}
+                return;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(left.min(Duration::from_millis(100)))
+            }
+        }
+    }
 }
 
 /// Compares the bursts of the closed windows with those reported, and
