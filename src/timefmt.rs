@@ -201,7 +201,7 @@ fn offset(i: &[u8]) -> IResult<&[u8], i64> {
 }
 
 pub(crate) fn civil_to_unix(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
     let month_days = match mo {
         2 if leap => 29,
         2 => 28,
