@@ -162,6 +162,36 @@ fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// CPU time (user + system, in clock ticks) of a running process.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the `(comm)`: state is the 3rd field, utime the 14th.
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after.split(' ').collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn waiting_costs_nothing() {
+    if !Path::new("/proc/self/stat").exists() {
+        eprintln!("skipped: no /proc");
+        return;
+    }
+    let d = dir("idle");
+    append(&d.join("access.log"), &traffic(0, 600, (0, 0)));
+    for poll in [false, true] {
+        let f = Follower::start(&d, poll);
+        std::thread::sleep(Duration::from_millis(500));
+        let before = cpu_ticks(f.child.id());
+        std::thread::sleep(Duration::from_secs(3));
+        let used = cpu_ticks(f.child.id()) - before;
+        // Three idle seconds cost well under a tenth of a second.
+        assert!(used < 10, "poll {poll}: {used} ticks while idle");
+        f.stop();
+    }
+    let _ = std::fs::remove_dir_all(d);
+}
+
 #[test]
 fn new_and_recreated_files_are_followed() {
     let d = dir("recreate");

@@ -118,8 +118,12 @@ pub fn run(
     let (wake_tx, wake) = mpsc::channel::<()>();
     let mut watcher = match follow.poll {
         Some(_) => None,
-        None => notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
-            let _ = wake_tx.send(());
+        None => notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            // Opening and reading the files (as the follower itself does) is
+            // no news: only writes, creations, renames and removals wake it.
+            if event.is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_))) {
+                let _ = wake_tx.send(());
+            }
         })
         .map_err(|e| {
             note(&format!(
