@@ -33,6 +33,8 @@ pub const LATE: i64 = 30;
 /// Windows older than this (seconds before the newest closed one) are
 /// dropped from the counters.
 pub const HORIZON: i64 = 2 * 86_400;
+/// History read at the start without `--since`, seconds.
+pub const HISTORY: u64 = 86_400;
 /// How often followed directories are listed again for new files.
 const RESCAN: Duration = Duration::from_secs(2);
 
@@ -77,7 +79,10 @@ pub fn run(
     stop: &AtomicBool,
     out: &mut dyn Write,
 ) -> Result<(Analysis, Vec<Burst>), String> {
-    let discovery = discover(paths);
+    let mut discovery = discover(paths);
+    if opts.settings.since.is_none() {
+        skip_old(&mut discovery.sources);
+    }
     let window = opts.settings.window;
     let mut inputs = Inputs::prepare(&discovery.sources, opts);
     let mut agg = inputs.read(opts)?;
@@ -279,6 +284,23 @@ pub fn run(
         settings: opts.settings.clone(),
     };
     Ok((analysis, bursts))
+}
+
+/// Without `--since`, the history read at the start is the last day of
+/// what is there: rotated files last written more than a day before the
+/// newest file are left out.
+fn skip_old(sources: &mut Vec<Source>) {
+    let mtime = |s: &Source| {
+        s.path
+            .as_ref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .and_then(|m| m.modified().ok())
+    };
+    let Some(newest) = sources.iter().filter_map(mtime).max() else {
+        return;
+    };
+    let day = Duration::from_secs(HISTORY);
+    sources.retain(|s| !s.rotated || mtime(s).is_none_or(|t| t + day >= newest));
 }
 
 /// Waits until a notification arrives, `interval` passes or `stop` is set
