@@ -146,11 +146,16 @@ fn rules() -> &'static [Rule] {
 }
 
 /// The kind of an error line: the first matching rule's, else `other`.
+/// Reloads, restarts and shutdowns come from `notice` lines only: servers
+/// log them there, and a client's request path in an `[error]` line must
+/// not pass for one.
 pub fn classify(line: &ErrorLine) -> EventKind {
+    let notice = line.level == b"notice";
     rules()
         .iter()
         .find(|r| {
-            r.server.is_none_or(|s| s == line.server)
+            (notice || !r.kind.is_lifecycle())
+                && r.server.is_none_or(|s| s == line.server)
                 && if r.code {
                     line.code == Some(r.pattern.as_slice())
                 } else {
@@ -219,7 +224,8 @@ pub struct KindStats {
 /// How many non-lifecycle events are kept with their text; past that they
 /// are only counted per window.
 pub const KEEP_EVENTS: usize = 2000;
-/// How many lifecycle lines are kept (a flapping server is still bounded).
+/// How many reloads, restarts and shutdowns are kept (a flapping server is
+/// still bounded); past that they are counted in [`Events::lifecycle_dropped`].
 pub const KEEP_LIFECYCLE: usize = 10_000;
 /// Lifecycle lines closer than this (seconds) are one event.
 pub const LIFECYCLE_GAP: i64 = 10;
@@ -231,7 +237,7 @@ pub struct Events {
     pub kinds: BTreeMap<EventKind, KindStats>,
     /// Lines per window start and kind (indexed like [`EventKind::ALL`]).
     pub windows: FxHashMap<i64, [u64; KINDS]>,
-    lifecycle: Vec<Event>,
+    lifecycle: Vec<Lifecycle>,
     kept: Vec<Event>,
     lifecycle_dropped: u64,
 }
@@ -248,10 +254,19 @@ impl Events {
             .entry(time.div_euclid(window) * window)
             .or_default()[kind as usize] += 1;
         if kind.is_lifecycle() {
-            if self.lifecycle.len() < KEEP_LIFECYCLE {
-                self.lifecycle.push(Event::new(line, kind, time, file));
-            } else {
-                self.lifecycle_dropped += 1;
+            let event = Event::new(line, kind, time, file);
+            // Lines of one reload arrive together: extend the last event of
+            // this file and server when the line is close enough.
+            let kept = self.lifecycle.len();
+            let last = self
+                .lifecycle
+                .iter_mut()
+                .rev()
+                .find(|l| l.file == file && l.server == line.server);
+            match last {
+                Some(l) if time >= l.time && time - l.end <= LIFECYCLE_GAP => l.absorb(event),
+                _ if kept < KEEP_LIFECYCLE => self.lifecycle.push(Lifecycle::from(event)),
+                _ => self.lifecycle_dropped += 1,
             }
         } else if self.kept.len() < KEEP_EVENTS {
             self.kept.push(Event::new(line, kind, time, file));
@@ -273,10 +288,26 @@ impl Events {
             }
         }
         self.lifecycle.extend(other.lifecycle);
-        self.lifecycle.sort_by_key(|e| (e.time, e.file));
+        self.lifecycle.sort_by_key(|l| (l.file, l.server, l.time));
+        // Events of one file split between two parts join up again.
+        let mut joined: Vec<Lifecycle> = Vec::with_capacity(self.lifecycle.len());
+        for l in std::mem::take(&mut self.lifecycle) {
+            match joined.last_mut() {
+                Some(prev)
+                    if prev.file == l.file
+                        && prev.server == l.server
+                        && l.time - prev.end <= LIFECYCLE_GAP =>
+                {
+                    prev.join(l)
+                }
+                _ => joined.push(l),
+            }
+        }
+        joined.sort_by_key(|l| (l.time, l.file));
         self.lifecycle_dropped +=
-            other.lifecycle_dropped + self.lifecycle.len().saturating_sub(KEEP_LIFECYCLE) as u64;
-        self.lifecycle.truncate(KEEP_LIFECYCLE);
+            other.lifecycle_dropped + joined.len().saturating_sub(KEEP_LIFECYCLE) as u64;
+        joined.truncate(KEEP_LIFECYCLE);
+        self.lifecycle = joined;
         self.kept.extend(other.kept);
         self.kept.sort_by_key(|e| (e.time, e.file));
         self.kept.truncate(KEEP_EVENTS);
@@ -304,39 +335,11 @@ impl Events {
         self.lifecycle_dropped
     }
 
-    /// Reloads, restarts and shutdowns: lifecycle lines of one server and
-    /// file that follow each other within [`LIFECYCLE_GAP`] seconds are one
-    /// event (see `grammars/error-events.conf`), oldest first.
+    /// Reloads, restarts and shutdowns, oldest first: lifecycle lines of one
+    /// server and file that follow each other within [`LIFECYCLE_GAP`]
+    /// seconds are one event (see `grammars/error-events.conf`).
     pub fn lifecycle(&self) -> Vec<Lifecycle> {
-        let mut lines: Vec<&Event> = self.lifecycle.iter().collect();
-        lines.sort_by_key(|e| (e.file, e.server, e.time));
-        let mut out: Vec<Lifecycle> = Vec::new();
-        let mut current: Option<Lifecycle> = None;
-        for e in lines {
-            match &mut current {
-                Some(c)
-                    if c.file == e.file
-                        && c.server == e.server
-                        && e.time - c.end <= LIFECYCLE_GAP =>
-                {
-                    c.end = e.time;
-                    c.kind = c.kind.min(e.kind);
-                    c.lines.push(e.message.clone());
-                }
-                _ => {
-                    out.extend(current.take());
-                    current = Some(Lifecycle {
-                        time: e.time,
-                        end: e.time,
-                        kind: e.kind,
-                        server: e.server,
-                        file: e.file,
-                        lines: vec![e.message.clone()],
-                    });
-                }
-            }
-        }
-        out.extend(current);
+        let mut out = self.lifecycle.clone();
         out.sort_by_key(|l| (l.time, l.file));
         out
     }
@@ -355,8 +358,47 @@ pub struct Lifecycle {
     pub server: Server,
     /// Index of the input file.
     pub file: usize,
-    /// The messages of its lines.
+    /// The first line's level.
+    pub level: String,
+    /// How many lines it is made of.
+    pub count: u64,
+    /// The messages of its first lines (at most [`LIFECYCLE_MESSAGES`]).
     pub lines: Vec<String>,
+}
+
+/// Messages kept per reload, restart or shutdown.
+pub const LIFECYCLE_MESSAGES: usize = 5;
+
+impl From<Event> for Lifecycle {
+    fn from(e: Event) -> Lifecycle {
+        Lifecycle {
+            time: e.time,
+            end: e.time,
+            kind: e.kind,
+            server: e.server,
+            file: e.file,
+            level: e.level,
+            count: 1,
+            lines: vec![e.message],
+        }
+    }
+}
+
+impl Lifecycle {
+    fn absorb(&mut self, e: Event) {
+        self.join(Lifecycle::from(e));
+    }
+
+    fn join(&mut self, other: Lifecycle) {
+        self.end = self.end.max(other.end);
+        self.kind = self.kind.min(other.kind);
+        self.count += other.count;
+        for line in other.lines {
+            if self.lines.len() < LIFECYCLE_MESSAGES {
+                self.lines.push(line);
+            }
+        }
+    }
 }
 
 fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
@@ -404,7 +446,7 @@ mod tests {
     #[test]
     fn every_kind_from_real_messages() {
         let n = |m: &str| format!("2026/05/07 10:58:12 [notice] 1#1: {m}");
-        let a = |m: &str| format!("[Thu May 07 10:58:12.123 2026] [core:error] [pid 1:tid 2] {m}");
+        let a = |m: &str| format!("[Thu May 07 10:58:12.123 2026] [core:notice] [pid 1:tid 2] {m}");
         let cases = [
             (n("signal 1 (SIGHUP) received from 1201, reconfiguring"), EventKind::Reload),
             (n("reconfiguring"), EventKind::Reload),
@@ -414,6 +456,10 @@ mod tests {
             (n("signal process started"), EventKind::Other),
             (n("reopening logs"), EventKind::Other),
             (n("*5 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 1.2.3.4, server: x"), EventKind::UpstreamTimeout),
+            (
+                "2026/05/07 10:58:12 [error] 1#1: *1 open() \"/srv/reconfiguring\" failed (2: No such file or directory), client: 1.2.3.4".to_string(),
+                EventKind::Other,
+            ),
             (n("*5 connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4, server: x"), EventKind::UpstreamRefused),
             (n("*5 no live upstreams while connecting to upstream, client: 1.2.3.4"), EventKind::NoLiveUpstreams),
             (n("1024 worker_connections are not enough"), EventKind::WorkerExhaustion),
@@ -469,7 +515,7 @@ mod tests {
                 (800, EventKind::Restart)
             ]
         );
-        assert_eq!(l[0].lines.len(), 4);
+        assert_eq!(l[0].count, 4);
         assert_eq!(e.kinds[&EventKind::Reload].lines, 2);
 
         // Merging split parts gives the same events.

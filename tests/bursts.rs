@@ -54,7 +54,8 @@ fn a_deploy_marker_makes_a_burst_post_deploy() {
         .map(|e| e.as_str().unwrap())
         .collect();
     assert!(
-        evidence.contains(&"deploy (--deploy) at 13:58:00 UTC, 2 min before the first failures"),
+        evidence
+            .contains(&"deploy (--deploy) at 13:58:00 UTC, 2 min before the burst's first window"),
         "{evidence:#?}"
     );
     assert!(b["next"]

@@ -95,7 +95,7 @@ pub enum Dim {
 const DIMS: usize = 5;
 
 /// Distinct values kept per dimension; the rest are counted as `(other)`.
-pub const VALUE_LIMIT: usize = 10_000;
+pub const VALUE_LIMIT: usize = 50_000;
 
 /// Per value, per window start: a count.
 type Series = FxHashMap<Box<[u8]>, FxHashMap<i64, u64>>;

@@ -12,6 +12,9 @@
 pub const TRAILING: i64 = 24 * 3600;
 /// Weight of the whole period's clean rate in a window's baseline, in requests.
 pub const PRIOR_REQUESTS: f64 = 2000.0;
+/// Most flagging passes (a long outage needs one pass per stretch of a
+/// day it covers).
+const MAX_PASSES: usize = 200;
 /// A flagged window has at least this many times its expected count.
 pub const MIN_RATIO: f64 = 3.0;
 
@@ -44,7 +47,9 @@ pub fn flag(points: &[Point], alpha: f64, min_count: u64) -> Flags {
     let mut flagged = vec![false; n];
     let mut expected = vec![0.0; n];
     let mut clean_rate = 0.0;
-    for _ in 0..4 {
+    // Until stable; each pass flags at least one more or one fewer window,
+    // and in practice a handful of passes settle it.
+    for _ in 0..MAX_PASSES {
         let (mut clean_m, mut clean_r) = (0u64, 0u64);
         for (p, f) in points.iter().zip(&flagged) {
             if !f {
@@ -107,7 +112,9 @@ pub fn poisson_sf(k: u64, lambda: f64) -> f64 {
     loop {
         let t = term.exp();
         sum += t;
-        if t < sum * 1e-12 || j > k + 100_000 {
+        // Terms fall once j passes λ; stop when they no longer count (or
+        // when the first one already underflowed to zero).
+        if t <= sum * 1e-12 || j > k + 100_000 {
             break;
         }
         j += 1;

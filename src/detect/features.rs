@@ -18,6 +18,8 @@ const DEPLOY_HORIZON: i64 = 24 * 3600;
 /// What a burst is made of.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
+    /// Start of the burst's first window, UTC seconds.
+    pub start: i64,
     /// Feature values by name (a missing name is unknown).
     pub values: BTreeMap<&'static str, f64>,
     /// Matched requests per route, most first.
@@ -65,7 +67,10 @@ pub struct Context<'a> {
 /// persistent burst).
 pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>) -> Facts {
     let agg = cx.agg;
-    let mut f = Facts::default();
+    let mut f = Facts {
+        start: from,
+        ..Facts::default()
+    };
     let b = &agg.breakdown;
 
     // Routes, methods, clients, upstreams of the matched requests.

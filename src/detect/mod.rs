@@ -18,6 +18,7 @@ pub mod scenario;
 
 use serde::Serialize;
 
+use crate::aggregate::breakdown::MethodClass;
 use crate::aggregate::Aggregate;
 use crate::events::EventKind;
 use crate::report::table::thousands;
@@ -85,6 +86,15 @@ pub struct Share {
     pub share: f64,
 }
 
+/// A count of something.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Count {
+    /// What.
+    pub name: String,
+    /// How many.
+    pub count: u64,
+}
+
 /// The biggest contributors to a burst.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Top {
@@ -121,8 +131,8 @@ pub struct Burst {
     pub next: String,
     /// Top contributors.
     pub top: Top,
-    /// Error-log events around it, per kind.
-    pub nearby_events: Vec<Share>,
+    /// Error-log events around it, per kind (reloads aside).
+    pub nearby_events: Vec<Count>,
     /// Start and end, UTC seconds.
     #[serde(skip)]
     pub span: (i64, i64),
@@ -368,10 +378,9 @@ fn label(
             .nearby
             .iter()
             .filter(|(k, _)| !k.is_lifecycle())
-            .map(|(k, n)| Share {
+            .map(|(k, n)| Count {
                 name: k.name().to_string(),
-                matched: *n,
-                share: 0.0,
+                count: *n,
             })
             .collect(),
         span,
@@ -394,11 +403,13 @@ fn percent(x: f64) -> String {
     }
 }
 
+/// `45 min`, `2 h`, `3 h 20 min` (to the nearest minute).
 fn minutes(secs: i64) -> String {
-    if secs % 3600 == 0 && secs >= 3600 {
-        format!("{} h", secs / 3600)
-    } else {
-        format!("{} min", (secs + 59) / 60)
+    let m = (secs + 30) / 60;
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
     }
 }
 
@@ -423,16 +434,21 @@ fn sentence(feature: &str, op: scenario::Op, f: &Facts) -> Option<String> {
         "deploy_gap" => {
             let d = f.deploy.as_ref()?;
             let gap = v("deploy_gap")?;
-            format!(
-                "{} at {} UTC, {} before the first failures",
-                d.what,
-                rfc3339(d.time).get(11..19).unwrap_or_default(),
-                if gap < 60.0 {
-                    "less than a minute".to_string()
-                } else {
-                    minutes(gap as i64)
-                }
-            )
+            let at = rfc3339(d.time);
+            let at = at.get(11..19).unwrap_or_default();
+            if d.time >= f.start {
+                format!("{} at {at} UTC, within the burst's first window", d.what)
+            } else {
+                format!(
+                    "{} at {at} UTC, {} before the burst's first window",
+                    d.what,
+                    if gap < 60.0 {
+                        "less than a minute".to_string()
+                    } else {
+                        minutes(gap as i64)
+                    }
+                )
+            }
         }
         "routes" | "top_route_share" => {
             let (top, n) = f.routes.first()?;
@@ -456,12 +472,29 @@ fn sentence(feature: &str, op: scenario::Op, f: &Facts) -> Option<String> {
             )
         }
         "methods" | "unusual_share" => {
-            let names: Vec<&str> = f.methods.iter().take(4).map(|(m, _)| m.as_str()).collect();
-            format!(
-                "{} of the failures used methods web applications rarely implement ({})",
-                percent(v("unusual_share")?),
-                names.join(", ")
-            )
+            let all: u64 = f.methods.iter().map(|(_, n)| n).sum();
+            let list = |unusual: bool| -> Vec<String> {
+                f.methods
+                    .iter()
+                    .filter(|(m, _)| {
+                        (MethodClass::of(m.as_bytes()) == MethodClass::Unusual) == unusual
+                    })
+                    .take(5)
+                    .map(|(m, n)| format!("{m} {}", percent(*n as f64 / all.max(1) as f64)))
+                    .collect()
+            };
+            if low {
+                format!(
+                    "the failures used ordinary methods ({})",
+                    list(false).join(", ")
+                )
+            } else {
+                format!(
+                    "{} of the failures used methods web applications rarely implement ({})",
+                    percent(v("unusual_share")?),
+                    list(true).join(", ")
+                )
+            }
         }
         "top_client_share" | "clients" => {
             let (client, n) = f.clients.first()?;

@@ -263,9 +263,9 @@ fn unreadable<'g>(
     (input, prep)
 }
 
-/// Error-log times carry no zone: they are read in the zone of the access
-/// logs in the same directory, else `--tz`, else UTC. A file's own access
-/// lines tell its zone first.
+/// Error-log times carry no zone: they are read in `--tz` if given, else in
+/// the zone of the newest access log in the same directory, else in UTC. A
+/// file's own access lines tell its zone first.
 pub(super) fn assign_zones(
     sources: &[Source],
     inputs: &mut [InputFile],
@@ -297,11 +297,16 @@ pub(super) fn assign_zones(
             continue;
         }
         let dir = dir_of(source);
-        let beside = dir_offsets.iter().find(|(d, _)| *d == dir).map(|(_, o)| *o);
-        let (zone, why) = match (prep.offset, beside, tz) {
+        // The newest access log beside it (files are in reading order).
+        let beside = dir_offsets
+            .iter()
+            .rev()
+            .find(|(d, _)| *d == dir)
+            .map(|(_, o)| *o);
+        let (zone, why) = match (prep.offset, tz, beside) {
             (Some(own), _, _) => (Zone::Fixed(own), "the file's access lines"),
-            (None, Some(off), _) => (Zone::Fixed(off), "the access logs beside it"),
-            (None, None, Some(z)) => (z.clone(), "--tz"),
+            (None, Some(z), _) => (z.clone(), "--tz"),
+            (None, None, Some(off)) => (Zone::Fixed(off), "the access logs beside it"),
             (None, None, None) => (Zone::Utc, "no access log beside it and no --tz"),
         };
         if matches!(prep.reading, Some(Reading::Error { .. })) {

@@ -77,11 +77,11 @@ pub fn build(a: &Analysis) -> (Vec<KindRow>, Vec<EventRow>) {
             time: rfc3339(l.time),
             kind: l.kind,
             server: Some(l.server.name().into()),
-            level: Some("notice".into()),
+            level: Some(l.level.clone()),
             message: l.lines.first().cloned().unwrap_or_default(),
             route: None,
             upstream: None,
-            count: l.lines.len() as u64,
+            count: l.count,
             file: name(l.file),
             time_secs: l.time,
         })

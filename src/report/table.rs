@@ -153,7 +153,7 @@ fn render_bursts(r: &Report, style: Style, out: &mut String) {
             let events: Vec<String> = b
                 .nearby_events
                 .iter()
-                .map(|e| format!("{} {}", e.matched, e.name))
+                .map(|e| format!("{} {}", e.count, e.name))
                 .collect();
             let _ = writeln!(out, "  error log around it: {}", events.join(", "));
         }
