@@ -141,9 +141,10 @@ impl Breakdown {
         merge_series(&mut self.upstream_requests, other.upstream_requests);
     }
 
-    /// Matched requests per value of `dim` in windows `[from, to)`, most first.
-    pub fn matched_in(&self, dim: Dim, from: i64, to: i64) -> Vec<(String, u64)> {
-        totals(&self.matched[dim as usize], from, to)
+    /// Matched requests per value of `dim` in windows `[from, to)` (starts
+    /// `step` apart), most first.
+    pub fn matched_in(&self, dim: Dim, from: i64, to: i64, step: i64) -> Vec<(String, u64)> {
+        totals(&self.matched[dim as usize], from, to, step)
     }
 
     /// Matched requests of `value` in `dim`, per window start.
@@ -151,9 +152,10 @@ impl Breakdown {
         self.matched[dim as usize].get(value.as_bytes())
     }
 
-    /// Requests per upstream in windows `[from, to)`, most first.
-    pub fn upstream_requests_in(&self, from: i64, to: i64) -> Vec<(String, u64)> {
-        totals(&self.upstream_requests, from, to)
+    /// Requests per upstream in windows `[from, to)` (starts `step` apart),
+    /// most first.
+    pub fn upstream_requests_in(&self, from: i64, to: i64, step: i64) -> Vec<(String, u64)> {
+        totals(&self.upstream_requests, from, to, step)
     }
 
     /// Drops the counts of windows before `t`.
@@ -180,15 +182,25 @@ fn merge_series(mine: &mut Series, theirs: Series) {
     }
 }
 
-fn totals(series: &Series, from: i64, to: i64) -> Vec<(String, u64)> {
+/// Per value, the sum over windows `[from, to)` (window starts `step`
+/// apart): by looking the windows up when they are fewer than the value's
+/// entries, else by scanning the entries.
+fn totals(series: &Series, from: i64, to: i64, step: i64) -> Vec<(String, u64)> {
+    let span = ((to - from) / step.max(1)).max(0) as usize;
     let mut out: Vec<(String, u64)> = series
         .iter()
         .map(|(value, per_window)| {
-            let n = per_window
-                .iter()
-                .filter(|(w, _)| (from..to).contains(*w))
-                .map(|(_, n)| n)
-                .sum();
+            let n = if span < per_window.len() {
+                (0..span as i64)
+                    .filter_map(|i| per_window.get(&(from + i * step)))
+                    .sum()
+            } else {
+                per_window
+                    .iter()
+                    .filter(|(w, _)| (from..to).contains(*w))
+                    .map(|(_, n)| n)
+                    .sum()
+            };
             (String::from_utf8_lossy(value).into_owned(), n)
         })
         .filter(|(_, n)| *n > 0)
@@ -237,10 +249,13 @@ mod tests {
         b.matched(Dim::Route, b"/y", 300);
         a.merge(b);
         assert_eq!(
-            a.matched_in(Dim::Route, 0, 600),
+            a.matched_in(Dim::Route, 0, 600, 300),
             [("/x".to_string(), 2), ("/y".to_string(), 1)]
         );
-        assert_eq!(a.matched_in(Dim::Route, 300, 600), [("/y".to_string(), 1)]);
+        assert_eq!(
+            a.matched_in(Dim::Route, 300, 600, 300),
+            [("/y".to_string(), 1)]
+        );
         for i in 0..VALUE_LIMIT + 10 {
             a.matched(
                 Dim::Client,
@@ -248,7 +263,7 @@ mod tests {
                 0,
             );
         }
-        let clients = a.matched_in(Dim::Client, 0, 1);
+        let clients = a.matched_in(Dim::Client, 0, 1, 1);
         assert_eq!(clients.len(), VALUE_LIMIT + 1);
         assert_eq!(clients[0], ("(other)".to_string(), 10));
     }

@@ -74,7 +74,8 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
     let b = &agg.breakdown;
 
     // Routes, methods, clients, upstreams of the matched requests.
-    f.routes = b.matched_in(Dim::Route, from, to);
+    let step = cx.window;
+    f.routes = b.matched_in(Dim::Route, from, to, step);
     match route {
         Some(r) => f.routes.retain(|(x, _)| x == r),
         None => f.routes.retain(|(x, _)| !cx.persistent.contains(x)),
@@ -84,10 +85,10 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
     // a persistent route's whole period they would mix in every other
     // burst: a persistent burst is described by its route alone.
     if route.is_none() {
-        f.methods = b.matched_in(Dim::Method, from, to);
-        f.clients = b.matched_in(Dim::Client, from, to);
-        f.upstreams = b.matched_in(Dim::Upstream, from, to);
-        f.upstream_requests = b.upstream_requests_in(from, to);
+        f.methods = b.matched_in(Dim::Method, from, to, step);
+        f.clients = b.matched_in(Dim::Client, from, to, step);
+        f.upstreams = b.matched_in(Dim::Upstream, from, to, step);
+        f.upstream_requests = b.upstream_requests_in(from, to, step);
     }
 
     let share = |n: u64| {
@@ -137,11 +138,13 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
     // Per-window sums: traffic, devices.
     let mut stats = WindowStats::default();
     let mut windows = 0usize;
-    for (&w, s) in &agg.windows {
-        if (from..to).contains(&w) {
+    let mut w = from;
+    while w < to {
+        if let Some(s) = agg.windows.get(&w) {
             stats.merge(s);
             windows += 1;
         }
+        w += step;
     }
     let per_window = stats.counts.requests as f64 / windows.max(1) as f64;
     let before: Vec<u64> = cx.points[..first]
@@ -230,12 +233,14 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
         .map_or(f64::INFINITY, |d| (from - d.time).max(0) as f64);
     f.values.insert("deploy_gap", gap);
     let mut nearby = [0u64; crate::events::KINDS];
-    for (&w, counts) in &agg.events.windows {
-        if w >= from - cx.window && w < to + cx.window {
+    let mut w = from - step;
+    while w < to + step {
+        if let Some(counts) = agg.events.windows.get(&w) {
             for (n, c) in nearby.iter_mut().zip(counts) {
                 *n += c;
             }
         }
+        w += step;
     }
     let pressure_kinds = [
         EventKind::WorkerExhaustion,

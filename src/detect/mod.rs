@@ -138,6 +138,10 @@ pub struct Burst {
     pub span: (i64, i64),
 }
 
+/// Bursts described in full (features, scenario); the rest of a run with
+/// more keep their numbers and are `unclassified`.
+pub const DESCRIBED: usize = 200;
+
 /// Routes that fail most of their requests over most of the period; if
 /// more than a few qualify it is a general failure, not a route's.
 fn persistent_routes(agg: &Aggregate, window: i64, span: (i64, i64)) -> Vec<String> {
@@ -224,8 +228,8 @@ pub fn detect(
         span,
     };
 
-    let mut bursts = Vec::new();
     // Runs of flagged windows, merged across short gaps.
+    let mut runs = Vec::new();
     let mut i = 0;
     while i < points.len() {
         if !flags.flagged[i] {
@@ -242,23 +246,36 @@ pub fn detect(
             j += 1;
         }
         let matched: u64 = points[begin..=end].iter().map(|p| p.matched).sum();
-        let requests: u64 = points[begin..=end].iter().map(|p| p.requests).sum();
-        let expected: f64 = flags.expected[begin..=end].iter().sum();
         if matched >= det.min_burst {
-            let from = points[begin].start;
-            let to = points[end].start + window;
-            let f = facts(&cx, from, to, begin, None);
-            bursts.push(label(
-                det,
-                &f,
-                (from, to),
-                matched,
-                requests,
-                expected,
-                window,
-            ));
+            runs.push((begin, end, matched));
         }
         i = end + 1;
+    }
+    // Only the largest are described in full: on a pathological input
+    // (thousands of bursts) the rest keep their numbers.
+    let mut by_size: Vec<usize> = (0..runs.len()).collect();
+    by_size.sort_by_key(|&r| std::cmp::Reverse(runs[r].2));
+    let described: std::collections::HashSet<usize> = by_size.into_iter().take(DESCRIBED).collect();
+    let mut bursts = Vec::new();
+    for (r, &(begin, end, matched)) in runs.iter().enumerate() {
+        let requests: u64 = points[begin..=end].iter().map(|p| p.requests).sum();
+        let expected: f64 = flags.expected[begin..=end].iter().sum();
+        let from = points[begin].start;
+        let to = points[end].start + window;
+        let f = if described.contains(&r) {
+            facts(&cx, from, to, begin, None)
+        } else {
+            Facts::default()
+        };
+        bursts.push(label(
+            det,
+            &f,
+            (from, to),
+            matched,
+            requests,
+            expected,
+            window,
+        ));
     }
     for route in &persistent {
         let Some(series) = agg
