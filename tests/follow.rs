@@ -60,9 +60,22 @@ impl Follower {
         let mut child = cmd
             .arg(dir)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // Ready once the history is read and the files are followed.
+        let (ready_tx, ready) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("following") {
+                    let _ = ready_tx.send(());
+                }
+            }
+        });
+        ready
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the follower starts");
         let stdout = child.stdout.take().unwrap();
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -197,7 +210,6 @@ fn new_and_recreated_files_are_followed() {
     let d = dir("recreate");
     let log = d.join("access.log");
     let f = Follower::start(&d, true);
-    std::thread::sleep(Duration::from_millis(300));
     // A file created after the start, then deleted and created again.
     let a = traffic(0, 300, (0, 0));
     append(&log, &a);

@@ -117,6 +117,11 @@ pub fn run(
             .any(|w| e.starts_with(&format!("{}:", w.display())))
     });
     let dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    note(&format!(
+        "read {} lines of history; following {} files",
+        thousands(agg.file_totals().lines),
+        followed.len() + waiting.len()
+    ));
 
     // File-system notifications wake the loop; without them (or with
     // --poll) it looks at the files on a timer.
