@@ -181,6 +181,7 @@ fn follow(
         poll: cli.poll,
         idle: cli.idle,
         json: cli.json,
+        csv: cli.csv.clone(),
     };
     let mut out = io::stdout().lock();
     let (analysis, bursts) =

@@ -52,8 +52,12 @@ impl Follower {
     /// Follows `dir`, polling every 100 ms with `poll`, else woken by
     /// file-system notifications.
     fn start(dir: &Path, poll: bool) -> Follower {
+        Follower::start_with(dir, poll, &[])
+    }
+
+    fn start_with(dir: &Path, poll: bool, extra: &[&str]) -> Follower {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_fiveohone"));
-        cmd.args(["--follow", "--json", "--idle", "1s"]);
+        cmd.args(["--follow", "--json", "--idle", "1s"]).args(extra);
         if poll {
             cmd.args(["--poll", "100ms"]);
         }
@@ -141,7 +145,8 @@ fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
     let log = d.join("access.log");
     let history = traffic(0, 3600, (0, 0));
     append(&log, &history);
-    let f = Follower::start(&d, true);
+    let csv = d.join("csv");
+    let f = Follower::start_with(&d, true, &["--csv", csv.to_str().unwrap()]);
     // The burst: 501s from 09:05 to 09:10, then calm traffic until 09:40.
     let part1 = traffic(3600, 4500, (3900, 4200));
     append(&log, &part1);
@@ -167,6 +172,15 @@ fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
         (Some("2026-05-07T09:05:00Z"), Some("2026-05-07T09:10:00Z"))
     );
     assert_eq!(ended["matched"], 75);
+    // Closed windows and the ended burst are in the CSV files already.
+    let windows = std::fs::read_to_string(csv.join("windows.csv")).unwrap();
+    assert!(windows.starts_with("start,requests,matched,events\n"));
+    assert!(
+        windows.contains("2026-05-07T09:05:00Z,150,75,0"),
+        "{windows}"
+    );
+    let bursts = std::fs::read_to_string(csv.join("bursts.csv")).unwrap();
+    assert_eq!(bursts.lines().count(), 2, "{bursts}");
     let report = f.stop();
     let (lines, matched) = counts(&[&history, &part1, &late, &part2]);
     let s = &report["summary"];

@@ -26,6 +26,7 @@ use crate::detect::{self, Burst, Detection};
 use crate::input::{discover, Source};
 use crate::pipeline::{Analysis, Inputs, Options};
 use crate::report::table::thousands;
+use crate::report::{self, window_rows};
 use tail::{Change, Tail};
 
 /// Late lines accepted after a window's end, in seconds of log time.
@@ -52,6 +53,8 @@ pub struct Follow {
     pub idle: Duration,
     /// Write events as JSON lines rather than text.
     pub json: bool,
+    /// Append closed windows and ended bursts to CSV files in this folder.
+    pub csv: Option<PathBuf>,
 }
 
 /// One followed file.
@@ -205,10 +208,11 @@ pub fn run(
                     .max(later.div_euclid(window) * window);
             }
             if until > closed_until {
+                let newly_from = closed_until;
                 closed_until = until;
                 let markers = markers_of(&agg, &inputs);
                 let bursts = detect::detect(&agg, window, detection, &markers, Some(closed_until));
-                report_changes(
+                let ended = report_changes(
                     &bursts,
                     &mut reported,
                     closed_until,
@@ -217,6 +221,12 @@ pub fn run(
                     follow.json,
                     out,
                 );
+                if let Some(dir) = &follow.csv {
+                    let rows = window_rows(&agg, newly_from, closed_until);
+                    if let Err(e) = report::csv::append(dir, &rows, &ended) {
+                        note(&format!("--csv: {e}"));
+                    }
+                }
                 agg.prune_before(closed_until - HORIZON);
             }
         }
@@ -331,17 +341,17 @@ fn wait(wake: &Receiver<()>, interval: Duration, stop: &AtomicBool) {
     }
 }
 
-/// Compares the bursts of the closed windows with those reported, and
-/// writes `started`, `updated` and `ended` events.
-fn report_changes(
-    bursts: &[Burst],
+/// Compares the bursts of the closed windows with those reported, writes
+/// `started`, `updated` and `ended` events, and returns the ended bursts.
+fn report_changes<'b>(
+    bursts: &'b [Burst],
     reported: &mut Reported,
     closed_until: i64,
     window: i64,
     det: &Detection,
     json: bool,
     out: &mut dyn Write,
-) {
+) -> Vec<&'b Burst> {
     for b in bursts {
         let (start, end) = b.span;
         if reported.ended.contains(&start) {
@@ -362,17 +372,20 @@ fn report_changes(
     // A burst ends once more than `gap` windows have closed after it
     // without a flagged one.
     let mut still = Vec::new();
+    let mut ended = Vec::new();
     for (start, end, matched) in std::mem::take(&mut reported.open) {
         if closed_until - end > det.gap * window {
             reported.ended.insert(start);
             if let Some(b) = bursts.iter().find(|b| b.span.0 == start) {
                 let _ = writeln!(out, "{}", event("ended", b, json));
+                ended.push(b);
             }
         } else {
             still.push((start, end, matched));
         }
     }
     reported.open = still;
+    ended
 }
 
 /// One event line: text, or a JSON object with the burst's fields.

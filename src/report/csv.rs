@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::Report;
+use super::{Report, WindowRow};
+use crate::detect::Burst;
 
 const SUMMARY_HEADER: &[&str] = &[
     "lines",
@@ -73,6 +74,68 @@ struct BurstCsv<'a> {
     top_route: Option<&'a str>,
     top_device: Option<&'a str>,
     top_upstream: Option<&'a str>,
+}
+
+impl<'a> BurstCsv<'a> {
+    fn of(b: &'a Burst) -> BurstCsv<'a> {
+        BurstCsv {
+            start: &b.start,
+            end: &b.end,
+            matched: b.matched,
+            requests: b.requests,
+            expected: b.expected,
+            scenario: &b.scenario,
+            confidence: b.confidence,
+            evidence: b.evidence.join(" | "),
+            next: &b.next,
+            top_route: b.top.routes.first().map(|s| s.name.as_str()),
+            top_device: b.top.devices.first().map(|s| s.name.as_str()),
+            top_upstream: b.top.upstreams.first().map(|s| s.name.as_str()),
+        }
+    }
+}
+
+/// Live mode: appends closed windows to `DIR/windows.csv` and ended bursts
+/// to `DIR/bursts.csv` (each created with its header if new). The final
+/// report replaces both with complete files.
+pub fn append(dir: &Path, windows: &[WindowRow], ended: &[&Burst]) -> io::Result<()> {
+    fs::create_dir_all(dir).map_err(|e| context(e, dir))?;
+    append_rows(dir, "windows.csv", WINDOWS_HEADER, windows.iter())?;
+    append_rows(
+        dir,
+        "bursts.csv",
+        BURSTS_HEADER,
+        ended.iter().map(|b| BurstCsv::of(b)),
+    )
+}
+
+fn append_rows<T: Serialize>(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = T>,
+) -> io::Result<()> {
+    let path = dir.join(name);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| context(e, &path))?;
+    let new = file.metadata().map(|m| m.len() == 0).unwrap_or(false);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(file);
+    let result = (|| {
+        if new {
+            w.write_record(header)?;
+        }
+        for row in rows {
+            w.serialize(row)?;
+        }
+        w.flush()?;
+        Ok::<_, csv::Error>(())
+    })();
+    result.map_err(|e| context(io::Error::other(e), &path))
 }
 
 #[derive(Serialize)]
@@ -170,20 +233,7 @@ pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
         dir,
         "bursts.csv",
         BURSTS_HEADER,
-        report.bursts.iter().map(|b| BurstCsv {
-            start: &b.start,
-            end: &b.end,
-            matched: b.matched,
-            requests: b.requests,
-            expected: b.expected,
-            scenario: &b.scenario,
-            confidence: b.confidence,
-            evidence: b.evidence.join(" | "),
-            next: &b.next,
-            top_route: b.top.routes.first().map(|s| s.name.as_str()),
-            top_device: b.top.devices.first().map(|s| s.name.as_str()),
-            top_upstream: b.top.upstreams.first().map(|s| s.name.as_str()),
-        }),
+        report.bursts.iter().map(BurstCsv::of),
     )?);
     Ok(written)
 }

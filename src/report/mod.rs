@@ -148,6 +148,43 @@ pub struct WindowRow {
     pub lifecycle: u64,
 }
 
+/// The windows in `[from, to)` with requests or error events, oldest first.
+pub fn window_rows(agg: &crate::aggregate::Aggregate, from: i64, to: i64) -> Vec<WindowRow> {
+    let row = |start: i64| WindowRow {
+        start: rfc3339(start),
+        start_secs: start,
+        requests: 0,
+        matched: 0,
+        events: 0,
+        lifecycle: 0,
+    };
+    let mut rows: rustc_hash::FxHashMap<i64, WindowRow> = Default::default();
+    for (&start, w) in agg.windows.iter().filter(|(s, _)| (from..to).contains(*s)) {
+        let r = rows.entry(start).or_insert_with(|| row(start));
+        r.requests = w.counts.requests;
+        r.matched = w.counts.matched;
+    }
+    for (&start, counts) in agg
+        .events
+        .windows
+        .iter()
+        .filter(|(s, _)| (from..to).contains(*s))
+    {
+        let r = rows.entry(start).or_insert_with(|| row(start));
+        for kind in crate::events::EventKind::ALL {
+            let n = counts[kind as usize];
+            if kind.is_lifecycle() {
+                r.lifecycle += n;
+            } else {
+                r.events += n;
+            }
+        }
+    }
+    let mut rows: Vec<WindowRow> = rows.into_values().collect();
+    rows.sort_by_key(|w| w.start_secs);
+    rows
+}
+
 impl Report {
     /// Builds the report of an analysis and its bursts.
     pub fn new(a: &Analysis, bursts: Vec<crate::detect::Burst>) -> Report {
@@ -234,45 +271,7 @@ impl Report {
                 .cmp(&(a.matched, a.requests, &b.method, &b.route))
         });
 
-        let mut windows: Vec<WindowRow> = agg
-            .windows
-            .iter()
-            .map(|(&start, w)| WindowRow {
-                start: rfc3339(start),
-                start_secs: start,
-                requests: w.counts.requests,
-                matched: w.counts.matched,
-                events: 0,
-                lifecycle: 0,
-            })
-            .collect();
-        let mut index: rustc_hash::FxHashMap<i64, usize> = windows
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (w.start_secs, i))
-            .collect();
-        for (&start, counts) in &agg.events.windows {
-            let i = *index.entry(start).or_insert_with(|| {
-                windows.push(WindowRow {
-                    start: rfc3339(start),
-                    start_secs: start,
-                    requests: 0,
-                    matched: 0,
-                    events: 0,
-                    lifecycle: 0,
-                });
-                windows.len() - 1
-            });
-            for kind in crate::events::EventKind::ALL {
-                let n = counts[kind as usize];
-                if kind.is_lifecycle() {
-                    windows[i].lifecycle += n;
-                } else {
-                    windows[i].events += n;
-                }
-            }
-        }
-        windows.sort_by_key(|w| w.start_secs);
+        let windows = window_rows(agg, i64::MIN, i64::MAX);
         let (event_kinds, events) = events::build(a);
         Report {
             summary,
