@@ -25,10 +25,21 @@ fn traffic(from: u32, to: u32, burst: (u32, u32)) -> String {
             200
         };
         let (h, m, s) = (8 + t / 3600, t / 60 % 60, t % 60);
+        let route = [
+            "/",
+            "/login",
+            "/cart",
+            "/api/orders",
+            "/api/users",
+            "/search",
+            "/about",
+            "/shoes",
+            "/hats",
+        ];
         out.push_str(&format!(
-            "10.0.0.{} - - [07/May/2026:{h:02}:{m:02}:{s:02} +0000] \"GET /p/{} HTTP/1.1\" {status} 12 \"-\" \"curl/8\"\n",
+            "10.0.0.{} - - [07/May/2026:{h:02}:{m:02}:{s:02} +0000] \"GET {} HTTP/1.1\" {status} 12 \"-\" \"curl/8\"\n",
             t % 200,
-            t % 9
+            route[(t / 2 % 9) as usize]
         ));
     }
     out
@@ -145,9 +156,20 @@ fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
     let log = d.join("access.log");
     let history = traffic(0, 3600, (0, 0));
     append(&log, &history);
+    append(
+        &d.join("error.log"),
+        "2026/05/07 08:00:00 [notice] 7#7: start worker processes\n",
+    );
     let csv = d.join("csv");
     let f = Follower::start_with(&d, true, &["--csv", csv.to_str().unwrap()]);
-    // The burst: 501s from 09:05 to 09:10, then calm traffic until 09:40.
+    // A reload at 09:03 (written while followed), then the burst: 501s from
+    // 09:05 to 09:10 on every route, then calm traffic until 09:40.
+    append(
+        &d.join("error.log"),
+        "2026/05/07 09:03:10 [notice] 7#7: signal 1 (SIGHUP) received from 9, reconfiguring\n\
+         2026/05/07 09:03:10 [notice] 7#7: reconfiguring\n\
+         2026/05/07 09:03:10 [notice] 7#7: start worker processes\n",
+    );
     let part1 = traffic(3600, 4500, (3900, 4200));
     append(&log, &part1);
     let appended = Instant::now();
@@ -160,6 +182,7 @@ fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
         appended.elapsed()
     );
     assert_eq!(started["start"], "2026-05-07T09:05:00Z");
+    assert_eq!(started["scenario"], "post_deploy", "{started:#}");
     // logrotate: rename, create, and the old worker's last lines.
     std::fs::rename(&log, d.join("access.log.1")).unwrap();
     let late = traffic(4500, 4510, (0, 0));
@@ -184,7 +207,9 @@ fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
     let report = f.stop();
     let (lines, matched) = counts(&[&history, &part1, &late, &part2]);
     let s = &report["summary"];
-    assert_eq!((n(s, "lines"), n(s, "matched")), (lines, matched));
+    // Every access line once, and the four error-log lines.
+    assert_eq!((n(s, "lines"), n(s, "matched")), (lines + 4, matched));
+    assert_eq!((n(s, "requests"), n(s, "events")), (lines, 4));
     assert_eq!(n(s, "malformed"), 0);
     let _ = std::fs::remove_dir_all(d);
 }
@@ -267,5 +292,66 @@ fn copytruncate_and_partial_lines_lose_nothing() {
     let (lines, _) = counts(&[&history, &part1, &part2]);
     let s = &report["summary"];
     assert_eq!((n(s, "lines"), n(s, "malformed")), (lines, 0));
+    let _ = std::fs::remove_dir_all(d);
+}
+
+/// Peak resident memory of a running process, in kB.
+fn peak_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn days_of_appended_lines_keep_memory_flat() {
+    if !Path::new("/proc/self/status").exists() {
+        eprintln!("skipped: no /proc");
+        return;
+    }
+    let d = dir("soak");
+    let log = d.join("access.log");
+    append(&log, &traffic(0, 60, (0, 0)));
+    let f = Follower::start(&d, true);
+    // Two million lines over ten days of log time, in batches, with ids in
+    // the routes and a rotation every two days.
+    let total_lines = 2_000_000u64;
+    let batches = 200u64;
+    let span = 10 * 86_400u64;
+    let mut written = 30u64;
+    let mut text = String::with_capacity(1 << 20);
+    for batch in 0..batches {
+        text.clear();
+        for i in 0..total_lines / batches {
+            let t = (batch * (total_lines / batches) + i) * span / total_lines + 60;
+            let (day, h, m, s) = (7 + t / 86_400, t / 3600 % 24, t / 60 % 60, t % 60);
+            text.push_str(&format!(
+                "10.{}.{}.{} - - [{day:02}/May/2026:{h:02}:{m:02}:{s:02} +0000] \"GET /api/items/{i} HTTP/1.1\" {} 12 \"-\" \"okhttp/4.{}\"\n",
+                i % 7,
+                i % 250,
+                batch % 250,
+                if i % 997 == 0 { 501 } else { 200 },
+                i % 40
+            ));
+        }
+        append(&log, &text);
+        written += total_lines / batches;
+        if batch % 40 == 39 {
+            // logrotate runs daily: the follower has long caught up by then.
+            std::thread::sleep(Duration::from_secs(2));
+            std::fs::rename(&log, d.join(format!("access.log.{batch}"))).unwrap();
+        }
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let peak = peak_kb(f.child.id());
+    let report = f.stop();
+    assert_eq!(n(&report["summary"], "lines"), written);
+    // Ten days of 5-minute windows would be 2,880; two days are kept.
+    let windows = report["windows"].as_array().unwrap().len();
+    assert!(windows <= 2 * 288 + 20, "{windows} windows kept");
+    assert!(peak < 150_000, "peak memory {peak} kB");
+    eprintln!("soak: {written} lines, peak {peak} kB, {windows} windows kept");
     let _ = std::fs::remove_dir_all(d);
 }

@@ -209,7 +209,9 @@ impl Tail {
                 // Renamed or deleted and recreated: the new file from its start.
                 cur.drain(each)?;
                 let old = self.current.take();
+                // Two rotations since the last look: the older file is done.
                 if let Some((mut previous, _)) = self.retired.take() {
+                    previous.drain(each)?;
                     previous.flush(each);
                 }
                 self.retired = old.map(|o| (o, Instant::now()));
@@ -236,12 +238,15 @@ impl Tail {
         Ok(changes)
     }
 
-    /// Hands over held partial lines, at the end of following.
+    /// Reads what is left and hands over held partial lines, at the end
+    /// of following.
     pub fn finish(&mut self, each: &mut dyn FnMut(&[u8])) {
         if let Some((old, _)) = &mut self.retired {
+            let _ = old.drain(each);
             old.flush(each);
         }
         if let Some(cur) = &mut self.current {
+            let _ = cur.drain(each);
             cur.flush(each);
         }
     }
