@@ -264,6 +264,27 @@ fn new_and_recreated_files_are_followed() {
 }
 
 #[test]
+fn a_named_file_that_does_not_exist_yet_is_waited_for() {
+    let d = dir("not-yet");
+    let log = d.join("app-access.log");
+    let f = Follower::start(&log, true);
+    let a = traffic(0, 200, (0, 0));
+    append(&log, &a);
+    std::thread::sleep(Duration::from_millis(600));
+    let b = traffic(200, 400, (0, 0));
+    append(&log, &b);
+    std::thread::sleep(Duration::from_millis(600));
+    let report = f.stop();
+    let (lines, _) = counts(&[&a, &b]);
+    assert_eq!(n(&report["summary"], "lines"), lines);
+    assert!(
+        report["summary"]["errors"].as_array().unwrap().is_empty(),
+        "a missing file to follow is no error"
+    );
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
 fn copytruncate_and_partial_lines_lose_nothing() {
     let d = dir("copytruncate");
     let log = d.join("access.log");
