@@ -9,6 +9,7 @@ use memchr::memmem;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::aggregate::{max_opt, min_opt};
 use crate::grammar::error::{ErrorLine, Server};
 use crate::record::Record;
 use crate::route;
@@ -398,20 +399,6 @@ impl Lifecycle {
                 self.lines.push(line);
             }
         }
-    }
-}
-
-fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, None) | (None, x) => x,
-    }
-}
-
-fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, None) | (None, x) => x,
     }
 }
 

@@ -187,26 +187,37 @@ fn follow(
     let (analysis, bursts) =
         fiveohone::follow::run(paths, options, detection, &settings, &stop, &mut out)?;
     let report = Report::new(&analysis, bursts);
+    output(cli, &report, &mut out, true)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the report: the CSV files if asked, then JSON (on one line in
+/// live mode, after the events) or the tables.
+fn output(cli: &Cli, report: &Report, out: &mut dyn Write, one_line: bool) -> Result<(), String> {
     if let Some(dir) = &cli.csv {
-        report::csv::write(&report, dir).map_err(|e| format!("--csv: {e}"))?;
+        report::csv::write(report, dir).map_err(|e| format!("--csv: {e}"))?;
     }
     let written = if cli.json {
-        serde_json::to_writer(&mut out, &report)
-            .map_err(io::Error::from)
-            .and_then(|_| writeln!(out))
+        let json = if one_line {
+            serde_json::to_string(report)
+        } else {
+            serde_json::to_string_pretty(report)
+        };
+        json.map_err(io::Error::from)
+            .and_then(|j| writeln!(out, "{j}"))
     } else {
         let style = table::Style {
             top: cli.top,
             ..table::Style::default()
         };
-        out.write_all(table::render(&report, style).as_bytes())
+        out.write_all(table::render(report, style).as_bytes())
     };
     match written {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(format!("cannot write the report: {e}")),
-        Ok(()) => {}
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the report: {e}")),
+        Ok(()) => Ok(()),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -326,28 +337,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         None,
     );
     let report = Report::new(&analysis, bursts);
-
-    if let Some(dir) = &cli.csv {
-        report::csv::write(&report, dir).map_err(|e| format!("--csv: {e}"))?;
-    }
-    let mut out = io::stdout().lock();
-    let written = if cli.json {
-        serde_json::to_writer_pretty(&mut out, &report)
-            .map_err(io::Error::from)
-            .and_then(|_| writeln!(out))
-    } else {
-        let style = table::Style {
-            top: cli.top,
-            ..table::Style::default()
-        };
-        out.write_all(table::render(&report, style).as_bytes())
-    };
-    match written {
-        // A closed pipe (`| head`) is not an error worth a message.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(format!("cannot write the report: {e}")),
-        Ok(()) => {}
-    }
+    output(&cli, &report, &mut io::stdout().lock(), false)?;
     Ok(if analysis.incomplete() {
         ExitCode::from(1)
     } else {
