@@ -211,3 +211,46 @@ fn extreme_times_and_windows_stay_bounded() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_scan_of_countless_paths_keeps_groups_bounded() {
+    let dir = temp_dir("groups-cap");
+    let path = dir.join("access.log");
+    // 150,000 distinct routes (letters: nothing normalises them), all 501.
+    let mut text = String::with_capacity(16 << 20);
+    let letters = |mut i: u64| -> String {
+        let mut s = String::new();
+        for _ in 0..6 {
+            s.push((b'a' + (i % 26) as u8) as char);
+            i /= 26;
+        }
+        s
+    };
+    for i in 0..150_000u64 {
+        text.push_str(&format!(
+            "203.0.113.9 - - [07/May/2026:10:{:02}:{:02} +0000] \"GET /scan/{} HTTP/1.1\" 501 0 \"-\" \"zgrab\"\n",
+            i / 2500 % 60,
+            i / 42 % 60,
+            letters(i)
+        ));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let p = path.to_str().unwrap();
+    let one = json(&["-j", "1", p]);
+    let two = json(&["-j", "2", p]);
+    let groups = one["groups"].as_array().unwrap();
+    assert!(groups.len() <= 100_001, "{} groups", groups.len());
+    assert_eq!(
+        groups.iter().map(|g| n(g, "matched")).sum::<u64>(),
+        150_000,
+        "nothing is lost"
+    );
+    assert!(groups
+        .iter()
+        .any(|g| g["route"] == "(other)" && g["method"] == "*"));
+    assert_eq!(
+        one["groups"], two["groups"],
+        "the same groups whatever the threads"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

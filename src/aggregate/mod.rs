@@ -18,6 +18,13 @@ use crate::route;
 use crate::status::StatusSet;
 use breakdown::{last_upstream, Breakdown, Dim, MethodClass, WindowStats};
 
+/// Distinct method/route groups kept; requests of further ones are counted
+/// in the `(other)` group, so a scan of a million random paths stays small.
+pub const GROUP_LIMIT: usize = 100_000;
+
+/// The key of the group that counts the groups past [`GROUP_LIMIT`].
+const OTHER_GROUP: &[u8] = b"*\0(other)";
+
 /// How many malformed-line samples a run keeps.
 pub const SAMPLE_LIMIT: usize = 5;
 
@@ -268,11 +275,17 @@ impl Aggregate {
         } else {
             route::normalize_into(record.target, key);
         }
+        let room = self.groups.len() < GROUP_LIMIT;
         match self.groups.get_mut(key.as_slice()) {
             Some(c) => c.add(counts),
-            None => {
+            None if room => {
                 self.groups.insert(key.as_slice().into(), counts);
             }
+            None => self
+                .groups
+                .entry(OTHER_GROUP.into())
+                .or_default()
+                .add(counts),
         }
         if matched {
             let b = &mut self.breakdown;
@@ -343,6 +356,9 @@ impl Aggregate {
         for (k, c) in other.groups {
             self.groups.entry(k).or_default().add(c);
         }
+        if self.groups.len() > GROUP_LIMIT {
+            self.cap_groups();
+        }
         self.samples.extend(other.samples);
         self.samples.sort_by_key(Sample::key);
         self.samples.truncate(SAMPLE_LIMIT);
@@ -350,6 +366,26 @@ impl Aggregate {
         self.last = max_opt(self.last, other.last);
         self.events.merge(other.events);
         self
+    }
+
+    /// Keeps the [`GROUP_LIMIT`] groups with the most requests (ties by
+    /// key, so the result does not depend on merge order) and folds the
+    /// rest into the `(other)` group.
+    fn cap_groups(&mut self) {
+        let mut all: Vec<(Box<[u8]>, Counts)> = self.groups.drain().collect();
+        all.sort_by(|a, b| b.1.requests.cmp(&a.1.requests).then_with(|| a.0.cmp(&b.0)));
+        let mut other = Counts::default();
+        for (i, (k, c)) in all.into_iter().enumerate() {
+            if i + 1 < GROUP_LIMIT && *k != *OTHER_GROUP {
+                self.groups.insert(k, c);
+            } else {
+                other.add(c);
+            }
+        }
+        self.groups
+            .entry(OTHER_GROUP.into())
+            .or_default()
+            .add(other);
     }
 
     /// Drops the per-window counters of windows before `t` (following for
