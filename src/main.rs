@@ -27,7 +27,8 @@ use fiveohone::timefmt;
     after_help = "Exit status: 0 all inputs read; 1 some input (or part of one) could not be read; \
                   2 usage error (bad option, bad --log-format, no input).\n\n\
                   Examples:\n  fiveohone /var/log/nginx\n  fiveohone access.log access.log.2.gz --status 5xx --window 1m\n  \
-                  zcat old.gz | fiveohone -\n  fiveohone --log-format '$remote_addr [$time_local] \"$request\" $status' app.log"
+                  zcat old.gz | fiveohone -\n  fiveohone --follow /var/log/nginx\n  \
+                  fiveohone --log-format '$remote_addr [$time_local] \"$request\" $status' app.log"
 )]
 struct Cli {
     /// Log files or directories; `-` reads stdin. Without any: /var/log/nginx,
