@@ -59,6 +59,14 @@ struct Follower {
     lines: Receiver<String>,
 }
 
+/// A test that fails before `stop` leaves no follower running.
+impl Drop for Follower {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Follower {
     /// Follows `dir`, polling every 100 ms with `poll`, else woken by
     /// file-system notifications.
@@ -119,6 +127,10 @@ impl Follower {
 
     /// Sends SIGTERM and returns the final report.
     fn stop(mut self) -> Value {
+        self.stop_inner()
+    }
+
+    fn stop_inner(&mut self) -> Value {
         let pid = self.child.id().to_string();
         Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);

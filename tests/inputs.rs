@@ -254,3 +254,32 @@ fn a_scan_of_countless_paths_keeps_groups_bounded() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn one_wild_time_does_not_slow_detection() {
+    let dir = temp_dir("wild-time");
+    let log = dir.join("access.log");
+    let mut text: String = (0..200)
+        .map(|i| {
+            format!(
+                "1.2.3.{} - - [07/May/2026:{:02}:{:02}:00 +0000] \"GET /a HTTP/1.1\" 501 0 \"-\" \"curl/8\"\n",
+                i % 250,
+                10 + i / 60,
+                i % 60
+            )
+        })
+        .collect();
+    text.push_str(
+        "1.2.3.4 - - [07/May/3026:10:00:00 +0000] \"GET /a HTTP/1.1\" 501 0 \"-\" \"curl/8\"\n",
+    );
+    std::fs::write(&log, text).unwrap();
+    let started = std::time::Instant::now();
+    let report = json(&["--window", "10s", log.to_str().unwrap()]);
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(n(&report["summary"], "matched"), 201);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -138,13 +138,9 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
     // Per-window sums: traffic, devices.
     let mut stats = WindowStats::default();
     let mut windows = 0usize;
-    let mut w = from;
-    while w < to {
-        if let Some(s) = agg.windows.get(&w) {
-            stats.merge(s);
-            windows += 1;
-        }
-        w += step;
+    for s in in_range(&agg.windows, from, to, step) {
+        stats.merge(s);
+        windows += 1;
     }
     let per_window = stats.counts.requests as f64 / windows.max(1) as f64;
     let before: Vec<u64> = cx.points[..first]
@@ -233,14 +229,10 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
         .map_or(f64::INFINITY, |d| (from - d.time).max(0) as f64);
     f.values.insert("deploy_gap", gap);
     let mut nearby = [0u64; crate::events::KINDS];
-    let mut w = from - step;
-    while w < to + step {
-        if let Some(counts) = agg.events.windows.get(&w) {
-            for (n, c) in nearby.iter_mut().zip(counts) {
-                *n += c;
-            }
+    for counts in in_range(&agg.events.windows, from - step, to + step, step) {
+        for (n, c) in nearby.iter_mut().zip(counts) {
+            *n += c;
         }
-        w += step;
     }
     let pressure_kinds = [
         EventKind::WorkerExhaustion,
@@ -265,6 +257,27 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
         .insert("pressure", f.pressure.iter().map(|(_, n)| *n as f64).sum());
     let _ = matched;
     f
+}
+
+/// The values of the windows in `[from, to)` (starts `step` apart): looked
+/// up one by one when the range is shorter than the map, else by scanning
+/// the map (a range can span centuries when one line has a wild time).
+fn in_range<'m, V>(
+    map: &'m rustc_hash::FxHashMap<i64, V>,
+    from: i64,
+    to: i64,
+    step: i64,
+) -> Box<dyn Iterator<Item = &'m V> + 'm> {
+    let span = ((to - from) / step.max(1)).max(0) as usize;
+    if span <= map.len() {
+        Box::new((0..span as i64).filter_map(move |i| map.get(&(from + i * step))))
+    } else {
+        Box::new(
+            map.iter()
+                .filter(move |(w, _)| (from..to).contains(*w))
+                .map(|(_, v)| v),
+        )
+    }
 }
 
 /// (share of the matched requests, lift over the share of requests, the
