@@ -223,15 +223,21 @@ pub(crate) fn clf(i: &[u8]) -> IResult<&[u8], (i64, Option<i64>)> {
     let (i, _) = tag("/")(i)?;
     let (i, y) = digits(4)(i)?;
     let (i, _) = one_of(": ").parse(i)?;
+    let (i, (h, mi, s)) = hms(i)?;
+    let (i, _) = opt(fraction).parse(i)?;
+    let (i, off) = opt((tag(" "), offset)).parse(i)?;
+    let local = civil_to_unix(y, mo, d, h, mi, s).ok_or_else(|| fail(i))?;
+    Ok((i, (local, off.map(|(_, o)| o))))
+}
+
+/// `HH:MM:SS`.
+pub(crate) fn hms(i: &[u8]) -> IResult<&[u8], (u32, u32, u32)> {
     let (i, h) = digits(2)(i)?;
     let (i, _) = tag(":")(i)?;
     let (i, mi) = digits(2)(i)?;
     let (i, _) = tag(":")(i)?;
     let (i, s) = digits(2)(i)?;
-    let (i, _) = opt(fraction).parse(i)?;
-    let (i, off) = opt((tag(" "), offset)).parse(i)?;
-    let local = civil_to_unix(y, mo, d, h, mi, s).ok_or_else(|| fail(i))?;
-    Ok((i, (local, off.map(|(_, o)| o))))
+    Ok((i, (h, mi, s)))
 }
 
 pub(crate) fn fraction(i: &[u8]) -> IResult<&[u8], ()> {
@@ -249,11 +255,7 @@ pub(crate) fn iso8601(i: &[u8]) -> IResult<&[u8], (i64, Option<i64>)> {
     let (i, _) = tag("-")(i)?;
     let (i, d) = digits(2)(i)?;
     let (i, _) = one_of("T ").parse(i)?;
-    let (i, h) = digits(2)(i)?;
-    let (i, _) = tag(":")(i)?;
-    let (i, mi) = digits(2)(i)?;
-    let (i, _) = tag(":")(i)?;
-    let (i, s) = digits(2)(i)?;
+    let (i, (h, mi, s)) = hms(i)?;
     let (i, _) = opt(fraction).parse(i)?;
     let (i, off) = opt(preceded(opt(tag(" ")), offset)).parse(i)?;
     let local = civil_to_unix(y, mo, d, h, mi, s).ok_or_else(|| fail(i))?;

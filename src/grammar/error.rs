@@ -18,7 +18,7 @@ use nom::combinator::opt;
 use nom::sequence::{delimited, preceded};
 use nom::{IResult, Parser};
 
-use crate::timefmt::{civil_to_unix, clf, digits, fail, fraction, iso8601, month_abbr};
+use crate::timefmt::{civil_to_unix, clf, digits, fail, fraction, hms, iso8601, month_abbr};
 
 /// Which server wrote an error line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -108,11 +108,7 @@ fn nginx(line: &[u8]) -> Option<ErrorLine<'_>> {
         let (i, _) = tag("/")(i)?;
         let (i, d) = digits(2)(i)?;
         let (i, _) = tag(" ")(i)?;
-        let (i, h) = digits(2)(i)?;
-        let (i, _) = tag(":")(i)?;
-        let (i, mi) = digits(2)(i)?;
-        let (i, _) = tag(":")(i)?;
-        let (i, s) = digits(2)(i)?;
+        let (i, (h, mi, s)) = hms(i)?;
         let local = civil_to_unix(y, mo, d, h, mi, s).ok_or_else(|| fail(i))?;
         let (i, level) = delimited(
             tag(" ["),
@@ -183,11 +179,7 @@ fn apache_ctime(i: &[u8]) -> IResult<&[u8], Stamp> {
     let (i, d) = take_while_m_n(1, 2, |b: u8| b.is_ascii_digit())(i)?;
     let d = d.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
     let (i, _) = char(' ')(i)?;
-    let (i, h) = digits(2)(i)?;
-    let (i, _) = tag(":")(i)?;
-    let (i, mi) = digits(2)(i)?;
-    let (i, _) = tag(":")(i)?;
-    let (i, s) = digits(2)(i)?;
+    let (i, (h, mi, s)) = hms(i)?;
     let (i, _) = opt(fraction).parse(i)?;
     let (i, y) = preceded(char(' '), digits(4)).parse(i)?;
     let local = civil_to_unix(y, mo, d, h, mi, s).ok_or_else(|| fail(i))?;
