@@ -178,6 +178,9 @@ const RECENT_SLOTS: usize = 1024;
 /// Distinct User-Agents remembered; past that, new ones are classified
 /// each time they are met (the cache never grows without bound).
 const SEEN_LIMIT: usize = 100_000;
+/// Longer User-Agents (real ones are a few hundred bytes) are classified
+/// each time rather than remembered, so the cache stays under 100 MB.
+const UA_LEN: usize = 1024;
 
 impl Default for DeviceCache {
     fn default() -> Self {
@@ -205,13 +208,15 @@ impl DeviceCache {
             Some(d) => *d,
             None => {
                 let d = classify(ua);
-                if self.seen.len() < SEEN_LIMIT {
+                if self.seen.len() < SEEN_LIMIT && ua.len() <= UA_LEN {
                     self.seen.insert(ua.into(), d);
                 }
                 d
             }
         };
-        self.recent[slot] = Some((ua.into(), device));
+        if ua.len() <= UA_LEN {
+            self.recent[slot] = Some((ua.into(), device));
+        }
         device
     }
 }

@@ -11,6 +11,7 @@ pub mod detect;
 pub mod device;
 pub mod events;
 pub mod follow;
+pub mod fuzzing;
 pub mod grammar;
 pub mod input;
 pub mod pipeline;

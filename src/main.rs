@@ -14,6 +14,7 @@ use fiveohone::detect::{self, scenario, Deploy, Detection};
 use fiveohone::grammar::{self, builtin};
 use fiveohone::input;
 use fiveohone::pipeline::{self, FormatChoice, Options};
+use fiveohone::report::terminal::printable;
 use fiveohone::report::{self, table, Report};
 use fiveohone::status::StatusSet;
 use fiveohone::timefmt;
@@ -226,7 +227,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("fiveohone: {message}");
+            eprintln!("fiveohone: {}", printable(&message));
             ExitCode::from(2)
         }
     }
@@ -295,7 +296,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
     let discovery = input::discover(&paths);
     for e in &discovery.errors {
-        eprintln!("fiveohone: {e}");
+        eprintln!("fiveohone: {}", printable(e));
     }
     let options = Options {
         settings: Settings {
@@ -316,11 +317,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     for input in &analysis.inputs {
         if input.unreadable {
             if let Some(why) = &input.skipped {
-                eprintln!("fiveohone: {}: {why}", input.name);
+                eprintln!(
+                    "fiveohone: {}",
+                    printable(&format!("{}: {why}", input.name))
+                );
             }
         }
         for p in input.problems.iter().chain(&input.notes) {
-            eprintln!("fiveohone: {}: {p}", input.name);
+            eprintln!("fiveohone: {}", printable(&format!("{}: {p}", input.name)));
         }
     }
     let names = |i: usize| {

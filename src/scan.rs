@@ -9,6 +9,7 @@
 use crate::aggregate::{Aggregate, Cursor, Settings};
 use crate::grammar::error::{self, is_continuation, opens_quote, Stamp};
 use crate::grammar::Grammar;
+use crate::input::chunk::MAX_LINE;
 use crate::record::{Record, Slot};
 use crate::timefmt::{TimeCache, Zone};
 
@@ -86,6 +87,12 @@ impl<'a> Scanner<'a> {
     #[inline]
     fn line(&mut self, agg: &mut Aggregate, at: &mut Cursor, line: &[u8]) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.len() > MAX_LINE {
+            agg.malformed(at, line, || {
+                format!("line longer than {} MiB", MAX_LINE >> 20)
+            });
+            return;
+        }
         if line.first().is_none_or(u8::is_ascii_whitespace)
             && line.iter().all(u8::is_ascii_whitespace)
         {

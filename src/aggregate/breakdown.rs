@@ -108,7 +108,12 @@ pub struct Breakdown {
     upstream_requests: Series,
 }
 
+/// Bytes kept of a value (a client address, host or upstream written by a
+/// hostile client can be kilobytes long).
+pub const VALUE_LEN: usize = 256;
+
 fn bump(series: &mut Series, value: &[u8], window: i64, n: u64) {
+    let value = value.get(..VALUE_LEN).unwrap_or(value);
     let value = if series.len() >= VALUE_LIMIT && !series.contains_key(value) {
         &b"(other)"[..]
     } else {

@@ -22,6 +22,9 @@ use breakdown::{last_upstream, Breakdown, Dim, MethodClass, WindowStats};
 /// in the `(other)` group, so a scan of a million random paths stays small.
 pub const GROUP_LIMIT: usize = 100_000;
 
+/// Bytes kept of a method (any run of letters and digits parses as one).
+pub const METHOD_LEN: usize = 32;
+
 /// The key of the group that counts the groups past [`GROUP_LIMIT`].
 const OTHER_GROUP: &[u8] = b"*\0(other)";
 
@@ -268,7 +271,8 @@ impl Aggregate {
 
         let key = &mut at.key;
         key.clear();
-        key.extend_from_slice(record.method);
+        let method_bytes = record.method.get(..METHOD_LEN).unwrap_or(record.method);
+        key.extend_from_slice(method_bytes);
         key.push(0);
         if record.method == crate::record::INVALID_METHOD {
             key.extend_from_slice(b"(invalid)");
@@ -289,9 +293,9 @@ impl Aggregate {
         }
         if matched {
             let b = &mut self.breakdown;
-            let route = &key[record.method.len() + 1..];
+            let route = key.get(method_bytes.len() + 1..).unwrap_or_default();
             b.matched(Dim::Route, route, window);
-            b.matched(Dim::Method, record.method, window);
+            b.matched(Dim::Method, method_bytes, window);
             for (dim, slot) in [(Dim::Client, Slot::Client), (Dim::Host, Slot::Host)] {
                 if let Some(v) = record.slot(slot) {
                     b.matched(dim, v, window);

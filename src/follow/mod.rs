@@ -26,6 +26,7 @@ use crate::detect::{self, Burst, Detection};
 use crate::input::{discover, Source};
 use crate::pipeline::{Analysis, Inputs, Options};
 use crate::report::table::thousands;
+use crate::report::terminal::printable;
 use crate::report::{self, window_rows};
 use tail::{Change, Tail};
 
@@ -212,6 +213,9 @@ pub fn run(
                 closed_until = until;
                 let markers = markers_of(&agg, &inputs);
                 let bursts = detect::detect(&agg, window, detection, &markers, Some(closed_until));
+                // Events are written once the CSV files hold what they
+                // announce, so a reader woken by `ended` finds its row.
+                let mut events = Vec::new();
                 let ended = report_changes(
                     &bursts,
                     &mut reported,
@@ -219,7 +223,7 @@ pub fn run(
                     window,
                     detection,
                     follow.json,
-                    out,
+                    &mut events,
                 );
                 if let Some(dir) = &follow.csv {
                     let rows = window_rows(&agg, newly_from, closed_until);
@@ -227,6 +231,8 @@ pub fn run(
                         note(&format!("--csv: {e}"));
                     }
                 }
+                let _ = out.write_all(&events);
+                let _ = out.flush();
                 agg.prune_before(closed_until - HORIZON);
             }
         }
@@ -397,7 +403,7 @@ fn event(kind: &str, b: &Burst, json: bool) -> String {
         }
         return v.to_string();
     }
-    format!(
+    let text = format!(
         "burst {kind}: {} – {} UTC, {} matched of {} requests, {} ({:.2}): {}",
         b.start.replace('T', " ").trim_end_matches('Z'),
         b.end.get(11..19).unwrap_or(&b.end),
@@ -409,12 +415,13 @@ fn event(kind: &str, b: &Burst, json: bool) -> String {
             .get(1)
             .or(b.evidence.first())
             .map_or("", String::as_str)
-    )
+    );
+    printable(&text).into_owned()
 }
 
 /// A remark about the files followed, on stderr (stdout carries the events).
 fn note(text: &str) {
-    eprintln!("fiveohone: {text}");
+    eprintln!("fiveohone: {}", printable(text));
 }
 
 fn describe(change: &Change) -> &'static str {

@@ -20,6 +20,8 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::input::chunk::MAX_LINE;
+
 /// How long a rotated-away file is still read for late lines.
 pub const GRACE: Duration = Duration::from_secs(5);
 
@@ -53,8 +55,8 @@ struct Reader {
     file: File,
     id: (u64, u64),
     offset: u64,
-    /// The bytes after the last newline.
-    partial: Vec<u8>,
+    /// Cuts what is read into lines, holding the partial last one.
+    lines: Lines,
     /// First bytes of the file, to recognise its copy after a truncation.
     head: Vec<u8>,
 }
@@ -77,7 +79,7 @@ impl Reader {
             file,
             id: identity(&meta),
             offset,
-            partial: Vec::new(),
+            lines: Lines::default(),
             head,
         })
     }
@@ -85,46 +87,97 @@ impl Reader {
     /// Reads to the end, handing complete lines (with their newlines) to
     /// `each`; returns whether anything was read.
     fn drain(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<bool> {
-        let mut buf = Vec::new();
-        self.file.read_to_end(&mut buf)?;
-        if buf.is_empty() {
-            return Ok(false);
+        let mut buf = vec![0; PIECE];
+        let mut any = false;
+        loop {
+            let n = match self.file.read(&mut buf) {
+                Ok(0) => return Ok(any),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            any = true;
+            let piece = &buf[..n];
+            // Keep the file's first bytes: `piece` starts at `self.offset`.
+            let start = self.offset;
+            self.offset += n as u64;
+            let have = self.head.len() as u64;
+            if have < 64 && start <= have && self.offset > have {
+                let from = (have - start) as usize;
+                let to = ((64 - start) as usize).min(n);
+                self.head.extend_from_slice(&piece[from..to]);
+            }
+            self.lines.feed(piece, each);
         }
-        // Keep the file's first bytes: `buf` starts at `self.offset`.
-        let start = self.offset;
-        self.offset += buf.len() as u64;
-        let have = self.head.len() as u64;
-        if have < 64 && start <= have && self.offset > have {
-            let from = (have - start) as usize;
-            let to = ((64 - start) as usize).min(buf.len());
-            self.head.extend_from_slice(&buf[from..to]);
-        }
-        emit(&mut self.partial, &buf, each);
-        Ok(true)
     }
 
     /// Hands over a held partial line as it is (its file will not grow).
     fn flush(&mut self, each: &mut dyn FnMut(&[u8])) {
-        if !self.partial.is_empty() {
-            each(&std::mem::take(&mut self.partial));
-        }
+        self.lines.flush(each);
     }
 }
 
-/// Joins `partial` and `buf` and hands over the complete lines.
-fn emit(partial: &mut Vec<u8>, buf: &[u8], each: &mut dyn FnMut(&[u8])) {
-    let Some(last) = memchr::memrchr(b'\n', buf) else {
-        partial.extend_from_slice(buf);
-        return;
-    };
-    if partial.is_empty() {
-        each(&buf[..=last]);
-    } else {
-        partial.extend_from_slice(&buf[..=last]);
-        each(partial);
-        partial.clear();
+/// How much of a file is read at a time.
+const PIECE: usize = 256 << 10;
+
+/// Cuts appended bytes into complete lines, holding the last partial one.
+/// A line longer than [`MAX_LINE`] is handed over cut to `MAX_LINE + 1`
+/// bytes and the rest of it is dropped, so a file that never writes a
+/// newline does not grow memory.
+#[derive(Default)]
+struct Lines {
+    /// The bytes after the last newline.
+    partial: Vec<u8>,
+    /// Whether the rest of an over-long line is being dropped.
+    skipping: bool,
+}
+
+impl Lines {
+    /// Hands over the complete lines of `partial` joined with `buf`.
+    fn feed(&mut self, mut buf: &[u8], each: &mut dyn FnMut(&[u8])) {
+        if self.skipping {
+            let Some(i) = memchr::memchr(b'\n', buf) else {
+                return;
+            };
+            buf = &buf[i + 1..];
+            self.skipping = false;
+        }
+        let Some(last) = memchr::memrchr(b'\n', buf) else {
+            self.hold(buf, each);
+            return;
+        };
+        if self.partial.is_empty() {
+            each(&buf[..=last]);
+        } else {
+            self.partial.extend_from_slice(&buf[..=last]);
+            each(&self.partial);
+            self.partial.clear();
+        }
+        self.hold(&buf[last + 1..], each);
     }
-    partial.extend_from_slice(&buf[last + 1..]);
+
+    /// Holds `rest`, the start of a line, or hands it over cut if the line
+    /// is too long.
+    fn hold(&mut self, rest: &[u8], each: &mut dyn FnMut(&[u8])) {
+        let room = (MAX_LINE + 1).saturating_sub(self.partial.len());
+        if rest.len() < room {
+            self.partial.extend_from_slice(rest);
+            return;
+        }
+        self.partial.extend_from_slice(&rest[..room]);
+        self.partial.push(b'\n');
+        each(&self.partial);
+        self.partial.clear();
+        self.skipping = true;
+    }
+
+    /// Hands over a held partial line as it is.
+    fn flush(&mut self, each: &mut dyn FnMut(&[u8])) {
+        if !self.partial.is_empty() {
+            each(&std::mem::take(&mut self.partial));
+        }
+        self.skipping = false;
+    }
 }
 
 /// Follows one path.
@@ -286,11 +339,18 @@ fn read_copy(path: &Path, cur: &mut Reader, each: &mut dyn FnMut(&[u8])) -> io::
         return Ok(());
     }
     copy.seek(SeekFrom::Start(cur.offset))?;
-    let mut buf = Vec::new();
-    copy.read_to_end(&mut buf)?;
-    cur.offset += buf.len() as u64;
-    emit(&mut cur.partial, &buf, each);
-    Ok(())
+    let mut buf = vec![0; PIECE];
+    loop {
+        match copy.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => {
+                cur.offset += n as u64;
+                cur.lines.feed(&buf[..n], each);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -444,5 +504,20 @@ mod tests {
         poll(&mut tail, &mut seen);
         assert_eq!(seen, [50, 51, 60], "a new file is read from its start");
         let _ = fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn a_line_without_end_is_cut_not_held() {
+        let mut lines = Lines::default();
+        let mut seen: Vec<usize> = Vec::new();
+        let mut each = |b: &[u8]| seen.extend(b.split_inclusive(|&c| c == b'\n').map(<[u8]>::len));
+        lines.feed(b"ok\n", &mut each);
+        let piece = vec![b'x'; MAX_LINE / 3];
+        for _ in 0..10 {
+            lines.feed(&piece, &mut each);
+            assert!(lines.partial.len() <= MAX_LINE + 1);
+        }
+        lines.feed(b"tail\nnext\n", &mut each);
+        assert_eq!(seen, [3, MAX_LINE + 2, 5]);
     }
 }

@@ -70,6 +70,19 @@ fn score(grammar: &Grammar, lines: &[&[u8]], prefer_apache: bool) -> (usize, usi
     )
 }
 
+/// The share (in percent) of control bytes in `head` when there are too
+/// many for text: NUL and the C0 controls that text does not use. Images,
+/// archives, random bytes and UTF-16 files have 10% or more; logs, even with
+/// a stray escape sequence or a run of NULs, have next to none.
+pub fn binary_share(head: &[u8]) -> Option<usize> {
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1b))
+        .count();
+    let share = control * 100 / head.len().max(1);
+    (share >= 5).then_some(share)
+}
+
 /// Whether a line is an nginx or Apache error-log line.
 pub fn looks_like_error_line(line: &[u8]) -> bool {
     super::error::parse(line).is_some()

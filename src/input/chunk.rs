@@ -4,6 +4,11 @@
 //! owns the lines that *start* in it, so ranges can be read in any order
 //! and every line is read exactly once. Streams (gzip, stdin) are read
 //! sequentially into blocks that end at a line boundary.
+//!
+//! No line is held longer than [`MAX_LINE`] bytes: a longer one is handed
+//! over cut to `MAX_LINE + 1` bytes (so the scanner can tell it apart and
+//! count it as malformed), and the rest of it is never buffered. A 10 GB
+//! file without a newline is read in bounded memory.
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
@@ -11,20 +16,33 @@ use std::ops::Range;
 /// Target size of a block of lines.
 pub const CHUNK_SIZE: usize = 8 << 20;
 
+/// The longest line read whole; longer ones are malformed.
+pub const MAX_LINE: usize = 1 << 20;
+
 /// Reads into `buf` the lines of `file` that start in `[start, end)` (the
-/// last one runs past `end` to its newline) and returns where they lie in
-/// `buf`.
+/// last one runs past `end` to its newline, or to [`MAX_LINE`] + 1 bytes)
+/// and returns where they lie in `buf`.
 pub fn read_range<F: Read + Seek>(
     file: &mut F,
     start: u64,
     end: u64,
     buf: &mut Vec<u8>,
 ) -> io::Result<Range<usize>> {
+    read_range_capped(file, start, end, buf, MAX_LINE)
+}
+
+fn read_range_capped<F: Read + Seek>(
+    file: &mut F,
+    start: u64,
+    end: u64,
+    buf: &mut Vec<u8>,
+    max_line: usize,
+) -> io::Result<Range<usize>> {
     buf.clear();
     // Read one byte before `start` to know whether a line starts at `start`.
     let from = start.saturating_sub(1);
     file.seek(SeekFrom::Start(from))?;
-    let want = (end - from) as usize;
+    let want = end.saturating_sub(from) as usize;
     buf.reserve(want + (1 << 16));
     file.by_ref().take(want as u64).read_to_end(buf)?;
     let first = if start == 0 {
@@ -38,28 +56,37 @@ pub fn read_range<F: Read + Seek>(
     if first >= buf.len() || buf.len() < want || buf.last() == Some(&b'\n') {
         return Ok(first.min(buf.len())..buf.len());
     }
-    // The last line runs past `end`: read on to its newline (or EOF).
+    // The last line runs past `end`: read on to its newline (or EOF), but
+    // no further than one byte past the longest line.
+    let line_start = memchr::memrchr(b'\n', buf).map_or(first, |i| i + 1);
+    let cap = line_start + max_line + 1;
     let mut piece = [0u8; 1 << 16];
-    loop {
-        let n = match file.read(&mut piece) {
-            Ok(0) => return Ok(first..buf.len()),
+    while buf.len() < cap {
+        let room = piece.len().min(cap - buf.len());
+        let n = match file.read(&mut piece[..room]) {
+            Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
         if let Some(i) = memchr::memchr(b'\n', &piece[..n]) {
             buf.extend_from_slice(&piece[..=i]);
-            return Ok(first..buf.len());
+            break;
         }
         buf.extend_from_slice(&piece[..n]);
     }
+    Ok(first..buf.len())
 }
 
 /// Splits a stream into blocks of whole lines.
 pub struct LineBlocks<R> {
     reader: R,
     eol: u8,
+    chunk_size: usize,
+    max_line: usize,
     carry: Vec<u8>,
+    /// Whether the rest of an over-long line is being dropped.
+    skipping: bool,
     error: Option<io::Error>,
     done: bool,
 }
@@ -67,19 +94,27 @@ pub struct LineBlocks<R> {
 impl<R: Read> LineBlocks<R> {
     /// Streams `reader`, whose lines end with `eol`.
     pub fn new(reader: R, eol: u8) -> Self {
+        Self::sized(reader, eol, CHUNK_SIZE, MAX_LINE)
+    }
+
+    fn sized(reader: R, eol: u8, chunk_size: usize, max_line: usize) -> Self {
         LineBlocks {
             reader,
             eol,
+            chunk_size: chunk_size.max(max_line + 2),
+            max_line,
             carry: Vec::new(),
+            skipping: false,
             error: None,
             done: false,
         }
     }
 
     /// Fills `block` with the next whole lines (about [`CHUNK_SIZE`] bytes;
-    /// the last block may end without a newline). Returns `Ok(false)` at the
-    /// end. A read error first yields the lines read before it, then the
-    /// error.
+    /// the last block may end without a newline). A line longer than
+    /// [`MAX_LINE`] comes cut to `MAX_LINE + 1` bytes. Returns `Ok(false)`
+    /// at the end. A read error first yields the lines read before it, then
+    /// the error.
     pub fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
         if let Some(e) = self.error.take() {
             return Err(e);
@@ -89,40 +124,52 @@ impl<R: Read> LineBlocks<R> {
             return Ok(false);
         }
         std::mem::swap(block, &mut self.carry);
+        self.fill(block);
+        if self.done {
+            return Ok(!block.is_empty());
+        }
+        let line_start = memchr::memrchr(self.eol, block).map_or(0, |i| i + 1);
+        if block.len() - line_start > self.max_line {
+            // An over-long line: hand over its head, drop the rest.
+            block.truncate(line_start + self.max_line + 1);
+            block.push(self.eol);
+            self.skipping = true;
+        } else {
+            self.carry.extend_from_slice(&block[line_start..]);
+            block.truncate(line_start);
+        }
+        Ok(true)
+    }
+
+    /// Reads until `block` holds `chunk_size` bytes or the stream ends,
+    /// dropping what is left of an over-long line first.
+    fn fill(&mut self, block: &mut Vec<u8>) {
         let mut filled = block.len();
-        let mut target = CHUNK_SIZE.max(filled + 1);
-        loop {
-            block.resize(target, 0);
-            while filled < target {
-                match self.reader.read(&mut block[filled..]) {
-                    Ok(0) => {
-                        self.done = true;
-                        break;
-                    }
-                    Ok(n) => filled += n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        self.error = Some(e);
-                        self.done = true;
-                        break;
+        block.resize(self.chunk_size, 0);
+        while filled < block.len() {
+            match self.reader.read(&mut block[filled..]) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(n) if self.skipping => {
+                    let read = filled..filled + n;
+                    if let Some(i) = memchr::memchr(self.eol, &block[read.clone()]) {
+                        block.copy_within(filled + i + 1..read.end, filled);
+                        filled += n - i - 1;
+                        self.skipping = false;
                     }
                 }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.error = Some(e);
+                    self.done = true;
+                    break;
+                }
             }
-            block.truncate(filled);
-            if self.done {
-                return Ok(!block.is_empty());
-            }
-            // Keep the partial last line for the next block; a line longer
-            // than the block makes the block grow until it ends.
-            if let Some(i) = memchr::memrchr(self.eol, block) {
-                self.carry.extend_from_slice(&block[i + 1..]);
-                break;
-            }
-            target *= 2;
         }
-        let keep = block.len() - self.carry.len();
-        block.truncate(keep);
-        Ok(true)
+        block.truncate(filled);
     }
 }
 
@@ -181,5 +228,43 @@ mod tests {
         expected.extend_from_slice(&data);
         assert_eq!(all, expected);
         assert!(n >= 1);
+    }
+
+    #[test]
+    fn long_lines_are_cut_in_ranges() {
+        // Lines of 3, 20 and 2 bytes; the cap is 5.
+        let data = b"aaa\nbbbbbbbbbbbbbbbbbbbb\ncc\nxxxxxxxxxxxxxxxx".to_vec();
+        for step in 1..=data.len() as u64 + 1 {
+            let mut out = Vec::new();
+            let mut file = Cursor::new(data.clone());
+            let mut buf = Vec::new();
+            let mut start = 0;
+            while start < data.len() as u64 {
+                let end = (start + step).min(data.len() as u64);
+                let r = read_range_capped(&mut file, start, end, &mut buf, 5).unwrap();
+                assert!(buf.len() <= step as usize + 7, "step {step}");
+                let text = String::from_utf8_lossy(&buf[r]).into_owned();
+                out.extend(text.lines().map(|l| l.len().min(6)));
+                start = end;
+            }
+            assert_eq!(out, [3, 6, 2, 6], "step {step}");
+        }
+    }
+
+    #[test]
+    fn long_lines_are_cut_in_streams() {
+        let mut data = b"aaa\n".to_vec();
+        data.extend(std::iter::repeat_n(b'b', 1000));
+        data.extend_from_slice(b"\ncc\n");
+        data.extend(std::iter::repeat_n(b'x', 1000));
+        let mut blocks = LineBlocks::sized(Cursor::new(data), b'\n', 16, 5);
+        let mut lines = Vec::new();
+        let mut block = Vec::new();
+        while blocks.next_block(&mut block).unwrap() {
+            assert!(block.len() <= 17);
+            let text = String::from_utf8_lossy(&block).into_owned();
+            lines.extend(text.lines().map(str::to_owned));
+        }
+        assert_eq!(lines, ["aaa", "bbbbbb", "cc", "xxxxxx"]);
     }
 }

@@ -69,7 +69,7 @@ pub struct Discovery {
     /// Paths that could not be read, with the reason (one line each).
     pub errors: Vec<String>,
     /// Files in directories passed over because their names are not log
-    /// names.
+    /// names or they are not regular files (FIFOs, sockets, devices).
     pub ignored: Vec<PathBuf>,
 }
 
@@ -130,7 +130,12 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
         // Follows symlinks; a dangling one is an unreadable input.
         match fs::metadata(&path) {
             Ok(m) if m.is_file() => {}
-            Ok(_) => continue,
+            Ok(m) if m.is_dir() => continue,
+            // FIFOs, sockets and devices would block or never end.
+            Ok(_) => {
+                found.ignored.push(path);
+                continue;
+            }
             Err(e) => {
                 found
                     .errors

@@ -1,10 +1,10 @@
 //! Opening sources: compression sniffed from magic bytes, gzip decoded.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
-use flate2::read::MultiGzDecoder;
+use flate2::bufread::GzDecoder;
 
 /// How a file's bytes are compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,10 +80,7 @@ pub fn open_decoded(path: &Path, compression: Compression) -> io::Result<Box<dyn
 /// Decodes `reader` if it is compressed.
 pub fn decoded(reader: Box<dyn Read + Send>, compression: Compression) -> Box<dyn Read + Send> {
     match compression {
-        Compression::Gzip => Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(
-            1 << 16,
-            reader,
-        ))),
+        Compression::Gzip => Box::new(Members::new(BufReader::with_capacity(1 << 16, reader))),
         _ => reader,
     }
 }
@@ -95,7 +92,7 @@ pub fn decode_head(raw: &[u8], compression: Compression, limit: usize) -> Vec<u8
     if compression != Compression::Gzip {
         return raw[..raw.len().min(limit)].to_vec();
     }
-    let mut reader = MultiGzDecoder::new(raw);
+    let mut reader = Members::new(raw);
     let mut head = vec![0; limit];
     let mut filled = 0;
     while filled < limit {
@@ -108,4 +105,74 @@ pub fn decode_head(raw: &[u8], compression: Compression, limit: usize) -> Vec<u8
     }
     head.truncate(filled);
     head
+}
+
+/// The gzip magic bytes that start every member.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Decodes every gzip member of a stream, one after another (concatenated
+/// `.gz` files are one valid file). Bytes after the last member that do not
+/// start another one are an error that names how many there were, after
+/// everything before them was decoded.
+pub struct Members<R> {
+    state: State<R>,
+}
+
+enum State<R> {
+    /// Inside a member.
+    Member(Box<GzDecoder<R>>),
+    /// Between members: the next bytes tell whether another one starts.
+    Between(R),
+    /// At the end (or after an error).
+    Done,
+}
+
+impl<R: BufRead> Members<R> {
+    /// Decodes `reader`, which starts with a gzip member.
+    pub fn new(reader: R) -> Self {
+        Members {
+            state: State::Member(Box::new(GzDecoder::new(reader))),
+        }
+    }
+}
+
+impl<R: BufRead> Read for Members<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match std::mem::replace(&mut self.state, State::Done) {
+                State::Done => return Ok(0),
+                State::Member(mut member) => match member.read(buf) {
+                    Ok(0) if !buf.is_empty() => self.state = State::Between(member.into_inner()),
+                    Ok(n) => {
+                        self.state = State::Member(member);
+                        return Ok(n);
+                    }
+                    Err(e) => return Err(e),
+                },
+                State::Between(mut reader) => {
+                    let next = reader.fill_buf()?;
+                    if next.is_empty() {
+                        return Ok(0);
+                    }
+                    if GZIP_MAGIC.starts_with(&next[..next.len().min(2)]) {
+                        self.state = State::Member(Box::new(GzDecoder::new(reader)));
+                        continue;
+                    }
+                    let mut trailing = 0u64;
+                    loop {
+                        let n = reader.fill_buf()?.len();
+                        if n == 0 {
+                            break;
+                        }
+                        trailing += n as u64;
+                        reader.consume(n);
+                    }
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("{trailing} bytes after the last gzip member are not gzip"),
+                    ));
+                }
+            }
+        }
+    }
 }

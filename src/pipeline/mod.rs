@@ -90,7 +90,8 @@ pub struct Analysis {
     pub inputs: Vec<InputFile>,
     /// Paths that could not be opened at all.
     pub errors: Vec<String>,
-    /// Files in directories passed over as not named like logs.
+    /// Files in directories passed over (not named like logs, or not
+    /// regular files).
     pub ignored: Vec<PathBuf>,
     /// The merged counters.
     pub aggregate: Aggregate,

@@ -132,6 +132,19 @@ pub(super) fn prepare<'g>(
         let mut times = TimeCache::default();
         lines.iter().any(|l| g.parse(l, &mut times).is_ok())
     };
+    let recognised = match choice {
+        FormatChoice::Fixed(g) => fixed_fits(g),
+        FormatChoice::Auto => false,
+    } || !matches!(content, Content::Unknown);
+    if !recognised {
+        if let Some(share) = detect::binary_share(&text) {
+            let why = format!(
+                "binary data, not a log ({share}% of its first {} bytes are control bytes): skipped",
+                text.len()
+            );
+            return unreadable(input, prep, why);
+        }
+    }
     let is_error_log = match choice {
         // A format the user gave wins over the error-log look of a file
         // that it reads.

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod events;
 pub mod table;
+pub mod terminal;
 
 use serde::Serialize;
 

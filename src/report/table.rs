@@ -33,7 +33,8 @@ impl Default for Style {
     }
 }
 
-/// Renders the whole report as text for a terminal.
+/// Renders the whole report as text for a terminal, control characters
+/// from the logs escaped.
 pub fn render(r: &Report, style: Style) -> String {
     let mut out = String::new();
     let s = &r.summary;
@@ -56,7 +57,10 @@ pub fn render(r: &Report, style: Style) -> String {
     render_groups(r, style, &mut out);
     render_events(r, style, &mut out);
     render_timeline(r, style, &mut out);
-    out
+    match super::terminal::printable(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(safe) => safe,
+    }
 }
 
 fn table(style: Style, header: &[&str]) -> Table {
@@ -241,7 +245,7 @@ fn render_input(r: &Report, style: Style, out: &mut String) {
         let more = s.ignored.len().saturating_sub(shown.len());
         let _ = writeln!(
             out,
-            "ignored (not named like logs): {}{}",
+            "ignored (not named like logs, or not regular files): {}{}",
             shown.join(", "),
             if more > 0 {
                 format!(" and {more} more")
