@@ -94,7 +94,7 @@ fn check_line(g: &Grammar, line: &[u8]) {
         Ok(parsed) => check_record(&parsed.record, line),
         Err(e) => {
             assert!(e.at <= line.len(), "error past the line's end");
-            assert!(!g.explain(&e).is_empty());
+            assert!(!g.explain(&e, line).is_empty());
         }
     }
 }

@@ -118,7 +118,7 @@ impl<'a> Scanner<'a> {
                     return;
                 }
                 agg.malformed(at, line, || {
-                    format!("not {}: {}", grammar.name(), grammar.explain(&err))
+                    format!("not {}: {}", grammar.name(), grammar.explain(&err, line))
                 });
             }
             Reading::Error { fallbacks } => {

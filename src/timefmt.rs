@@ -45,6 +45,23 @@ impl TimeFormat {
 }
 
 impl TimeFormat {
+    /// Why `raw` is not a time in this format, when a reason can be told
+    /// (a month name in another language, for now).
+    pub fn why_not(&self, raw: &[u8]) -> Option<String> {
+        if *self != TimeFormat::Clf {
+            return None;
+        }
+        let month = raw.split(|&b| b == b'/').nth(1)?;
+        let wordy = month.first().is_some_and(|b| !b.is_ascii_digit());
+        (wordy && month_abbr(month).is_err()).then(|| {
+            format!(
+                "month `{}` is not an English abbreviation; nginx and Apache write Jan to Dec \
+                 whatever the locale, so another program wrote this line",
+                String::from_utf8_lossy(month)
+            )
+        })
+    }
+
     /// The zone offset (seconds east of UTC) written in `raw`, if the format
     /// carries one: tells the zone of the error logs beside an access log.
     pub fn offset(&self, raw: &[u8]) -> Option<i64> {

@@ -195,24 +195,41 @@ impl Grammar {
         format.offset(parsed.record.time_raw)
     }
 
-    /// Describes where `err` stopped fitting, for malformed-line samples.
-    pub fn explain(&self, err: &LineError) -> String {
+    /// Describes where `err` stopped fitting `line`, for malformed-line
+    /// samples.
+    pub fn explain(&self, err: &LineError, line: &[u8]) -> String {
+        let at = err.at + 1;
         match self.items.get(err.item) {
-            Some(Item::Lit(lit)) => format!(
-                "expected `{}` at byte {}",
-                String::from_utf8_lossy(lit),
-                err.at + 1
-            ),
-            Some(Item::Field { name, end, .. }) => match end {
-                End::Lit { lit, .. } if !matches!(name.as_ref(), "time" | "status") => format!(
-                    "no `{}` after {} (byte {})",
-                    String::from_utf8_lossy(lit),
-                    name,
-                    err.at + 1
-                ),
-                _ => format!("bad {} at byte {}", name, err.at + 1),
-            },
-            None => format!("does not fit at byte {}", err.at + 1),
+            Some(Item::Lit(lit)) => {
+                format!("expected `{}` at byte {at}", String::from_utf8_lossy(lit))
+            }
+            Some(Item::Field { name, end, field }) => {
+                let rest = line.get(err.at..).unwrap_or_default();
+                let value = match end {
+                    End::Lit { lit, quoted } => find_end(rest, lit, *quoted).map(|n| &rest[..n]),
+                    End::Eol => Some(rest),
+                };
+                match (field, end, value) {
+                    (Field::Time(_) | Field::Status, _, Some(v)) => {
+                        let v = v.get(..60).unwrap_or(v);
+                        let why = match field {
+                            Field::Time(f) => f.why_not(v).map(|w| format!(" ({w})")),
+                            _ => None,
+                        };
+                        format!(
+                            "bad {name} `{}` at byte {at}{}",
+                            String::from_utf8_lossy(v),
+                            why.unwrap_or_default()
+                        )
+                    }
+                    (_, End::Lit { lit, .. }, None) => format!(
+                        "no `{}` after {name} (byte {at})",
+                        String::from_utf8_lossy(lit),
+                    ),
+                    _ => format!("bad {name} at byte {at}"),
+                }
+            }
+            None => format!("does not fit at byte {at}"),
         }
     }
 }

@@ -8,7 +8,7 @@ fn g(name: &str) -> &'static Grammar {
 fn parse<'a>(grammar: &Grammar, line: &'a [u8]) -> Parsed<'a> {
     grammar
         .parse(line, &mut TimeCache::default())
-        .unwrap_or_else(|e| panic!("{}: {}", grammar.name(), grammar.explain(&e)))
+        .unwrap_or_else(|e| panic!("{}: {}", grammar.name(), grammar.explain(&e, line)))
 }
 
 fn utc(s: &str) -> i64 {
@@ -133,12 +133,23 @@ fn malformed_lines_say_where() {
         b"",
     ] {
         let err = nginx.parse(bad, &mut times).unwrap_err();
-        assert!(!nginx.explain(&err).is_empty());
+        assert!(!nginx.explain(&err, bad).is_empty());
     }
     let line = br#"192.0.2.9 - - [07/May/2026:10:00:01 +0000] "GET / HTTP/1.1" 2xx 1 "-" "-""#;
     let err = nginx.parse(line, &mut times).unwrap_err();
     let at = line.windows(3).position(|w| w == b"2xx").unwrap() + 1;
-    assert_eq!(nginx.explain(&err), format!("bad status at byte {at}"));
+    assert_eq!(
+        nginx.explain(&err, line),
+        format!("bad status `2xx` at byte {at}")
+    );
+    let line = "192.0.2.9 - - [07/déc./2026:10:00:01 +0100] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"";
+    let err = nginx.parse(line.as_bytes(), &mut times).unwrap_err();
+    assert_eq!(
+        nginx.explain(&err, line.as_bytes()),
+        "bad time `07/déc./2026:10:00:01 +0100` at byte 16 (month `déc.` is not an English \
+         abbreviation; nginx and Apache write Jan to Dec whatever the locale, so another \
+         program wrote this line)"
+    );
 }
 
 #[test]

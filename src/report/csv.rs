@@ -1,7 +1,8 @@
 //! CSV output: `summary.csv`, `files.csv`, `groups.csv`, `windows.csv`,
 //! `events.csv` and `bursts.csv`, each
-//! with a header row. Each file is written to a temporary name and renamed
-//! when complete, so a failed run never leaves a half-written file behind.
+//! with a header row. All six are written under temporary names and synced
+//! to disk, then renamed: a failed run (disk full, say) leaves neither a
+//! half-written file nor a set mixing old and new files.
 
 use std::fs;
 use std::io;
@@ -173,98 +174,124 @@ struct FileCsv<'a> {
 /// their paths.
 pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).map_err(|e| context(e, dir))?;
-    let s = &report.summary;
-    let mut written = vec![write_rows(
+    let mut staged = Staged {
         dir,
-        "summary.csv",
-        SUMMARY_HEADER,
-        [SummaryCsv {
-            lines: s.lines,
-            parsed: s.parsed,
-            malformed: s.malformed,
-            blank: s.blank,
-            requests: s.requests,
-            matched: s.matched,
-            events: s.events,
-            status: &s.status,
-            window_secs: s.window_secs,
-            first: s.first.as_deref(),
-            last: s.last.as_deref(),
-            files: s.files.len(),
-        }],
-    )?];
-    written.push(write_rows(
-        dir,
-        "files.csv",
-        FILES_HEADER,
-        s.files.iter().map(|f| FileCsv {
-            path: &f.path,
-            format: f.format.as_deref(),
-            compression: f.compression.as_deref(),
-            lines: f.lines,
-            parsed: f.parsed,
-            malformed: f.malformed,
-            blank: f.blank,
-            skipped: f.skipped.as_deref(),
-            problems: f.problems.join("; "),
-            events: f.events,
-            zone: f.zone.as_deref(),
-        }),
-    )?);
-    written.push(write_rows(
-        dir,
-        "groups.csv",
-        GROUPS_HEADER,
-        report.groups.iter(),
-    )?);
-    written.push(write_rows(
-        dir,
-        "windows.csv",
-        WINDOWS_HEADER,
-        report.windows.iter(),
-    )?);
-    written.push(write_rows(
-        dir,
-        "events.csv",
-        EVENTS_HEADER,
-        report.events.iter(),
-    )?);
-    written.push(write_rows(
-        dir,
-        "bursts.csv",
-        BURSTS_HEADER,
-        report.bursts.iter().map(BurstCsv::of),
-    )?);
-    Ok(written)
+        names: Vec::new(),
+    };
+    staged.stage(report)?;
+    staged.commit()
 }
 
-/// Writes `rows` under the header `header` (written even when there are
-/// no rows; it names the fields each row serialises, in order).
-fn write_rows<T: Serialize>(
-    dir: &Path,
-    name: &str,
-    header: &[&str],
-    rows: impl IntoIterator<Item = T>,
-) -> io::Result<PathBuf> {
-    let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let result = (|| {
+/// Files written under temporary names; dropped before [`Staged::commit`],
+/// they are removed.
+struct Staged<'a> {
+    dir: &'a Path,
+    names: Vec<&'static str>,
+}
+
+impl Staged<'_> {
+    fn tmp(&self, name: &str) -> PathBuf {
+        self.dir.join(format!(".{name}.tmp"))
+    }
+
+    fn stage(&mut self, report: &Report) -> io::Result<()> {
+        let s = &report.summary;
+        self.rows(
+            "summary.csv",
+            SUMMARY_HEADER,
+            [SummaryCsv {
+                lines: s.lines,
+                parsed: s.parsed,
+                malformed: s.malformed,
+                blank: s.blank,
+                requests: s.requests,
+                matched: s.matched,
+                events: s.events,
+                status: &s.status,
+                window_secs: s.window_secs,
+                first: s.first.as_deref(),
+                last: s.last.as_deref(),
+                files: s.files.len(),
+            }],
+        )?;
+        self.rows(
+            "files.csv",
+            FILES_HEADER,
+            s.files.iter().map(|f| FileCsv {
+                path: &f.path,
+                format: f.format.as_deref(),
+                compression: f.compression.as_deref(),
+                lines: f.lines,
+                parsed: f.parsed,
+                malformed: f.malformed,
+                blank: f.blank,
+                skipped: f.skipped.as_deref(),
+                problems: f.problems.join("; "),
+                events: f.events,
+                zone: f.zone.as_deref(),
+            }),
+        )?;
+        self.rows("groups.csv", GROUPS_HEADER, report.groups.iter())?;
+        self.rows("windows.csv", WINDOWS_HEADER, report.windows.iter())?;
+        self.rows("events.csv", EVENTS_HEADER, report.events.iter())?;
+        self.rows(
+            "bursts.csv",
+            BURSTS_HEADER,
+            report.bursts.iter().map(BurstCsv::of),
+        )
+    }
+
+    /// Renames every staged file to its name.
+    fn commit(mut self) -> io::Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        for name in std::mem::take(&mut self.names) {
+            let path = self.dir.join(name);
+            fs::rename(self.tmp(name), &path).map_err(|e| context(e, &path))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    /// Writes `rows` under the header `header` (written even when there
+    /// are no rows; it names the fields each row serialises, in order) to
+    /// `name`'s temporary file, and syncs it to disk.
+    fn rows<T: Serialize>(
+        &mut self,
+        name: &'static str,
+        header: &[&str],
+        rows: impl IntoIterator<Item = T>,
+    ) -> io::Result<()> {
+        let tmp = self.tmp(name);
+        self.names.push(name);
+        let file = fs::File::create(&tmp).map_err(|e| context(e, &tmp))?;
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
-            .from_path(&tmp)?;
-        w.write_record(header)?;
-        for row in rows {
-            w.serialize(row)?;
-        }
-        w.flush()?;
-        Ok::<_, csv::Error>(())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(context(io::Error::other(e), &path));
+            .from_writer(io::BufWriter::new(file));
+        let result = (|| {
+            w.write_record(header)?;
+            for row in rows {
+                w.serialize(row)?;
+            }
+            w.flush()?;
+            Ok::<_, csv::Error>(())
+        })();
+        let synced = result.map_err(io::Error::other).and_then(|()| {
+            let buffered = w
+                .into_inner()
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            let file = buffered.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()
+        });
+        synced.map_err(|e| context(e, &self.dir.join(name)))
     }
-    fs::rename(&tmp, &path).map_err(|e| context(e, &path))?;
-    Ok(path)
+}
+
+impl Drop for Staged<'_> {
+    fn drop(&mut self) {
+        for name in &self.names {
+            let _ = fs::remove_file(self.tmp(name));
+        }
+    }
 }
 
 fn context(e: io::Error, path: &Path) -> io::Error {
