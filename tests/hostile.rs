@@ -6,7 +6,6 @@
 mod common;
 
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::*;
@@ -287,5 +286,198 @@ fn hostile_directory_beside_good_logs_keeps_their_counts_exact() {
         assert!(ignored.contains(&format!("/{name}\"")), "{ignored}");
     }
     assert!(!report.to_string().contains("archive"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_100_mb_line_on_stdin_is_cut_and_the_rest_counted() {
+    let (text, truth) = good(21, 2_000);
+    let cut = memchr::memchr(b'\n', &text[text.len() / 3..]).unwrap() + text.len() / 3 + 1;
+    let mut input = text[..cut].to_vec();
+    input.extend(std::iter::repeat_n(b'x', 100 << 20));
+    input.push(b'\n');
+    input.extend_from_slice(&text[cut..]);
+    // And the same through gzip, which is read as a stream too.
+    for (name, bytes) in [("plain", input.clone()), ("gzip", gzip(&input))] {
+        let out = run(&["--json", "-"], Some(&bytes));
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let s = &report["summary"];
+        assert_eq!(n(s, "requests"), truth.requests, "{name}");
+        assert_eq!(n(s, "matched"), truth.status_501, "{name}");
+        assert_eq!(n(s, "malformed"), 1, "{name}");
+        let sample = &s["malformed_samples"][0];
+        assert_eq!(sample["reason"], "line longer than 1 MiB", "{name}");
+        let line = text[..cut].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        assert_eq!(n(sample, "line"), line, "{name}");
+    }
+}
+
+#[test]
+fn times_going_backwards_and_years_apart_are_all_counted() {
+    let (text, truth) = good(22, 3_000);
+    // Newest first, then a line from ten years later and one from 1999.
+    let mut lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+    lines.reverse();
+    let mut input = lines.concat();
+    input.extend_from_slice(
+        b"192.0.2.7 - - [07/May/2036:10:00:00 +0000] \"GET /future HTTP/1.1\" 501 0 \"-\" \"-\"\n\
+          192.0.2.7 - - [31/Dec/1999:23:59:59 -1200] \"GET /past HTTP/1.1\" 501 0 \"-\" \"-\"\n",
+    );
+    let dir = temp_dir("timewarp");
+    let path = dir.join("access.log");
+    std::fs::write(&path, &input).unwrap();
+    for threads in ["1", "2"] {
+        let report = json(&["-j", threads, "--window", "1m", path.to_str().unwrap()]);
+        let s = &report["summary"];
+        assert_eq!(n(s, "requests"), truth.requests + 2);
+        assert_eq!(n(s, "matched"), truth.status_501 + 2);
+        assert_eq!(s["first"], "2000-01-01T11:59:59Z");
+        assert_eq!(s["last"], "2036-05-07T10:00:00Z");
+        // Windows with requests only: the empty decades are not listed.
+        let windows = report["windows"].as_array().unwrap();
+        let minutes = awk_count(
+            "{split($4, t, \":\"); k[t[1] t[2] t[3]]=1} END{for (m in k) c++; print c}",
+            &input,
+        );
+        assert_eq!(windows.len() as u64, minutes);
+        let total: u64 = windows.iter().map(|w| n(w, "requests")).sum();
+        assert_eq!(total, truth.requests + 2);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn mixed_formats_and_foreign_months_in_one_file() {
+    let dir = temp_dir("mixed-lines");
+    let path = dir.join("access.log");
+    let lines = [
+        // nginx combined, Apache common, vhost_combined, an nginx error
+        // line, a German and a French month.
+        "192.0.2.1 - - [07/May/2026:10:00:00 +0000] \"GET /a HTTP/1.1\" 501 5 \"-\" \"curl/8\"",
+        "192.0.2.2 - - [07/May/2026:10:00:01 +0000] \"PUT /b HTTP/1.1\" 501 0",
+        "www.example.com:443 192.0.2.3 - - [07/May/2026:10:00:02 +0000] \"GET /c HTTP/1.1\" 200 \
+         9 \"-\" \"Mozilla/5.0\"",
+        "2026/05/07 10:00:03 [error] 12#12: *1 upstream timed out, client: 192.0.2.4",
+        "192.0.2.5 - - [07/Mai/2026:10:00:04 +0000] \"GET /d HTTP/1.1\" 501 0 \"-\" \"-\"",
+        "192.0.2.6 - - [07/mai/2026:10:00:05 +0000] \"GET /e HTTP/1.1\" 501 0 \"-\" \"-\"",
+    ];
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let report = json(&[path.to_str().unwrap()]);
+    let s = &report["summary"];
+    assert_eq!(n(s, "requests"), 3);
+    assert_eq!(n(s, "matched"), 2);
+    assert_eq!(n(s, "events"), 1);
+    assert_eq!(n(s, "malformed"), 2);
+    let format = s["files"][0]["format"].as_str().unwrap();
+    let samples = s["malformed_samples"].as_array().unwrap();
+    for (sample, month) in samples.iter().zip(["Mai", "mai"]) {
+        assert_eq!(
+            sample["reason"],
+            format!(
+                "not {format}: bad time `07/{month}/2026:10:00:0{} +0000` at byte 16 \
+                 (month `{month}` is not an English abbreviation; nginx and Apache write Jan \
+                 to Dec whatever the locale, so another program wrote this line)",
+                if month == "Mai" { 4 } else { 5 }
+            )
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn ten_thousand_small_files_are_all_read() {
+    let dir = temp_dir("many");
+    let (text, _) = good(23, 10_000);
+    let mut lines = 0;
+    for (i, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
+        std::fs::write(dir.join(format!("site{i:05}.access.log")), line).unwrap();
+        lines += 1;
+    }
+    assert_eq!(lines, 10_000);
+    let report = json(&[dir.to_str().unwrap()]);
+    let s = &report["summary"];
+    assert_eq!(n(s, "lines"), 10_000);
+    assert_eq!(s["files"].as_array().unwrap().len(), 10_000);
+    assert_eq!(
+        n(s, "matched"),
+        awk_count("$9==501{c++} END{print c+0}", &text)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_file_gone_between_listing_and_opening_is_named_and_the_rest_read() {
+    use fiveohone::pipeline::{self, FormatChoice, Options};
+    let dir = temp_dir("vanish");
+    let (text, truth) = good(24, 2_000);
+    std::fs::write(dir.join("access.log"), &text).unwrap();
+    std::fs::write(dir.join("access.log.1"), &text).unwrap();
+    let discovery = fiveohone::input::discover(std::slice::from_ref(&dir));
+    assert_eq!(discovery.sources.len(), 2);
+    std::fs::remove_file(dir.join("access.log.1")).unwrap();
+    let opts = Options {
+        settings: Default::default(),
+        format: FormatChoice::Auto,
+        threads: 2,
+        tz: None,
+        follow: false,
+    };
+    let analysis = pipeline::analyze(discovery, &opts).unwrap();
+    assert!(analysis.incomplete());
+    let gone = &analysis.inputs[0];
+    assert!(gone.name.ends_with("access.log.1"));
+    assert_eq!(
+        gone.skipped.as_deref(),
+        Some("cannot read: no such file or directory")
+    );
+    let totals = analysis.aggregate.totals();
+    assert_eq!(
+        (totals.requests, totals.matched),
+        (truth.requests, truth.status_501)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_full_disk_fails_the_run_and_leaves_no_csv_behind() {
+    let dir = temp_dir("full");
+    let csv = dir.join("csv");
+    // A file size limit of one block makes every write past it fail, as a
+    // full disk does (EFBIG rather than ENOSPC; SIGXFSZ ignored).
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 1; trap '' XFSZ; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_fiveohone"))
+        .args(["--csv", csv.to_str().unwrap(), "fixtures/nginx"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!("fiveohone: --csv: {}/", csv.display()))
+            && err.ends_with(".csv: File too large (os error 27)\n"),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&csv).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // A report that cannot be written to stdout.
+    if std::path::Path::new("/dev/full").exists() {
+        for args in [&["fixtures/nginx"][..], &["--json", "fixtures/nginx"]] {
+            let out = Command::new(env!("CARGO_BIN_EXE_fiveohone"))
+                .args(args)
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .stdout(std::fs::File::create("/dev/full").unwrap())
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert_eq!(
+                stderr(&out),
+                "fiveohone: cannot write the report: No space left on device (os error 28)\n"
+            );
+        }
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
