@@ -174,3 +174,39 @@ fn csv_into_an_unwritable_place_fails_cleanly() {
     assert!(stderr(&out).contains("--csv:"), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn exit_statuses_are_the_documented_ones() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let documented: Vec<i32> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("**Exit status:**"))
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next()?.parse().ok())
+        .take_while(|&code: &i32| code <= 2)
+        .collect();
+    assert_eq!(documented, [0, 1, 2], "the README's exit status table");
+    let dir = temp_dir("exit");
+    std::fs::write(
+        dir.join("image.log"),
+        [0u8, 1, 2, 3, 0x89, 0x50].repeat(100),
+    )
+    .unwrap();
+    let binary = dir.join("image.log");
+    for (args, code) in [
+        (vec!["fixtures/nginx"], 0),
+        (vec!["fixtures/nginx", "no/such/file"], 1),
+        (vec!["fixtures/nginx", binary.to_str().unwrap()], 1),
+        (vec!["--window", "0s", "fixtures/nginx"], 2),
+        (vec!["--no-such-flag"], 2),
+    ] {
+        let out = run(&args, None);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            out.stdout.is_empty(),
+            code == 2,
+            "{args:?}: a report unless 2"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -252,6 +252,16 @@ fn a_scan_of_countless_paths_keeps_groups_bounded() {
         one["groups"], two["groups"],
         "the same groups whatever the threads"
     );
+    let table = run(&[p], None);
+    let text = String::from_utf8_lossy(&table.stdout);
+    let other = groups.iter().find(|g| g["route"] == "(other)").unwrap();
+    assert!(
+        text.contains(&format!(
+            "* (other): {} requests past the first 100,000 method/route groups",
+            fiveohone::report::table::thousands(n(other, "requests"))
+        )),
+        "the table says so"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 

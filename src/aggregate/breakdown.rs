@@ -98,7 +98,90 @@ const DIMS: usize = 5;
 pub const VALUE_LIMIT: usize = 50_000;
 
 /// Per value, per window start: a count.
-type Series = FxHashMap<Box<[u8]>, FxHashMap<i64, u64>>;
+type Series = FxHashMap<Box<[u8]>, PerWindow>;
+
+/// Counts per window start, in window order. Most values (a client, a
+/// scanned path) fall in one or a few windows, so a sorted vector holds
+/// them in a fraction of a map's memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PerWindow(Vec<(i64, u64)>);
+
+impl PerWindow {
+    fn one(window: i64, n: u64) -> Self {
+        let mut v = Vec::with_capacity(1);
+        v.push((window, n));
+        PerWindow(v)
+    }
+
+    fn add(&mut self, window: i64, n: u64) {
+        if let Some((last, count)) = self.0.last_mut() {
+            if *last == window {
+                *count += n;
+                return;
+            }
+        }
+        match self.0.binary_search_by_key(&window, |&(w, _)| w) {
+            Ok(i) => self.0[i].1 += n,
+            Err(i) => self.0.insert(i, (window, n)),
+        }
+    }
+
+    /// Adds `other`'s counts, in one pass over both.
+    fn merge(&mut self, other: PerWindow) {
+        let (mine, theirs) = (std::mem::take(&mut self.0), other.0);
+        let mut out = Vec::with_capacity(mine.len() + theirs.len());
+        let (mut a, mut b) = (mine.iter().peekable(), theirs.iter().peekable());
+        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+            if x.0 == y.0 {
+                out.push((x.0, x.1 + y.1));
+                a.next();
+                b.next();
+            } else if x.0 < y.0 {
+                out.push(x);
+                a.next();
+            } else {
+                out.push(y);
+                b.next();
+            }
+        }
+        out.extend(a);
+        out.extend(b);
+        self.0 = out;
+    }
+
+    /// The count of window `window`.
+    pub fn get(&self, window: i64) -> Option<u64> {
+        let i = self.0.binary_search_by_key(&window, |&(w, _)| w).ok()?;
+        self.0.get(i).map(|&(_, n)| n)
+    }
+
+    /// The first and last windows with a count.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        Some((self.0.first()?.0, self.0.last()?.0))
+    }
+
+    /// How many windows have a count.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no window has a count.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The sum over windows in `[from, to)`.
+    pub fn sum(&self, from: i64, to: i64) -> u64 {
+        let start = self.0.partition_point(|&(w, _)| w < from);
+        self.0
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&(w, _)| w < to)
+            .map(|&(_, n)| n)
+            .sum()
+    }
+}
 
 /// Matched requests per dimension, value and window; requests per upstream
 /// and window.
@@ -120,9 +203,9 @@ fn bump(series: &mut Series, value: &[u8], window: i64, n: u64) {
         value
     };
     match series.get_mut(value) {
-        Some(per_window) => *per_window.entry(window).or_default() += n,
+        Some(per_window) => per_window.add(window, n),
         None => {
-            series.entry(value.into()).or_default().insert(window, n);
+            series.insert(value.into(), PerWindow::one(window, n));
         }
     }
 }
@@ -146,28 +229,27 @@ impl Breakdown {
         merge_series(&mut self.upstream_requests, other.upstream_requests);
     }
 
-    /// Matched requests per value of `dim` in windows `[from, to)` (starts
-    /// `step` apart), most first.
-    pub fn matched_in(&self, dim: Dim, from: i64, to: i64, step: i64) -> Vec<(String, u64)> {
-        totals(&self.matched[dim as usize], from, to, step)
+    /// Matched requests per value of `dim` in windows `[from, to)`, most
+    /// first.
+    pub fn matched_in(&self, dim: Dim, from: i64, to: i64) -> Vec<(String, u64)> {
+        totals(&self.matched[dim as usize], from, to)
     }
 
     /// Matched requests of `value` in `dim`, per window start.
-    pub fn matched_series(&self, dim: Dim, value: &str) -> Option<&FxHashMap<i64, u64>> {
+    pub fn matched_series(&self, dim: Dim, value: &str) -> Option<&PerWindow> {
         self.matched[dim as usize].get(value.as_bytes())
     }
 
-    /// Requests per upstream in windows `[from, to)` (starts `step` apart),
-    /// most first.
-    pub fn upstream_requests_in(&self, from: i64, to: i64, step: i64) -> Vec<(String, u64)> {
-        totals(&self.upstream_requests, from, to, step)
+    /// Requests per upstream in windows `[from, to)`, most first.
+    pub fn upstream_requests_in(&self, from: i64, to: i64) -> Vec<(String, u64)> {
+        totals(&self.upstream_requests, from, to)
     }
 
     /// Drops the counts of windows before `t`.
     pub fn prune_before(&mut self, t: i64) {
         for series in self.matched.iter_mut().chain([&mut self.upstream_requests]) {
             series.retain(|_, per_window| {
-                per_window.retain(|w, _| *w >= t);
+                per_window.0.retain(|&(w, _)| w >= t);
                 !per_window.is_empty()
             });
         }
@@ -181,31 +263,26 @@ impl Breakdown {
 
 fn merge_series(mine: &mut Series, theirs: Series) {
     for (value, per_window) in theirs {
-        for (w, n) in per_window {
-            bump(mine, &value, w, n);
+        let room = mine.len() < VALUE_LIMIT;
+        match mine.get_mut(&value) {
+            Some(known) => known.merge(per_window),
+            None if room => {
+                mine.insert(value, per_window);
+            }
+            None => mine
+                .entry(b"(other)"[..].into())
+                .or_default()
+                .merge(per_window),
         }
     }
 }
 
-/// Per value, the sum over windows `[from, to)` (window starts `step`
-/// apart): by looking the windows up when they are fewer than the value's
-/// entries, else by scanning the entries.
-fn totals(series: &Series, from: i64, to: i64, step: i64) -> Vec<(String, u64)> {
-    let span = ((to - from) / step.max(1)).max(0) as usize;
+/// Per value, the sum over windows `[from, to)`, most first.
+fn totals(series: &Series, from: i64, to: i64) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = series
         .iter()
         .map(|(value, per_window)| {
-            let n = if span < per_window.len() {
-                (0..span as i64)
-                    .filter_map(|i| per_window.get(&(from + i * step)))
-                    .sum()
-            } else {
-                per_window
-                    .iter()
-                    .filter(|(w, _)| (from..to).contains(*w))
-                    .map(|(_, n)| n)
-                    .sum()
-            };
+            let n = per_window.sum(from, to);
             (String::from_utf8_lossy(value).into_owned(), n)
         })
         .filter(|(_, n)| *n > 0)
@@ -254,13 +331,10 @@ mod tests {
         b.matched(Dim::Route, b"/y", 300);
         a.merge(b);
         assert_eq!(
-            a.matched_in(Dim::Route, 0, 600, 300),
+            a.matched_in(Dim::Route, 0, 600),
             [("/x".to_string(), 2), ("/y".to_string(), 1)]
         );
-        assert_eq!(
-            a.matched_in(Dim::Route, 300, 600, 300),
-            [("/y".to_string(), 1)]
-        );
+        assert_eq!(a.matched_in(Dim::Route, 300, 600), [("/y".to_string(), 1)]);
         for i in 0..VALUE_LIMIT + 10 {
             a.matched(
                 Dim::Client,
@@ -268,7 +342,7 @@ mod tests {
                 0,
             );
         }
-        let clients = a.matched_in(Dim::Client, 0, 1, 1);
+        let clients = a.matched_in(Dim::Client, 0, 1);
         assert_eq!(clients.len(), VALUE_LIMIT + 1);
         assert_eq!(clients[0], ("(other)".to_string(), 10));
     }

@@ -18,8 +18,9 @@ use crate::route;
 use crate::status::StatusSet;
 use breakdown::{last_upstream, Breakdown, Dim, MethodClass, WindowStats};
 
-/// Distinct method/route groups kept; requests of further ones are counted
-/// in the `(other)` group, so a scan of a million random paths stays small.
+/// Distinct method/route groups reported (twice as many are kept while
+/// reading); requests of further ones are counted in the `(other)` group,
+/// so a scan of a million random paths stays small.
 pub const GROUP_LIMIT: usize = 100_000;
 
 /// Bytes kept of a method (any run of letters and digits parses as one).
@@ -279,17 +280,18 @@ impl Aggregate {
         } else {
             route::normalize_into(record.target, key);
         }
-        let room = self.groups.len() < GROUP_LIMIT;
         match self.groups.get_mut(key.as_slice()) {
             Some(c) => c.add(counts),
-            None if room => {
+            None => {
+                // Up to twice the limit is kept while reading, then the
+                // smallest groups are folded into `(other)`: which groups
+                // survive depends on their sizes, not on the reading order,
+                // as long as a worker meets fewer than twice the limit.
+                if self.groups.len() >= 2 * GROUP_LIMIT {
+                    self.cap_groups();
+                }
                 self.groups.insert(key.as_slice().into(), counts);
             }
-            None => self
-                .groups
-                .entry(OTHER_GROUP.into())
-                .or_default()
-                .add(counts),
         }
         if matched {
             let b = &mut self.breakdown;
@@ -360,7 +362,7 @@ impl Aggregate {
         for (k, c) in other.groups {
             self.groups.entry(k).or_default().add(c);
         }
-        if self.groups.len() > GROUP_LIMIT {
+        if self.groups.len() > 2 * GROUP_LIMIT {
             self.cap_groups();
         }
         self.samples.extend(other.samples);
@@ -401,8 +403,12 @@ impl Aggregate {
         self.events.windows.retain(|w, _| *w >= t);
     }
 
-    /// Resolves the line numbers of the samples once every chunk is in.
+    /// Resolves the line numbers of the samples once every chunk is in,
+    /// and keeps the [`GROUP_LIMIT`] largest groups.
     pub fn finish(&mut self) {
+        if self.groups.len() > GROUP_LIMIT {
+            self.cap_groups();
+        }
         for s in &mut self.samples {
             s.line = self
                 .files

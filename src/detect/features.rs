@@ -75,7 +75,7 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
 
     // Routes, methods, clients, upstreams of the matched requests.
     let step = cx.window;
-    f.routes = b.matched_in(Dim::Route, from, to, step);
+    f.routes = b.matched_in(Dim::Route, from, to);
     match route {
         Some(r) => f.routes.retain(|(x, _)| x == r),
         None => f.routes.retain(|(x, _)| !cx.persistent.contains(x)),
@@ -85,10 +85,10 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
     // a persistent route's whole period they would mix in every other
     // burst: a persistent burst is described by its route alone.
     if route.is_none() {
-        f.methods = b.matched_in(Dim::Method, from, to, step);
-        f.clients = b.matched_in(Dim::Client, from, to, step);
-        f.upstreams = b.matched_in(Dim::Upstream, from, to, step);
-        f.upstream_requests = b.upstream_requests_in(from, to, step);
+        f.methods = b.matched_in(Dim::Method, from, to);
+        f.clients = b.matched_in(Dim::Client, from, to);
+        f.upstreams = b.matched_in(Dim::Upstream, from, to);
+        f.upstream_requests = b.upstream_requests_in(from, to);
     }
 
     let share = |n: u64| {
@@ -110,8 +110,7 @@ pub fn facts(cx: &Context, from: i64, to: i64, first: usize, route: Option<&str>
             v.insert("route_rate", m as f64 / r as f64);
         }
         if let Some(series) = b.matched_series(Dim::Route, top) {
-            let first_w = series.keys().min().copied().unwrap_or(from);
-            let last_w = series.keys().max().copied().unwrap_or(from);
+            let (first_w, last_w) = series.span().unwrap_or((from, from));
             let span = (cx.span.1 - cx.span.0 + cx.window) as f64;
             v.insert("persistence", (last_w - first_w + cx.window) as f64 / span);
         }

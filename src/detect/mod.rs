@@ -159,8 +159,7 @@ fn persistent_routes(agg: &Aggregate, window: i64, span: (i64, i64)) -> Vec<Stri
             agg.breakdown
                 .matched_series(crate::aggregate::breakdown::Dim::Route, route)
                 .is_some_and(|s| {
-                    let first = s.keys().min().copied().unwrap_or(0);
-                    let last = s.keys().max().copied().unwrap_or(0);
+                    let (first, last) = s.span().unwrap_or((0, 0));
                     s.len() >= 6 && (last - first + window) as f64 >= 0.5 * length
                 })
         })
@@ -205,7 +204,7 @@ pub fn detect(
                     agg.breakdown
                         .matched_series(crate::aggregate::breakdown::Dim::Route, r)
                 })
-                .filter_map(|series| series.get(w))
+                .filter_map(|series| series.get(*w))
                 .sum();
             Some(Point {
                 start: *w,
@@ -284,8 +283,8 @@ pub fn detect(
         else {
             continue;
         };
-        let from = series.keys().min().copied().unwrap_or(first);
-        let to = series.keys().max().copied().unwrap_or(first) + window;
+        let (from, last) = series.span().unwrap_or((first, first));
+        let to = last + window;
         let (matched, requests) = route_totals(agg, route);
         let begin = points.partition_point(|p| p.start < from);
         let f = facts(&cx, from, to, begin, Some(route));

@@ -43,8 +43,20 @@ fn read_range_capped<F: Read + Seek>(
     let from = start.saturating_sub(1);
     file.seek(SeekFrom::Start(from))?;
     let want = end.saturating_sub(from) as usize;
-    buf.reserve(want + (1 << 16));
-    file.by_ref().take(want as u64).read_to_end(buf)?;
+    // Exactly the range, plus room for the line running past it: no
+    // `read_to_end`, whose probing would double the buffer.
+    buf.reserve_exact(want + (1 << 16));
+    buf.resize(want, 0);
+    let mut filled = 0;
+    while filled < want {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
     let first = if start == 0 {
         0
     } else {

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -226,17 +226,30 @@ impl<'g> Inputs<'g> {
         }
 
         let settings = &opts.settings;
-        let mut total = pool.install(|| {
+        // One partial result per worker thread, whichever units it takes:
+        // memory holds as many partials as there are threads (rayon's
+        // `fold` would make one per split, more than threads).
+        let parts: Vec<Mutex<Partial>> = (0..pool.current_num_threads())
+            .map(|_| Mutex::default())
+            .collect();
+        let extra = Mutex::default();
+        pool.install(|| {
             // Streams first: each is one long task, ranges fill in around them.
             units.sort_by_key(|u| matches!(u, Unit::Range { .. }));
-            units
-                .par_iter()
-                .fold(Partial::default, |mut part, unit| {
-                    run_unit(unit, prepared, settings, &mut part);
-                    part
-                })
-                .reduce(Partial::default, Partial::merge)
+            units.par_iter().for_each(|unit| {
+                // Every pool thread has its slot; the fallback is for form.
+                let slot = rayon::current_thread_index().and_then(|i| parts.get(i));
+                let slot = slot.unwrap_or(&extra);
+                let mut part = slot.lock().unwrap_or_else(PoisonError::into_inner);
+                run_unit(unit, prepared, settings, &mut part);
+            })
         });
+        let mut total = parts
+            .into_iter()
+            .chain([extra])
+            .map(|p| p.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .reduce(Partial::merge)
+            .unwrap_or_default();
         // stdin and pipes, one after the other, each parsed on the pool.
         for (input, prep) in prepared.iter_mut().enumerate() {
             let Plan::Pipe {

@@ -309,7 +309,20 @@ fn render_groups(r: &Report, style: Style, out: &mut String) {
         ]);
     }
     right_align(&mut t, &[2, 3, 4, 5, 6]);
-    let _ = writeln!(out, "{t}\n");
+    let _ = writeln!(out, "{t}");
+    if let Some(other) = r
+        .groups
+        .iter()
+        .find(|g| g.method == "*" && g.route == "(other)")
+    {
+        let _ = writeln!(
+            out,
+            "* (other): {} requests past the first {} method/route groups, counted together",
+            thousands(other.requests),
+            thousands(crate::aggregate::GROUP_LIMIT as u64)
+        );
+    }
+    out.push('\n');
 }
 
 fn render_events(r: &Report, style: Style, out: &mut String) {
