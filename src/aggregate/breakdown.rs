@@ -108,9 +108,7 @@ pub struct PerWindow(Vec<(i64, u64)>);
 
 impl PerWindow {
     fn one(window: i64, n: u64) -> Self {
-        let mut v = Vec::with_capacity(1);
-        v.push((window, n));
-        PerWindow(v)
+        PerWindow(vec![(window, n)])
     }
 
     fn add(&mut self, window: i64, n: u64) {
