@@ -481,3 +481,77 @@ fn a_full_disk_fails_the_run_and_leaves_no_csv_behind() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Runs `fiveohone args`, sampling its peak resident memory (VmHWM, which
+/// only grows) until it exits; returns the output and the peak in KiB.
+fn run_measured(args: &[&str]) -> (Output, u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fiveohone"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut out).map(|_| out)
+    });
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            let hwm = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").parse().ok());
+            peak = peak.max(hwm.unwrap_or(0));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let mut out = child.wait_with_output().unwrap();
+    out.stdout = reader.join().unwrap().unwrap();
+    (out, peak)
+}
+
+#[test]
+fn countless_clients_routes_and_agents_stay_in_bounded_memory() {
+    // 400,000 requests, each from its own address, to its own path, with
+    // its own User-Agent, all answered 501: past every cap (groups twice
+    // over, clients and routes eight times over).
+    let dir = temp_dir("countless");
+    let path = dir.join("access.log");
+    let mut text = Vec::with_capacity(64 << 20);
+    for i in 0..400_000u32 {
+        let [_, a, b, c] = i.to_be_bytes();
+        writeln!(
+            text,
+            "10.{a}.{b}.{c} - - [07/May/2026:{:02}:{:02}:{:02} +0000] \"GET /probe/{i:x}g \
+             HTTP/1.1\" 501 0 \"-\" \"scanner-{i}\"",
+            i / 36_000 % 24,
+            i / 600 % 60,
+            i / 10 % 60
+        )
+        .unwrap();
+    }
+    std::fs::write(&path, &text).unwrap();
+    let p = path.to_str().unwrap();
+    let mut reports = Vec::new();
+    for threads in ["1", "2"] {
+        let (out, peak_kib) = run_measured(&["--json", "-j", threads, p]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let s = &report["summary"];
+        assert_eq!((n(s, "requests"), n(s, "matched")), (400_000, 400_000));
+        let groups = report["groups"].as_array().unwrap();
+        assert!(groups.len() <= 100_000, "{}", groups.len());
+        let total: u64 = groups.iter().map(|g| n(g, "matched")).sum();
+        assert_eq!(total, 400_000, "every request in a group or (other)");
+        assert!(peak_kib > 0 && peak_kib < 200 << 10, "peak {peak_kib} KiB");
+        reports.push(report["groups"].clone());
+    }
+    assert_eq!(
+        reports[0], reports[1],
+        "the same groups whatever the threads"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
