@@ -68,6 +68,17 @@ fn usage_errors_exit_2() {
     let out = run(&["--log-format", "%h %Z %t \"%r\" %>s", "x"], None);
     let err = stderr(&out);
     assert!(err.contains("  %h %Z %t \"%r\" %>s\n     ^"), "{err}");
+    let unclosed = "log_format x '$remote_addr'\n  '[$time_local] \"$request\" $status;";
+    let out = run(&["--log-format", unclosed, "x"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        concat!(
+            "fiveohone: --log-format: unclosed quote: this ' has no closing '\n",
+            "    '[$time_local] \"$request\" $status;\n",
+            "    ^\n"
+        )
+    );
 }
 
 #[test]

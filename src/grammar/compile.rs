@@ -92,6 +92,15 @@ pub fn directives(text: &str) -> Result<Vec<FormatDef>, FormatError> {
                 rest = r;
             }
             Err(_) => {
+                if let Some((at, quote)) = unclosed_quote(trimmed) {
+                    let start = trimmed[..at].rfind('\n').map_or(0, |i| i + 1);
+                    let line = trimmed[start..].lines().next().unwrap_or_default();
+                    return Err(error(
+                        line,
+                        at - start,
+                        format!("unclosed quote: this {quote} has no closing {quote}"),
+                    ));
+                }
                 let line = trimmed.lines().next().unwrap_or(trimmed);
                 return Err(error(
                     line,
@@ -102,6 +111,30 @@ pub fn directives(text: &str) -> Result<Vec<FormatDef>, FormatError> {
         }
     }
     Ok(defs)
+}
+
+/// Where a directive opens a quote it never closes (nginx's directive ends
+/// at a `;`, Apache's at the end of its line), and which quote.
+fn unclosed_quote(directive: &str) -> Option<(usize, char)> {
+    let mut open: Option<(usize, char)> = None;
+    let mut escaped = false;
+    for (i, c) in directive.char_indices() {
+        match open {
+            Some((_, q)) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    open = None;
+                }
+            }
+            None if c == '\'' || c == '"' => open = Some((i, c)),
+            None if c == ';' || (c == '\n' && directive.starts_with("LogFormat")) => return None,
+            None => {}
+        }
+    }
+    open
 }
 
 /// `log_format name [escape=…] 'part' "part" …;`
