@@ -94,7 +94,10 @@ pub enum Dim {
 
 const DIMS: usize = 5;
 
-/// Distinct values kept per dimension; the rest are counted as `(other)`.
+/// The value that counts the values past [`VALUE_LIMIT`] together.
+pub const OTHER: &str = "(other)";
+
+/// Distinct values kept per dimension; the rest are counted as [`OTHER`].
 pub const VALUE_LIMIT: usize = 50_000;
 
 /// Per value, per window start: a count.
@@ -196,7 +199,7 @@ pub const VALUE_LEN: usize = 256;
 fn bump(series: &mut Series, value: &[u8], window: i64, n: u64) {
     let value = value.get(..VALUE_LEN).unwrap_or(value);
     let value = if series.len() >= VALUE_LIMIT && !series.contains_key(value) {
-        &b"(other)"[..]
+        OTHER.as_bytes()
     } else {
         value
     };
@@ -268,14 +271,15 @@ fn merge_series(mine: &mut Series, theirs: Series) {
                 mine.insert(value, per_window);
             }
             None => mine
-                .entry(b"(other)"[..].into())
+                .entry(OTHER.as_bytes().into())
                 .or_default()
                 .merge(per_window),
         }
     }
 }
 
-/// Per value, the sum over windows `[from, to)`, most first.
+/// Per value, the sum over windows `[from, to)`, most first, and [`OTHER`]
+/// last whatever its count: it is no one value.
 fn totals(series: &Series, from: i64, to: i64) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = series
         .iter()
@@ -285,7 +289,12 @@ fn totals(series: &Series, from: i64, to: i64) -> Vec<(String, u64)> {
         })
         .filter(|(_, n)| *n > 0)
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.sort_by(|a, b| {
+        (a.0 == OTHER)
+            .cmp(&(b.0 == OTHER))
+            .then_with(|| b.1.cmp(&a.1))
+            .then_with(|| a.0.cmp(&b.0))
+    });
     out
 }
 
@@ -342,6 +351,6 @@ mod tests {
         }
         let clients = a.matched_in(Dim::Client, 0, 1);
         assert_eq!(clients.len(), VALUE_LIMIT + 1);
-        assert_eq!(clients[0], ("(other)".to_string(), 10));
+        assert_eq!(clients.last(), Some(&("(other)".to_string(), 10)));
     }
 }

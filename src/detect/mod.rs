@@ -147,6 +147,10 @@ pub const DESCRIBED: usize = 200;
 fn persistent_routes(agg: &Aggregate, window: i64, span: (i64, i64)) -> Vec<String> {
     let mut totals: rustc_hash::FxHashMap<String, (u64, u64)> = Default::default();
     for (_, route, c) in agg.groups() {
+        // The routes past the cap together are no one route.
+        if route == crate::aggregate::breakdown::OTHER {
+            continue;
+        }
         let t = totals.entry(route).or_default();
         t.0 += c.matched;
         t.1 += c.requests;

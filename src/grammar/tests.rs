@@ -218,6 +218,10 @@ fn bad_formats_point_at_the_spot() {
         ),
         (
             "log_format x '$remote_addr [$time_local] \"$request\" $status",
+            "unclosed quote: this ' has no closing '",
+        ),
+        (
+            "log_format x '$remote_addr [$time_local] \"$request\" $status'",
             "cannot read this directive",
         ),
     ];

@@ -4,9 +4,10 @@
 //! Plain files are cut into line-aligned byte ranges ([`CHUNK_SIZE`]) that
 //! rayon parses in parallel; gzip files and error logs are read start to end
 //! by one task each, several at once; stdin and pipes are read by one thread
-//! while their blocks are parsed in parallel. Each task folds into its own
-//! aggregate and the aggregates are merged, so memory holds a few blocks plus
-//! the counters, whatever the input size.
+//! while their blocks are parsed in parallel. Each worker thread folds what
+//! it reads into its own aggregate and the aggregates are merged at the end,
+//! so memory holds a few blocks plus one set of counters per thread,
+//! whatever the input size.
 
 mod prepare;
 
@@ -226,30 +227,13 @@ impl<'g> Inputs<'g> {
         }
 
         let settings = &opts.settings;
-        // One partial result per worker thread, whichever units it takes:
-        // memory holds as many partials as there are threads (rayon's
-        // `fold` would make one per split, more than threads).
-        let parts: Vec<Mutex<Partial>> = (0..pool.current_num_threads())
-            .map(|_| Mutex::default())
-            .collect();
-        let extra = Mutex::default();
-        pool.install(|| {
+        let mut total = pool.install(|| {
             // Streams first: each is one long task, ranges fill in around them.
             units.sort_by_key(|u| matches!(u, Unit::Range { .. }));
-            units.par_iter().for_each(|unit| {
-                // Every pool thread has its slot; the fallback is for form.
-                let slot = rayon::current_thread_index().and_then(|i| parts.get(i));
-                let slot = slot.unwrap_or(&extra);
-                let mut part = slot.lock().unwrap_or_else(PoisonError::into_inner);
-                run_unit(unit, prepared, settings, &mut part);
+            per_thread(units.par_iter(), |part, unit| {
+                run_unit(unit, prepared, settings, part)
             })
         });
-        let mut total = parts
-            .into_iter()
-            .chain([extra])
-            .map(|p| p.into_inner().unwrap_or_else(PoisonError::into_inner))
-            .reduce(Partial::merge)
-            .unwrap_or_default();
         // stdin and pipes, one after the other, each parsed on the pool.
         for (input, prep) in prepared.iter_mut().enumerate() {
             let Plan::Pipe {
@@ -356,6 +340,35 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
     }
 }
 
+/// Runs `each` over `items` on the current pool, folding into one partial
+/// result per worker thread (whichever items it takes), then merges them.
+/// Memory holds as many partials as there are threads; rayon's `fold`
+/// would make one per split, several per thread.
+fn per_thread<I: ParallelIterator>(
+    items: I,
+    each: impl Fn(&mut Partial, I::Item) + Sync,
+) -> Partial {
+    let parts: Vec<Mutex<Partial>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::default())
+        .collect();
+    let extra = Mutex::default();
+    items.for_each(|item| {
+        // Every pool thread has its slot; the fallback is for form.
+        let slot = rayon::current_thread_index().and_then(|i| parts.get(i));
+        let mut part = slot
+            .unwrap_or(&extra)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        each(&mut part, item);
+    });
+    parts
+        .into_iter()
+        .chain([extra])
+        .map(|p| p.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .reduce(Partial::merge)
+        .unwrap_or_default()
+}
+
 /// Feeds `reader`'s blocks of lines to `each`; returns the problem that
 /// ended the stream early, if any (what came before it was fed).
 fn stream_blocks<R: Read>(reader: R, eol: u8, mut each: impl FnMut(u64, &[u8])) -> Option<String> {
@@ -408,14 +421,9 @@ fn read_pipe(
             let _ = tx.send((chunk, block.to_vec()));
         })
     });
-    part = rx
-        .into_iter()
-        .par_bridge()
-        .fold(Partial::default, |mut part, (chunk, block)| {
-            Scanner::new(reading, zone, eol, settings).scan(&mut part.agg, input, chunk, &block);
-            part
-        })
-        .reduce(Partial::default, Partial::merge);
+    part = per_thread(rx.into_iter().par_bridge(), |part, (chunk, block)| {
+        Scanner::new(reading, zone, eol, settings).scan(&mut part.agg, input, chunk, &block)
+    });
     match thread.join() {
         Ok(Some(problem)) => part.problems.push((input, problem)),
         Ok(None) => {}
