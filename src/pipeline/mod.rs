@@ -414,7 +414,7 @@ fn read_pipe(
         }
         return part;
     }
-    let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(rayon::current_num_threads() * 2);
+    let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(rayon::current_num_threads());
     let thread = std::thread::spawn(move || {
         stream_blocks(reader, eol, |chunk, block| {
             // A closed receiver means the pool stopped: nothing left to do.
