@@ -19,6 +19,9 @@ pub const CHUNK_SIZE: usize = 8 << 20;
 /// The longest line read whole; longer ones are malformed.
 pub const MAX_LINE: usize = 1 << 20;
 
+/// How much is read at a time past a range's end.
+const PIECE: usize = 1 << 16;
+
 /// Reads into `buf` the lines of `file` that start in `[start, end)` (the
 /// last one runs past `end` to its newline, or to [`MAX_LINE`] + 1 bytes)
 /// and returns where they lie in `buf`.
@@ -43,20 +46,10 @@ fn read_range_capped<F: Read + Seek>(
     let from = start.saturating_sub(1);
     file.seek(SeekFrom::Start(from))?;
     let want = end.saturating_sub(from) as usize;
-    // Exactly the range, plus room for the line running past it: no
-    // `read_to_end`, whose probing would double the buffer.
-    buf.reserve_exact(want + (1 << 16));
-    buf.resize(want, 0);
-    let mut filled = 0;
-    while filled < want {
-        match file.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    buf.truncate(filled);
+    // Room for the range and the longest line running past it, so the
+    // buffer (reused for every range) never grows by doubling.
+    buf.reserve_exact(want + max_line + 1 + PIECE);
+    file.by_ref().take(want as u64).read_to_end(buf)?;
     let first = if start == 0 {
         0
     } else {
@@ -72,7 +65,7 @@ fn read_range_capped<F: Read + Seek>(
     // no further than one byte past the longest line.
     let line_start = memchr::memrchr(b'\n', buf).map_or(first, |i| i + 1);
     let cap = line_start + max_line + 1;
-    let mut piece = [0u8; 1 << 16];
+    let mut piece = [0u8; PIECE];
     while buf.len() < cap {
         let room = piece.len().min(cap - buf.len());
         let n = match file.read(&mut piece[..room]) {
