@@ -183,6 +183,26 @@ fn csv_into_an_unwritable_place_fails_cleanly() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--csv:"), "{}", stderr(&out));
+    // A directory in the way of one file: that rename fails, and no
+    // temporary file is left behind.
+    let csv = dir.join("csv");
+    std::fs::create_dir_all(csv.join("groups.csv").join("x")).unwrap();
+    let out = run(
+        &["fixtures/custom/app.log", "--csv", csv.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("groups.csv: Is a directory"),
+        "{}",
+        stderr(&out)
+    );
+    let left: Vec<String> = std::fs::read_dir(&csv)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -121,8 +121,8 @@ impl Reader {
 const PIECE: usize = 256 << 10;
 
 /// Cuts appended bytes into complete lines, holding the last partial one.
-/// A line longer than [`MAX_LINE`] is handed over cut to `MAX_LINE + 1`
-/// bytes and the rest of it is dropped, so a file that never writes a
+/// A line longer than [`MAX_LINE`] is handed over cut to `MAX_LINE + 2`
+/// bytes (see [`crate::input::chunk`]) and the rest of it is dropped, so a file that never writes a
 /// newline does not grow memory.
 #[derive(Default)]
 struct Lines {
@@ -159,7 +159,7 @@ impl Lines {
     /// Holds `rest`, the start of a line, or hands it over cut if the line
     /// is too long.
     fn hold(&mut self, rest: &[u8], each: &mut dyn FnMut(&[u8])) {
-        let room = (MAX_LINE + 1).saturating_sub(self.partial.len());
+        let room = (MAX_LINE + 2).saturating_sub(self.partial.len());
         if rest.len() < room {
             self.partial.extend_from_slice(rest);
             return;
@@ -515,9 +515,9 @@ mod tests {
         let piece = vec![b'x'; MAX_LINE / 3];
         for _ in 0..10 {
             lines.feed(&piece, &mut each);
-            assert!(lines.partial.len() <= MAX_LINE + 1);
+            assert!(lines.partial.len() <= MAX_LINE + 2);
         }
         lines.feed(b"tail\nnext\n", &mut each);
-        assert_eq!(seen, [3, MAX_LINE + 2, 5]);
+        assert_eq!(seen, [3, MAX_LINE + 3, 5]);
     }
 }

@@ -6,8 +6,9 @@
 //! sequentially into blocks that end at a line boundary.
 //!
 //! No line is held longer than [`MAX_LINE`] bytes: a longer one is handed
-//! over cut to `MAX_LINE + 1` bytes (so the scanner can tell it apart and
-//! count it as malformed), and the rest of it is never buffered. A 10 GB
+//! over cut to `MAX_LINE + 2` bytes (so the scanner can tell it apart and
+//! count it as malformed, even if the cut falls after a `\r` it strips),
+//! and the rest of it is never buffered. A 10 GB
 //! file without a newline is read in bounded memory.
 
 use std::io::{self, Read, Seek, SeekFrom};
@@ -23,7 +24,7 @@ pub const MAX_LINE: usize = 1 << 20;
 const PIECE: usize = 1 << 16;
 
 /// Reads into `buf` the lines of `file` that start in `[start, end)` (the
-/// last one runs past `end` to its newline, or to [`MAX_LINE`] + 1 bytes)
+/// last one runs past `end` to its newline, or to [`MAX_LINE`] + 2 bytes)
 /// and returns where they lie in `buf`.
 pub fn read_range<F: Read + Seek>(
     file: &mut F,
@@ -48,7 +49,7 @@ fn read_range_capped<F: Read + Seek>(
     let want = end.saturating_sub(from) as usize;
     // Room for the range and the longest line running past it, so the
     // buffer (reused for every range) never grows by doubling.
-    buf.reserve_exact(want + max_line + 1 + PIECE);
+    buf.reserve_exact(want + max_line + 2 + PIECE);
     file.by_ref().take(want as u64).read_to_end(buf)?;
     let first = if start == 0 {
         0
@@ -62,9 +63,9 @@ fn read_range_capped<F: Read + Seek>(
         return Ok(first.min(buf.len())..buf.len());
     }
     // The last line runs past `end`: read on to its newline (or EOF), but
-    // no further than one byte past the longest line.
+    // no further than two bytes past the longest line.
     let line_start = memchr::memrchr(b'\n', buf).map_or(first, |i| i + 1);
-    let cap = line_start + max_line + 1;
+    let cap = line_start + max_line + 2;
     let mut piece = [0u8; PIECE];
     while buf.len() < cap {
         let room = piece.len().min(cap - buf.len());
@@ -106,7 +107,7 @@ impl<R: Read> LineBlocks<R> {
         LineBlocks {
             reader,
             eol,
-            chunk_size: chunk_size.max(max_line + 2),
+            chunk_size: chunk_size.max(max_line + 3),
             max_line,
             carry: Vec::new(),
             skipping: false,
@@ -117,7 +118,7 @@ impl<R: Read> LineBlocks<R> {
 
     /// Fills `block` with the next whole lines (about [`CHUNK_SIZE`] bytes;
     /// the last block may end without a newline). A line longer than
-    /// [`MAX_LINE`] comes cut to `MAX_LINE + 1` bytes. Returns `Ok(false)`
+    /// [`MAX_LINE`] (and its `\r`) comes cut to `MAX_LINE + 2` bytes. Returns `Ok(false)`
     /// at the end. A read error first yields the lines read before it, then
     /// the error.
     pub fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
@@ -134,9 +135,9 @@ impl<R: Read> LineBlocks<R> {
             return Ok(!block.is_empty());
         }
         let line_start = memchr::memrchr(self.eol, block).map_or(0, |i| i + 1);
-        if block.len() - line_start > self.max_line {
+        if block.len() - line_start > self.max_line + 1 {
             // An over-long line: hand over its head, drop the rest.
-            block.truncate(line_start + self.max_line + 1);
+            block.truncate(line_start + self.max_line + 2);
             block.push(self.eol);
             self.skipping = true;
         } else {
@@ -247,7 +248,7 @@ mod tests {
             while start < data.len() as u64 {
                 let end = (start + step).min(data.len() as u64);
                 let r = read_range_capped(&mut file, start, end, &mut buf, 5).unwrap();
-                assert!(buf.len() <= step as usize + 7, "step {step}");
+                assert!(buf.len() <= step as usize + 8, "step {step}");
                 let text = String::from_utf8_lossy(&buf[r]).into_owned();
                 out.extend(text.lines().map(|l| l.len().min(6)));
                 start = end;
@@ -266,10 +267,45 @@ mod tests {
         let mut lines = Vec::new();
         let mut block = Vec::new();
         while blocks.next_block(&mut block).unwrap() {
-            assert!(block.len() <= 17);
+            assert!(block.len() <= 18);
             let text = String::from_utf8_lossy(&block).into_owned();
             lines.extend(text.lines().map(str::to_owned));
         }
-        assert_eq!(lines, ["aaa", "bbbbbb", "cc", "xxxxxx"]);
+        assert_eq!(lines, ["aaa", "bbbbbbb", "cc", "xxxxxxx"]);
+    }
+
+    /// A cut line stays longer than the cap once a `\r` before the cut is
+    /// stripped, wherever the line falls.
+    #[test]
+    fn a_cut_after_a_carriage_return_still_reads_as_too_long() {
+        let cut_ok = |line: &[u8]| line.strip_suffix(b"\r").unwrap_or(line).len() > 5;
+        for pad in 0..12 {
+            let mut data = vec![b'.'; pad];
+            data.extend_from_slice(b"\naaaaaa\rbbbb\nok\n");
+            for step in 1..=data.len() as u64 {
+                let mut file = Cursor::new(data.clone());
+                let mut buf = Vec::new();
+                let mut start = 0;
+                while start < data.len() as u64 {
+                    let end = (start + step).min(data.len() as u64);
+                    let r = read_range_capped(&mut file, start, end, &mut buf, 5).unwrap();
+                    for line in buf[r].split(|&b| b == b'\n') {
+                        if line.starts_with(b"aaa") {
+                            assert!(cut_ok(line), "pad {pad} step {step}: {line:?}");
+                        }
+                    }
+                    start = end;
+                }
+            }
+            let mut blocks = LineBlocks::sized(Cursor::new(data.clone()), b'\n', 8, 5);
+            let mut block = Vec::new();
+            while blocks.next_block(&mut block).unwrap() {
+                for line in block.split(|&b| b == b'\n') {
+                    if line.starts_with(b"aaa") {
+                        assert!(cut_ok(line), "pad {pad}: {line:?}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -241,12 +241,14 @@ impl Staged<'_> {
         )
     }
 
-    /// Renames every staged file to its name.
+    /// Renames every staged file to its name; if one rename fails, the
+    /// files not yet renamed are removed (on drop).
     fn commit(mut self) -> io::Result<Vec<PathBuf>> {
         let mut written = Vec::new();
-        for name in std::mem::take(&mut self.names) {
+        while let Some(&name) = self.names.first() {
             let path = self.dir.join(name);
             fs::rename(self.tmp(name), &path).map_err(|e| context(e, &path))?;
+            self.names.remove(0);
             written.push(path);
         }
         Ok(written)
