@@ -3,6 +3,8 @@
 //! requests only (they are few), their routes, methods, clients, upstreams
 //! and hosts. The burst detector reads these; merging stays associative.
 
+use std::collections::BTreeMap;
+
 use rustc_hash::FxHashMap;
 
 use super::Counts;
@@ -104,84 +106,161 @@ pub const VALUE_LIMIT: usize = 50_000;
 type Series = FxHashMap<Box<[u8]>, PerWindow>;
 
 /// Counts per window start, in window order. Most values (a client, a
-/// scanned path) fall in one or a few windows, so a sorted vector holds
-/// them in a fraction of a map's memory.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PerWindow(Vec<(i64, u64)>);
+/// scanned path) fall in one or a few windows: a sorted vector holds them
+/// in a fraction of a map's memory. Values seen in many windows move to a
+/// B-tree, so windows arriving out of order (a log read backwards) never
+/// cost a shift of the whole vector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PerWindow {
+    /// Up to [`FEW`] windows, sorted.
+    Few(Vec<(i64, u64)>),
+    /// More.
+    Many(BTreeMap<i64, u64>),
+}
+
+/// Windows a [`PerWindow::Few`] holds before it becomes a B-tree.
+const FEW: usize = 32;
+
+impl Default for PerWindow {
+    fn default() -> Self {
+        PerWindow::Few(Vec::new())
+    }
+}
 
 impl PerWindow {
     fn one(window: i64, n: u64) -> Self {
-        PerWindow(vec![(window, n)])
+        PerWindow::Few(vec![(window, n)])
     }
 
     fn add(&mut self, window: i64, n: u64) {
-        if let Some((last, count)) = self.0.last_mut() {
-            if *last == window {
-                *count += n;
-                return;
+        match self {
+            PerWindow::Few(v) => {
+                if let Some((last, count)) = v.last_mut() {
+                    if *last == window {
+                        *count += n;
+                        return;
+                    }
+                }
+                match v.binary_search_by_key(&window, |&(w, _)| w) {
+                    Ok(i) => v[i].1 += n,
+                    Err(i) if v.len() < FEW => v.insert(i, (window, n)),
+                    Err(_) => {
+                        let mut many: BTreeMap<i64, u64> = v.drain(..).collect();
+                        many.insert(window, n);
+                        *self = PerWindow::Many(many);
+                    }
+                }
             }
-        }
-        match self.0.binary_search_by_key(&window, |&(w, _)| w) {
-            Ok(i) => self.0[i].1 += n,
-            Err(i) => self.0.insert(i, (window, n)),
+            PerWindow::Many(m) => *m.entry(window).or_default() += n,
         }
     }
 
-    /// Adds `other`'s counts, in one pass over both.
+    /// Adds `other`'s counts.
     fn merge(&mut self, other: PerWindow) {
-        let (mine, theirs) = (std::mem::take(&mut self.0), other.0);
-        let mut out = Vec::with_capacity(mine.len() + theirs.len());
-        let (mut a, mut b) = (mine.iter().peekable(), theirs.iter().peekable());
-        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
-            if x.0 == y.0 {
-                out.push((x.0, x.1 + y.1));
-                a.next();
-                b.next();
-            } else if x.0 < y.0 {
-                out.push(x);
-                a.next();
-            } else {
-                out.push(y);
-                b.next();
+        match (std::mem::take(self), other) {
+            (PerWindow::Few(mine), PerWindow::Few(theirs)) => {
+                let out = merge_sorted(&mine, &theirs);
+                *self = if out.len() <= FEW {
+                    PerWindow::Few(out)
+                } else {
+                    PerWindow::Many(out.into_iter().collect())
+                };
+            }
+            (PerWindow::Many(mut big), small) | (small, PerWindow::Many(mut big)) => {
+                for (w, n) in small.iter() {
+                    *big.entry(w).or_default() += n;
+                }
+                *self = PerWindow::Many(big);
             }
         }
-        out.extend(a);
-        out.extend(b);
-        self.0 = out;
+    }
+
+    /// Every window and its count, in window order.
+    fn iter(&self) -> Box<dyn Iterator<Item = (i64, u64)> + '_> {
+        match self {
+            PerWindow::Few(v) => Box::new(v.iter().copied()),
+            PerWindow::Many(m) => Box::new(m.iter().map(|(&w, &n)| (w, n))),
+        }
     }
 
     /// The count of window `window`.
     pub fn get(&self, window: i64) -> Option<u64> {
-        let i = self.0.binary_search_by_key(&window, |&(w, _)| w).ok()?;
-        self.0.get(i).map(|&(_, n)| n)
+        match self {
+            PerWindow::Few(v) => {
+                let i = v.binary_search_by_key(&window, |&(w, _)| w).ok()?;
+                v.get(i).map(|&(_, n)| n)
+            }
+            PerWindow::Many(m) => m.get(&window).copied(),
+        }
     }
 
     /// The first and last windows with a count.
     pub fn span(&self) -> Option<(i64, i64)> {
-        Some((self.0.first()?.0, self.0.last()?.0))
+        match self {
+            PerWindow::Few(v) => Some((v.first()?.0, v.last()?.0)),
+            PerWindow::Many(m) => Some((*m.first_key_value()?.0, *m.last_key_value()?.0)),
+        }
     }
 
     /// How many windows have a count.
     pub fn len(&self) -> usize {
-        self.0.len()
+        match self {
+            PerWindow::Few(v) => v.len(),
+            PerWindow::Many(m) => m.len(),
+        }
     }
 
     /// Whether no window has a count.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
     }
 
     /// The sum over windows in `[from, to)`.
     pub fn sum(&self, from: i64, to: i64) -> u64 {
-        let start = self.0.partition_point(|&(w, _)| w < from);
-        self.0
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&(w, _)| w < to)
-            .map(|&(_, n)| n)
-            .sum()
+        match self {
+            PerWindow::Few(v) => {
+                let start = v.partition_point(|&(w, _)| w < from);
+                v.get(start..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&(w, _)| w < to)
+                    .map(|&(_, n)| n)
+                    .sum()
+            }
+            PerWindow::Many(m) if from < to => m.range(from..to).map(|(_, n)| n).sum(),
+            PerWindow::Many(_) => 0,
+        }
     }
+
+    /// Drops the windows before `t`.
+    fn prune_before(&mut self, t: i64) {
+        match self {
+            PerWindow::Few(v) => v.retain(|&(w, _)| w >= t),
+            PerWindow::Many(m) => *m = m.split_off(&t),
+        }
+    }
+}
+
+/// Two sorted window lists as one, counts of the same window added.
+fn merge_sorted(a: &[(i64, u64)], b: &[(i64, u64)]) -> Vec<(i64, u64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+        if x.0 == y.0 {
+            out.push((x.0, x.1 + y.1));
+            a.next();
+            b.next();
+        } else if x.0 < y.0 {
+            out.push(x);
+            a.next();
+        } else {
+            out.push(y);
+            b.next();
+        }
+    }
+    out.extend(a);
+    out.extend(b);
+    out
 }
 
 /// Matched requests per dimension, value and window; requests per upstream
@@ -250,7 +329,7 @@ impl Breakdown {
     pub fn prune_before(&mut self, t: i64) {
         for series in self.matched.iter_mut().chain([&mut self.upstream_requests]) {
             series.retain(|_, per_window| {
-                per_window.0.retain(|&(w, _)| w >= t);
+                per_window.prune_before(t);
                 !per_window.is_empty()
             });
         }
@@ -352,5 +431,36 @@ mod tests {
         let clients = a.matched_in(Dim::Client, 0, 1);
         assert_eq!(clients.len(), VALUE_LIMIT + 1);
         assert_eq!(clients.last(), Some(&("(other)".to_string(), 10)));
+    }
+
+    #[test]
+    fn per_window_counts_whatever_the_order() {
+        // Windows 0..100 (step 10), each added `w % 7 + 1` times, in a
+        // scrambled order, half into one series and half into another.
+        let mut order: Vec<i64> = (0..100)
+            .flat_map(|w| vec![w * 10; (w % 7 + 1) as usize])
+            .collect();
+        order.reverse();
+        order.rotate_left(37);
+        let (mut a, mut b) = (PerWindow::default(), PerWindow::default());
+        for (i, &w) in order.iter().enumerate() {
+            if i % 2 == 0 {
+                a.add(w, 1)
+            } else {
+                b.add(w, 1)
+            }
+        }
+        a.merge(b);
+        assert_eq!(a.len(), 100);
+        assert_eq!(a.span(), Some((0, 990)));
+        assert_eq!(a.get(130), Some(13 % 7 + 1));
+        assert_eq!(a.get(135), None);
+        let expected: u64 = (20..50).map(|w| w % 7 + 1).sum();
+        assert_eq!(a.sum(200, 500), expected);
+        assert_eq!(a.sum(500, 200), 0);
+        a.prune_before(500);
+        assert_eq!(a.span(), Some((500, 990)));
+        let few = PerWindow::one(5, 2);
+        assert_eq!((few.sum(0, 10), few.sum(6, 10)), (2, 0));
     }
 }
