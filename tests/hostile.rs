@@ -555,3 +555,41 @@ fn countless_clients_routes_and_agents_stay_in_bounded_memory() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn escape_sequences_in_logs_never_reach_the_terminal() {
+    let dir = temp_dir("escapes");
+    let path = dir.join("access.log");
+    std::fs::write(
+        &path,
+        "192.0.2.1 - - [07/May/2026:10:00:00 +0000] \"GET /\x1b]0;owned\x07\x1b[2J\u{202e}x \
+         HTTP/1.1\" 501 0 \"-\" \"\x1b[31m\"\n\x1b[1;1H\x1b[2Jnot a log line\r\n",
+    )
+    .unwrap();
+    let out = run(&[path.to_str().unwrap()], None);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains(['\x1b', '\x07', '\u{202e}', '\r']),
+        "raw control characters printed"
+    );
+    assert!(
+        text.contains("/\\x1b]0;owned\\x07\\x1b[2J\\u{202e}x"),
+        "{text}"
+    );
+    assert!(text.contains("\\x1b[1;1H\\x1b[2Jnot a log line"), "{text}");
+    // Escaped before the table is laid out: its rows stay aligned.
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("by method and route"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(table.len() >= 4);
+    let width = table[0].chars().count();
+    assert!(
+        table.iter().all(|l| l.chars().count() == width),
+        "{table:#?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -72,6 +72,17 @@ fn table(style: Style, header: &[&str]) -> Table {
     t
 }
 
+/// Adds a row, its text made safe for the terminal first, so that column
+/// widths are those of what is printed.
+fn add_row(t: &mut Table, cells: Vec<String>) {
+    t.add_row(
+        cells
+            .into_iter()
+            .map(|c| super::terminal::printable(&c).into_owned())
+            .collect::<Vec<_>>(),
+    );
+}
+
 fn right_align(t: &mut Table, columns: &[usize]) {
     for &c in columns {
         if let Some(col) = t.column_mut(c) {
@@ -99,27 +110,30 @@ fn render_bursts(r: &Report, style: Style, out: &mut String) {
         ],
     );
     for (i, b) in r.bursts.iter().enumerate() {
-        t.add_row(vec![
-            (i + 1).to_string(),
-            if b.start.get(..10) == b.end.get(..10) {
-                format!(
-                    "{} – {}",
-                    short_time(&b.start),
-                    b.end.get(11..16).unwrap_or(&b.end)
-                )
-            } else {
-                format!("{} – {}", short_time(&b.start), short_time(&b.end))
-            },
-            thousands(b.matched),
-            thousands(b.requests),
-            b.scenario.clone(),
-            format!("{:.2}", b.confidence),
-            b.evidence
-                .get(1)
-                .or(b.evidence.first())
-                .cloned()
-                .unwrap_or_default(),
-        ]);
+        add_row(
+            &mut t,
+            vec![
+                (i + 1).to_string(),
+                if b.start.get(..10) == b.end.get(..10) {
+                    format!(
+                        "{} – {}",
+                        short_time(&b.start),
+                        b.end.get(11..16).unwrap_or(&b.end)
+                    )
+                } else {
+                    format!("{} – {}", short_time(&b.start), short_time(&b.end))
+                },
+                thousands(b.matched),
+                thousands(b.requests),
+                b.scenario.clone(),
+                format!("{:.2}", b.confidence),
+                b.evidence
+                    .get(1)
+                    .or(b.evidence.first())
+                    .cloned()
+                    .unwrap_or_default(),
+            ],
+        );
     }
     right_align(&mut t, &[0, 2, 3, 5]);
     let _ = writeln!(out, "{t}");
@@ -212,29 +226,35 @@ fn render_input(r: &Report, style: Style, out: &mut String) {
         }
         notes.extend(f.problems.iter().cloned());
         notes.extend(f.notes.iter().cloned());
-        t.add_row(vec![
-            (i + 1).to_string(),
-            f.path.clone(),
-            format,
-            thousands(f.lines),
-            thousands(f.parsed),
-            thousands(f.malformed),
-            notes.join("; "),
-        ]);
+        add_row(
+            &mut t,
+            vec![
+                (i + 1).to_string(),
+                f.path.clone(),
+                format,
+                thousands(f.lines),
+                thousands(f.parsed),
+                thousands(f.malformed),
+                notes.join("; "),
+            ],
+        );
     }
-    t.add_row(vec![
-        String::new(),
-        "total".into(),
-        String::new(),
-        thousands(s.lines),
-        thousands(s.parsed),
-        thousands(s.malformed),
-        if s.blank > 0 {
-            format!("{} blank", thousands(s.blank))
-        } else {
-            String::new()
-        },
-    ]);
+    add_row(
+        &mut t,
+        vec![
+            String::new(),
+            "total".into(),
+            String::new(),
+            thousands(s.lines),
+            thousands(s.parsed),
+            thousands(s.malformed),
+            if s.blank > 0 {
+                format!("{} blank", thousands(s.blank))
+            } else {
+                String::new()
+            },
+        ],
+    );
     right_align(&mut t, &[0, 3, 4, 5]);
     let _ = writeln!(out, "{t}");
     for e in &s.errors {
@@ -284,29 +304,35 @@ fn render_groups(r: &Report, style: Style, out: &mut String) {
         ],
     );
     for g in r.groups.iter().take(style.top) {
-        t.add_row(vec![
-            g.method.clone(),
-            g.route.clone(),
-            thousands(g.matched),
-            thousands(g.requests),
-            percent(g.matched, g.requests),
-            thousands(g.route_requests),
-            percent(g.matched, s.matched),
-        ]);
+        add_row(
+            &mut t,
+            vec![
+                g.method.clone(),
+                g.route.clone(),
+                thousands(g.matched),
+                thousands(g.requests),
+                percent(g.matched, g.requests),
+                thousands(g.route_requests),
+                percent(g.matched, s.matched),
+            ],
+        );
     }
     if r.groups.len() > style.top {
         let rest = &r.groups[style.top..];
         let matched: u64 = rest.iter().map(|g| g.matched).sum();
         let requests: u64 = rest.iter().map(|g| g.requests).sum();
-        t.add_row(vec![
-            String::new(),
-            format!("… {} more groups (--top)", rest.len()),
-            thousands(matched),
-            thousands(requests),
-            percent(matched, requests),
-            String::new(),
-            percent(matched, s.matched),
-        ]);
+        add_row(
+            &mut t,
+            vec![
+                String::new(),
+                format!("… {} more groups (--top)", rest.len()),
+                thousands(matched),
+                thousands(requests),
+                percent(matched, requests),
+                String::new(),
+                percent(matched, s.matched),
+            ],
+        );
     }
     right_align(&mut t, &[2, 3, 4, 5, 6]);
     let _ = writeln!(out, "{t}");
@@ -334,13 +360,16 @@ fn render_events(r: &Report, style: Style, out: &mut String) {
     // A reload's restart lines are part of the reload: kinds with lines but
     // no event of their own are left out here (the JSON has them).
     for k in r.event_kinds.iter().filter(|k| k.count > 0) {
-        t.add_row(vec![
-            k.kind.name().to_string(),
-            thousands(k.count),
-            thousands(k.lines),
-            k.first.clone().unwrap_or_default(),
-            k.last.clone().unwrap_or_default(),
-        ]);
+        add_row(
+            &mut t,
+            vec![
+                k.kind.name().to_string(),
+                thousands(k.count),
+                thousands(k.lines),
+                k.first.clone().unwrap_or_default(),
+                k.last.clone().unwrap_or_default(),
+            ],
+        );
     }
     right_align(&mut t, &[1, 2]);
     let _ = writeln!(out, "{t}");
@@ -355,13 +384,16 @@ fn render_events(r: &Report, style: Style, out: &mut String) {
         &["time (UTC)", "kind", "server", "file", "first line"],
     );
     for e in lifecycle {
-        t.add_row(vec![
-            e.time.replace('T', " ").trim_end_matches('Z').to_string(),
-            e.kind.name().to_string(),
-            e.server.clone().unwrap_or_default(),
-            e.file.clone().unwrap_or_default(),
-            e.message.clone(),
-        ]);
+        add_row(
+            &mut t,
+            vec![
+                e.time.replace('T', " ").trim_end_matches('Z').to_string(),
+                e.kind.name().to_string(),
+                e.server.clone().unwrap_or_default(),
+                e.file.clone().unwrap_or_default(),
+                e.message.clone(),
+            ],
+        );
     }
     let _ = writeln!(out, "{t}\n");
 }
@@ -476,7 +508,7 @@ fn render_timeline(r: &Report, style: Style, out: &mut String) {
             cells.push(thousands(row.events));
             cells.push(lifecycle_marker(r, row.start, step));
         }
-        t.add_row(cells);
+        add_row(&mut t, cells);
     }
     right_align(&mut t, &[1, 2, 3, 5]);
     let _ = writeln!(out, "{t}");
