@@ -93,6 +93,16 @@ impl<'a> Scanner<'a> {
             });
             return;
         }
+        // NULs before a line are a hole left by a truncation; a line of
+        // NULs alone stays malformed.
+        let line = match line.first() {
+            Some(0) => line
+                .iter()
+                .position(|&b| b != 0)
+                .and_then(|p| line.get(p..))
+                .unwrap_or(line),
+            _ => line,
+        };
         if line.first().is_none_or(u8::is_ascii_whitespace)
             && line.iter().all(u8::is_ascii_whitespace)
         {

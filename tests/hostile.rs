@@ -593,3 +593,34 @@ fn escape_sequences_in_logs_never_reach_the_terminal() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_hole_of_nuls_left_by_copytruncate_is_passed_over() {
+    // A writer that did not open its log for appending goes on at its old
+    // offset after `copytruncate`: the file starts with a hole of NULs,
+    // and later truncations leave NULs before a line.
+    let dir = temp_dir("hole");
+    let (text, truth) = good(25, 3_000);
+    let mid = memchr::memchr(b'\n', &text[text.len() / 2..]).unwrap() + text.len() / 2 + 1;
+    for (hole, threads) in [(3 << 20, "2"), (1_000, "1"), (70_000, "2")] {
+        let mut data = vec![0u8; hole];
+        data.extend_from_slice(&text[..mid]);
+        data.extend_from_slice(&[0u8; 500]);
+        data.extend_from_slice(&text[mid..]);
+        let path = dir.join("app.access.log");
+        std::fs::write(&path, &data).unwrap();
+        let report = json(&["-j", threads, path.to_str().unwrap()]);
+        let s = &report["summary"];
+        assert_eq!(n(s, "requests"), truth.requests, "hole {hole}");
+        assert_eq!(n(s, "matched"), truth.status_501, "hole {hole}");
+        assert_eq!(n(s, "malformed"), 0, "hole {hole}");
+        assert_eq!(
+            s["files"][0]["notes"][0],
+            format!(
+                "its first {hole} bytes are NULs (a hole left by truncating the file under a \
+                 writer that does not append?): passed over"
+            )
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

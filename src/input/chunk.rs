@@ -25,18 +25,21 @@ const PIECE: usize = 1 << 16;
 
 /// Reads into `buf` the lines of `file` that start in `[start, end)` (the
 /// last one runs past `end` to its newline, or to [`MAX_LINE`] + 2 bytes)
-/// and returns where they lie in `buf`.
+/// and returns where they lie in `buf`. The file's data starts at `origin`
+/// (a line starts there).
 pub fn read_range<F: Read + Seek>(
     file: &mut F,
+    origin: u64,
     start: u64,
     end: u64,
     buf: &mut Vec<u8>,
 ) -> io::Result<Range<usize>> {
-    read_range_capped(file, start, end, buf, MAX_LINE)
+    read_range_capped(file, origin, start, end, buf, MAX_LINE)
 }
 
 fn read_range_capped<F: Read + Seek>(
     file: &mut F,
+    origin: u64,
     start: u64,
     end: u64,
     buf: &mut Vec<u8>,
@@ -44,14 +47,15 @@ fn read_range_capped<F: Read + Seek>(
 ) -> io::Result<Range<usize>> {
     buf.clear();
     // Read one byte before `start` to know whether a line starts at `start`.
-    let from = start.saturating_sub(1);
+    let at_origin = start <= origin;
+    let from = if at_origin { start } else { start - 1 };
     file.seek(SeekFrom::Start(from))?;
     let want = end.saturating_sub(from) as usize;
     // Room for the range and the longest line running past it, so the
     // buffer (reused for every range) never grows by doubling.
     buf.reserve_exact(want + max_line + 2 + PIECE);
     file.by_ref().take(want as u64).read_to_end(buf)?;
-    let first = if start == 0 {
+    let first = if at_origin {
         0
     } else {
         match memchr::memchr(b'\n', buf) {
@@ -191,7 +195,7 @@ mod tests {
         let mut start = 0;
         while start < data.len() as u64 {
             let end = (start + step).min(data.len() as u64);
-            let r = read_range(&mut file, start, end, &mut buf).unwrap();
+            let r = read_range(&mut file, 0, start, end, &mut buf).unwrap();
             out.extend_from_slice(&buf[r]);
             start = end;
         }
@@ -247,7 +251,7 @@ mod tests {
             let mut start = 0;
             while start < data.len() as u64 {
                 let end = (start + step).min(data.len() as u64);
-                let r = read_range_capped(&mut file, start, end, &mut buf, 5).unwrap();
+                let r = read_range_capped(&mut file, 0, start, end, &mut buf, 5).unwrap();
                 assert!(buf.len() <= step as usize + 8, "step {step}");
                 let text = String::from_utf8_lossy(&buf[r]).into_owned();
                 out.extend(text.lines().map(|l| l.len().min(6)));
@@ -288,7 +292,7 @@ mod tests {
                 let mut start = 0;
                 while start < data.len() as u64 {
                     let end = (start + step).min(data.len() as u64);
-                    let r = read_range_capped(&mut file, start, end, &mut buf, 5).unwrap();
+                    let r = read_range_capped(&mut file, 0, start, end, &mut buf, 5).unwrap();
                     for line in buf[r].split(|&b| b == b'\n') {
                         if line.starts_with(b"aaa") {
                             assert!(cut_ok(line), "pad {pad} step {step}: {line:?}");

@@ -1,7 +1,7 @@
 //! Opening sources: compression sniffed from magic bytes, gzip decoded.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use flate2::bufread::GzDecoder;
@@ -72,9 +72,40 @@ pub fn read_head<R: Read>(r: &mut R, limit: usize) -> io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// Opens `path` as a stream of decoded bytes.
-pub fn open_decoded(path: &Path, compression: Compression) -> io::Result<Box<dyn Read + Send>> {
-    Ok(decoded(Box::new(File::open(path)?), compression))
+/// Opens `path` as a stream of decoded bytes, from byte `from` of the file.
+pub fn open_decoded(
+    path: &Path,
+    compression: Compression,
+    from: u64,
+) -> io::Result<Box<dyn Read + Send>> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(from))?;
+    Ok(decoded(Box::new(file), compression))
+}
+
+/// Where the data of a file starts: past the NUL bytes at its start, if
+/// any (a writer that did not open its log for appending goes on at its old
+/// offset after a `copytruncate`, leaving a hole that reads as NULs). Reads
+/// from `head`, the file's first bytes, then on from `file`.
+pub fn data_start(file: &mut File, head: &[u8]) -> io::Result<u64> {
+    if let Some(p) = head.iter().position(|&b| b != 0) {
+        return Ok(p as u64);
+    }
+    let mut at = head.len() as u64;
+    file.seek(SeekFrom::Start(at))?;
+    let mut piece = vec![0u8; 1 << 20];
+    loop {
+        let n = match file.read(&mut piece) {
+            Ok(0) => return Ok(at),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if let Some(p) = piece[..n].iter().position(|&b| b != 0) {
+            return Ok(at + p as u64);
+        }
+        at += n as u64;
+    }
 }
 
 /// Decodes `reader` if it is compressed.

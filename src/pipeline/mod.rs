@@ -206,8 +206,8 @@ impl<'g> Inputs<'g> {
         let mut units = Vec::new();
         for (input, prep) in prepared.iter().enumerate() {
             match &prep.plan {
-                Plan::Ranges { size, .. } => {
-                    let mut start = 0;
+                Plan::Ranges { from, size, .. } => {
+                    let mut start = *from;
                     let mut chunk = 0;
                     while start < *size {
                         let end = (start + CHUNK_SIZE as u64).min(*size);
@@ -297,10 +297,11 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
             Unit::Range {
                 start, end, chunk, ..
             },
-            Plan::Ranges { path, .. },
+            Plan::Ranges { path, from, .. },
         ) => {
             BUFFER.with_borrow_mut(|buf| {
-                let read = File::open(path).and_then(|mut f| read_range(&mut f, *start, *end, buf));
+                let read =
+                    File::open(path).and_then(|mut f| read_range(&mut f, *from, *start, *end, buf));
                 match read {
                     Ok(range) => scanner.scan(&mut part.agg, input, *chunk, &buf[range]),
                     Err(e) => part.problems.push((
@@ -315,12 +316,13 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
             Plan::Stream {
                 path,
                 compression,
+                from,
                 limit,
             },
         ) => {
-            let reader = match open_decoded(path, *compression) {
+            let reader = match open_decoded(path, *compression, *from) {
                 Ok(r) => match limit {
-                    Some(n) => Box::new(r.take(*n)),
+                    Some(n) => Box::new(r.take(n.saturating_sub(*from))),
                     None => r,
                 },
                 Err(e) => {

@@ -10,7 +10,7 @@ use super::{FormatChoice, InputFile};
 use crate::grammar::detect::{self, Content};
 use crate::grammar::{builtin, error, Grammar};
 use crate::input::discover::describe;
-use crate::input::open::{decode_head, read_head};
+use crate::input::open::{data_start, decode_head, read_head};
 use crate::input::{Compression, Source};
 use crate::scan::Reading;
 use crate::timefmt::{TimeCache, Zone};
@@ -22,14 +22,18 @@ const HEAD_BYTES: usize = 64 << 10;
 pub(super) enum Plan {
     /// Not at all.
     Skip,
-    /// A plain regular file, in byte ranges read in parallel.
-    Ranges { path: PathBuf, size: u64 },
+    /// A plain regular file, in byte ranges of `[from, size)` read in
+    /// parallel.
+    Ranges { path: PathBuf, from: u64, size: u64 },
     /// A regular file read from start to end by one task (gzip, error logs,
     /// `\r` line ends).
     Stream {
         path: PathBuf,
         compression: Compression,
-        /// Read no further than this (following: the last complete line).
+        /// Where its data starts (past a hole of NULs).
+        from: u64,
+        /// Read no further than this byte (following: the end of the last
+        /// complete line).
         limit: Option<u64>,
     },
     /// stdin (`file: None`) or a pipe, FIFO or device: read once, its head
@@ -84,6 +88,8 @@ pub(super) fn prepare<'g>(
         handle: None,
     };
     let cannot = |e: io::Error| format!("cannot read: {}", describe(&e));
+    // Where a regular file's data starts.
+    let mut from = 0;
     // Regular files are reopened by the tasks that read them; anything else
     // (stdin, pipes, FIFOs) is read once, from the handle opened here.
     let (head, pipe) = match &source.path {
@@ -101,12 +107,32 @@ pub(super) fn prepare<'g>(
                 prep.handle = file.try_clone().ok();
             }
             match read_head(&mut file, HEAD_BYTES) {
+                // A hole of NULs at the start is passed over.
+                Ok(h) if regular && h.first() == Some(&0) => {
+                    let after = data_start(&mut file, &h).and_then(|at| {
+                        file.seek(io::SeekFrom::Start(at))?;
+                        Ok((at, read_head(&mut file, HEAD_BYTES)?))
+                    });
+                    match after {
+                        Ok((at, h)) => {
+                            from = at;
+                            (h, None)
+                        }
+                        Err(e) => return unreadable(input, prep, cannot(e)),
+                    }
+                }
                 Ok(h) if regular => (h, None),
                 Ok(h) => (h, Some(Some(file))),
                 Err(e) => return unreadable(input, prep, cannot(e)),
             }
         }
     };
+    if from > 0 {
+        input.notes.push(format!(
+            "its first {from} bytes are NULs (a hole left by truncating the file under a \
+             writer that does not append?): passed over"
+        ));
+    }
     input.compression = Compression::sniff(&head);
     if !input.compression.supported() {
         let c = input.compression;
@@ -224,6 +250,7 @@ pub(super) fn prepare<'g>(
                     input.resume = follow.then_some(size);
                     Plan::Ranges {
                         path: path.clone(),
+                        from,
                         size,
                     }
                 }
@@ -239,6 +266,7 @@ pub(super) fn prepare<'g>(
             Plan::Stream {
                 path: path.clone(),
                 compression: input.compression,
+                from,
                 limit,
             }
         }
