@@ -116,6 +116,11 @@ fn hostile_directory_beside_good_logs_keeps_their_counts_exact() {
     let mut gz = gzip(&four_a);
     gz.extend(gzip(&four_b));
     std::fs::write(d("access.log.4.gz"), gz).unwrap();
+    // Zeros padding a gzip file are read past, as gzip does.
+    let (padded, t10) = good(12, 500);
+    let mut gz = gzip(&padded);
+    gz.extend_from_slice(&[0u8; 4096]);
+    std::fs::write(d("access.log.9.gz"), gz).unwrap();
     // An empty gzip member, and an empty file named .gz.
     std::fs::write(d("access.log.5.gz"), gzip(b"")).unwrap();
     std::fs::write(d("access.log.6.gz"), b"").unwrap();
@@ -178,7 +183,7 @@ fn hostile_directory_beside_good_logs_keeps_their_counts_exact() {
     std::fs::write(d("archive/access.log"), &live).unwrap();
     std::fs::write(d("notes.txt"), b"hello").unwrap();
 
-    for t in [&t1, &t2, &t3, &t4, &t5, &t6, &t7, &t8, &t9] {
+    for t in [&t1, &t2, &t3, &t4, &t5, &t6, &t7, &t8, &t9, &t10] {
         count(t);
     }
     let out = run_unprivileged(&["--json", dir.to_str().unwrap()]);
@@ -240,6 +245,9 @@ fn hostile_directory_beside_good_logs_keeps_their_counts_exact() {
         t5.lines + t6.lines
     );
     assert_eq!(n(file(&report, "access.log.5.gz"), "lines"), 0);
+    let padded_row = file(&report, "access.log.9.gz");
+    assert_eq!(n(padded_row, "lines"), t10.lines);
+    assert!(padded_row["problems"].as_array().unwrap().is_empty());
     assert_eq!(n(file(&report, "access.log.6.gz"), "lines"), 0);
     for (name, bytes) in [("access.log.7", 65_536), ("picture.log", 20_016)] {
         let why = problem(name);

@@ -143,8 +143,9 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Decodes every gzip member of a stream, one after another (concatenated
 /// `.gz` files are one valid file). Bytes after the last member that do not
-/// start another one are an error that names how many there were, after
-/// everything before them was decoded.
+/// start another one (and are not all zeros, which pad some archives) are an
+/// error that names how many there were, after everything before them was
+/// decoded.
 pub struct Members<R> {
     state: State<R>,
 }
@@ -189,14 +190,21 @@ impl<R: BufRead> Read for Members<R> {
                         self.state = State::Member(Box::new(GzDecoder::new(reader)));
                         continue;
                     }
-                    let mut trailing = 0u64;
+                    // Zeros pad some archives (tapes, block devices): gzip
+                    // reads past them too.
+                    let (mut trailing, mut zeros) = (0u64, true);
                     loop {
-                        let n = reader.fill_buf()?.len();
-                        if n == 0 {
+                        let rest = reader.fill_buf()?;
+                        if rest.is_empty() {
                             break;
                         }
+                        zeros &= rest.iter().all(|&b| b == 0);
+                        let n = rest.len();
                         trailing += n as u64;
                         reader.consume(n);
+                    }
+                    if zeros {
+                        return Ok(0);
                     }
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidData,
