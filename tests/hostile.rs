@@ -199,9 +199,18 @@ fn hostile_directory_beside_good_logs_keeps_their_counts_exact() {
         bad + 1,
         "NUL, invalid UTF-8, the long line"
     );
-    let all: Vec<u8> = [&live[..], &one, &two, &three, &four_a, &four_b, &plain]
-        .concat()
-        .to_vec();
+    let all: Vec<u8> = [
+        &live[..],
+        &one,
+        &two,
+        &three,
+        &four_a,
+        &four_b,
+        &plain,
+        &padded,
+    ]
+    .concat()
+    .to_vec();
     assert_eq!(
         matched - t7.status_501 - t9.status_501,
         awk_count("$9==501{c++} END{print c+0}", &all),
