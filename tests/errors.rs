@@ -8,10 +8,6 @@ use std::io::Write;
 use common::*;
 use serde_json::Value;
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 #[test]
 fn missing_path_is_named_and_the_rest_is_read() {
     let out = run(

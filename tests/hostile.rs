@@ -49,10 +49,6 @@ fn noise(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// The report's row for the file named `name`.
 fn file<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["summary"]["files"]

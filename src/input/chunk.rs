@@ -188,18 +188,24 @@ mod tests {
     use super::*;
     use std::io::Cursor;
 
-    fn lines_of_ranges(data: &[u8], step: u64) -> Vec<u8> {
-        let mut out = Vec::new();
+    /// What each range of `step` bytes owns, lines capped at `cap`.
+    fn ranges(data: &[u8], step: u64, cap: usize) -> Vec<Vec<u8>> {
         let mut file = Cursor::new(data.to_vec());
         let mut buf = Vec::new();
+        let mut out = Vec::new();
         let mut start = 0;
         while start < data.len() as u64 {
             let end = (start + step).min(data.len() as u64);
-            let r = read_range(&mut file, 0, start, end, &mut buf).unwrap();
-            out.extend_from_slice(&buf[r]);
+            let r = read_range_capped(&mut file, 0, start, end, &mut buf, cap).unwrap();
+            assert!(buf.len() <= step as usize + cap + 3, "step {step}");
+            out.push(buf[r].to_vec());
             start = end;
         }
         out
+    }
+
+    fn lines_of_ranges(data: &[u8], step: u64) -> Vec<u8> {
+        ranges(data, step, MAX_LINE).concat()
     }
 
     #[test]
@@ -246,16 +252,9 @@ mod tests {
         let data = b"aaa\nbbbbbbbbbbbbbbbbbbbb\ncc\nxxxxxxxxxxxxxxxx".to_vec();
         for step in 1..=data.len() as u64 + 1 {
             let mut out = Vec::new();
-            let mut file = Cursor::new(data.clone());
-            let mut buf = Vec::new();
-            let mut start = 0;
-            while start < data.len() as u64 {
-                let end = (start + step).min(data.len() as u64);
-                let r = read_range_capped(&mut file, 0, start, end, &mut buf, 5).unwrap();
-                assert!(buf.len() <= step as usize + 8, "step {step}");
-                let text = String::from_utf8_lossy(&buf[r]).into_owned();
+            for owned in ranges(&data, step, 5) {
+                let text = String::from_utf8_lossy(&owned).into_owned();
                 out.extend(text.lines().map(|l| l.len().min(6)));
-                start = end;
             }
             assert_eq!(out, [3, 6, 2, 6], "step {step}");
         }
@@ -287,18 +286,12 @@ mod tests {
             let mut data = vec![b'.'; pad];
             data.extend_from_slice(b"\naaaaaa\rbbbb\nok\n");
             for step in 1..=data.len() as u64 {
-                let mut file = Cursor::new(data.clone());
-                let mut buf = Vec::new();
-                let mut start = 0;
-                while start < data.len() as u64 {
-                    let end = (start + step).min(data.len() as u64);
-                    let r = read_range_capped(&mut file, 0, start, end, &mut buf, 5).unwrap();
-                    for line in buf[r].split(|&b| b == b'\n') {
+                for owned in ranges(&data, step, 5) {
+                    for line in owned.split(|&b| b == b'\n') {
                         if line.starts_with(b"aaa") {
                             assert!(cut_ok(line), "pad {pad} step {step}: {line:?}");
                         }
                     }
-                    start = end;
                 }
             }
             let mut blocks = LineBlocks::sized(Cursor::new(data.clone()), b'\n', 8, 5);

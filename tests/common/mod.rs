@@ -30,6 +30,11 @@ pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     child.wait_with_output().expect("wait for fiveohone")
 }
 
+/// What a run wrote on stderr.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// Runs `fiveohone --json` and parses its output; the run must exit 0.
 pub fn json(args: &[&str]) -> Value {
     let mut all = vec!["--json"];
