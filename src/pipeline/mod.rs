@@ -345,7 +345,9 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
 /// Runs `each` over `items` on the current pool, folding into one partial
 /// result per worker thread (whichever items it takes), then merges them.
 /// Memory holds as many partials as there are threads; rayon's `fold`
-/// would make one per split, several per thread.
+/// would make one per split, several per thread. `each` must not run work
+/// on the pool itself: a thread that took another item while holding its
+/// partial would wait on itself.
 fn per_thread<I: ParallelIterator>(
     items: I,
     each: impl Fn(&mut Partial, I::Item) + Sync,
