@@ -165,7 +165,7 @@ pub(super) fn prepare<'g>(
     if !recognised {
         if let Some(share) = detect::binary_share(&text) {
             let why = format!(
-                "binary data, not a log ({share}% of its first {} bytes are control bytes): skipped",
+                "binary data, not a log ({share}% of its first {} bytes are control bytes)",
                 text.len()
             );
             return unreadable(input, prep, why);
