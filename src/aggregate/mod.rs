@@ -381,8 +381,9 @@ impl Aggregate {
         let mut all: Vec<(Box<[u8]>, Counts)> = self.groups.drain().collect();
         all.sort_by(|a, b| b.1.requests.cmp(&a.1.requests).then_with(|| a.0.cmp(&b.0)));
         let mut other = Counts::default();
-        for (i, (k, c)) in all.into_iter().enumerate() {
-            if i + 1 < GROUP_LIMIT && *k != *OTHER_GROUP {
+        for (k, c) in all {
+            // The largest groups but one, and `(other)` with the rest.
+            if self.groups.len() + 1 < GROUP_LIMIT && *k != *OTHER_GROUP {
                 self.groups.insert(k, c);
             } else {
                 other.add(c);
