@@ -87,28 +87,19 @@ impl Reader {
     /// Reads to the end, handing complete lines (with their newlines) to
     /// `each`; returns whether anything was read.
     fn drain(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<bool> {
-        let mut buf = vec![0; PIECE];
-        let mut any = false;
-        loop {
-            let n = match self.file.read(&mut buf) {
-                Ok(0) => return Ok(any),
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            any = true;
-            let piece = &buf[..n];
-            // Keep the file's first bytes: `piece` starts at `self.offset`.
-            let start = self.offset;
-            self.offset += n as u64;
-            let have = self.head.len() as u64;
-            if have < 64 && start <= have && self.offset > have {
+        let (offset, head, lines) = (&mut self.offset, &mut self.head, &mut self.lines);
+        read_pieces(&mut self.file, |piece| {
+            // Keep the file's first bytes: `piece` starts at `offset`.
+            let start = *offset;
+            *offset += piece.len() as u64;
+            let have = head.len() as u64;
+            if have < 64 && start <= have && *offset > have {
                 let from = (have - start) as usize;
-                let to = ((64 - start) as usize).min(n);
-                self.head.extend_from_slice(&piece[from..to]);
+                let to = ((64 - start) as usize).min(piece.len());
+                head.extend_from_slice(&piece[from..to]);
             }
-            self.lines.feed(piece, each);
-        }
+            lines.feed(piece, each);
+        })
     }
 
     /// Hands over a held partial line as it is (its file will not grow).
@@ -119,6 +110,24 @@ impl Reader {
 
 /// How much of a file is read at a time.
 const PIECE: usize = 256 << 10;
+
+/// Reads `file` to its end in pieces of at most [`PIECE`] bytes, handing
+/// each to `each`; returns whether anything was read.
+fn read_pieces(file: &mut File, mut each: impl FnMut(&[u8])) -> io::Result<bool> {
+    let mut buf = vec![0; PIECE];
+    let mut any = false;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(any),
+            Ok(n) => {
+                any = true;
+                each(&buf[..n]);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
 
 /// Cuts appended bytes into complete lines, holding the last partial one.
 /// A line longer than [`MAX_LINE`] is handed over cut to `MAX_LINE + 2`
@@ -339,18 +348,11 @@ fn read_copy(path: &Path, cur: &mut Reader, each: &mut dyn FnMut(&[u8])) -> io::
         return Ok(());
     }
     copy.seek(SeekFrom::Start(cur.offset))?;
-    let mut buf = vec![0; PIECE];
-    loop {
-        match copy.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => {
-                cur.offset += n as u64;
-                cur.lines.feed(&buf[..n], each);
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+    read_pieces(&mut copy, |piece| {
+        cur.offset += piece.len() as u64;
+        cur.lines.feed(piece, each);
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]
