@@ -14,6 +14,7 @@ pub mod follow;
 pub mod fuzzing;
 pub mod grammar;
 pub mod input;
+pub mod numfmt;
 pub mod pipeline;
 pub mod record;
 pub mod report;

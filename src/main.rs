@@ -282,6 +282,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         extra.as_ref().map(|(t, o)| (t.as_str(), o.as_str())),
     )?);
     detection.sensitivity = cli.sensitivity;
+    detection.noun = cli.status.noun();
     detection.deploys = cli
         .deploys
         .iter()

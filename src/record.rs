@@ -88,15 +88,13 @@ impl<'a> Record<'a> {
             self.method = b"-";
             return;
         }
-        let Some(sp) = memchr::memchr(b' ', line) else {
+        let Some(sp) = memchr::memchr(b' ', line).filter(|&sp| is_method(&line[..sp])) else {
+            // Kept whole as the target, so the route can say what it was.
             self.method = INVALID_METHOD;
+            self.target = line;
             return;
         };
         let method = &line[..sp];
-        if !is_method(method) {
-            self.method = INVALID_METHOD;
-            return;
-        }
         self.method = method;
         let rest = &line[sp + 1..];
         match memchr::memrchr(b' ', rest) {

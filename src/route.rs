@@ -15,6 +15,17 @@
 /// Longest route kept, in bytes; longer paths are cut (scanner noise).
 pub const MAX_ROUTE_LEN: usize = 256;
 
+/// The route of a request line that is not HTTP: `(tls handshake)` for
+/// the first bytes of a TLS ClientHello sent to a plain-HTTP port (raw, or
+/// escaped as nginx and Apache write them), `(invalid)` for anything else.
+pub fn invalid(line: &[u8]) -> &'static [u8] {
+    if line.starts_with(b"\\x16\\x03") || line.starts_with(b"\x16\x03") {
+        b"(tls handshake)"
+    } else {
+        b"(invalid)"
+    }
+}
+
 /// Appends the normalised route of `target` to `out`.
 pub fn normalize_into(target: &[u8], out: &mut Vec<u8>) {
     let base = out.len();

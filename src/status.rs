@@ -26,6 +26,16 @@ impl StatusSet {
         &self.spec
     }
 
+    /// What its matches are called in a sentence: `501s` for one code,
+    /// `responses with status 5xx` for anything else.
+    pub fn noun(&self) -> String {
+        if code(&self.spec).is_ok() {
+            format!("{}s", self.spec)
+        } else {
+            format!("responses with status {}", self.spec)
+        }
+    }
+
     fn insert_range(&mut self, lo: u16, hi: u16) {
         for s in lo..=hi {
             let s = s as usize;

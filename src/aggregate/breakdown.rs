@@ -11,7 +11,7 @@ use super::Counts;
 use crate::device::DEVICES;
 
 /// Method classes counted for every request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MethodClass {
     /// GET.
     Get,
@@ -176,7 +176,7 @@ impl PerWindow {
     }
 
     /// Every window and its count, in window order.
-    fn iter(&self) -> Box<dyn Iterator<Item = (i64, u64)> + '_> {
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (i64, u64)> + '_> {
         match self {
             PerWindow::Few(v) => Box::new(v.iter().copied()),
             PerWindow::Many(m) => Box::new(m.iter().map(|(&w, &n)| (w, n))),
@@ -264,11 +264,67 @@ fn merge_sorted(a: &[(i64, u64)], b: &[(i64, u64)]) -> Vec<(i64, u64)> {
 }
 
 /// Matched requests per dimension, value and window; requests per upstream
-/// and window.
+/// and window; and matched requests per [`Cell`] (method, route, device
+/// group and upstream together), so that detection can count any segment
+/// and any intersection of segments exactly.
 #[derive(Debug, Clone, Default)]
 pub struct Breakdown {
     matched: [Series; DIMS],
     upstream_requests: Series,
+    cells: Series,
+}
+
+/// Bytes of a route kept in a cell key.
+const CELL_ROUTE_LEN: usize = 200;
+/// Bytes of an upstream kept in a cell key.
+const CELL_UPSTREAM_LEN: usize = 64;
+
+/// The segments one matched request belongs to, decoded from its cell key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell<'a> {
+    /// Method token.
+    pub method: &'a [u8],
+    /// Normalised route.
+    pub route: &'a [u8],
+    /// Device group, by index.
+    pub device: usize,
+    /// Upstream that answered, if any.
+    pub upstream: Option<&'a [u8]>,
+}
+
+impl<'a> Cell<'a> {
+    /// Appends the key of a cell to `out` (length-prefixed, so any bytes
+    /// may appear in a route or upstream).
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let method = self.method.get(..255).unwrap_or(self.method);
+        let route = self.route.get(..CELL_ROUTE_LEN).unwrap_or(self.route);
+        out.push(method.len() as u8);
+        out.extend_from_slice(method);
+        out.push(route.len() as u8);
+        out.extend_from_slice(route);
+        out.push(self.device as u8);
+        if let Some(up) = self.upstream {
+            out.extend_from_slice(up.get(..CELL_UPSTREAM_LEN).unwrap_or(up));
+        }
+    }
+
+    /// Decodes a key written by [`Cell::encode`]; `None` for the `(other)`
+    /// cell that counts the cells past the limit.
+    pub fn decode(key: &'a [u8]) -> Option<Cell<'a>> {
+        let (&m, rest) = key.split_first()?;
+        let method = rest.get(..m as usize)?;
+        let rest = rest.get(m as usize..)?;
+        let (&r, rest) = rest.split_first()?;
+        let route = rest.get(..r as usize)?;
+        let rest = rest.get(r as usize..)?;
+        let (&device, upstream) = rest.split_first()?;
+        Some(Cell {
+            method,
+            route,
+            device: device as usize,
+            upstream: (!upstream.is_empty()).then_some(upstream),
+        })
+    }
 }
 
 /// Bytes kept of a value (a client address, host or upstream written by a
@@ -277,6 +333,11 @@ pub const VALUE_LEN: usize = 256;
 
 fn bump(series: &mut Series, value: &[u8], window: i64, n: u64) {
     let value = value.get(..VALUE_LEN).unwrap_or(value);
+    bump_key(series, value, window, n);
+}
+
+/// [`bump`] without cutting the value (a cell key is bounded already).
+fn bump_key(series: &mut Series, value: &[u8], window: i64, n: u64) {
     let value = if series.len() >= VALUE_LIMIT && !series.contains_key(value) {
         OTHER.as_bytes()
     } else {
@@ -296,6 +357,18 @@ impl Breakdown {
         bump(&mut self.matched[dim as usize], value, window, 1);
     }
 
+    /// Counts a matched request in its cell (`key` from [`Cell::encode`]).
+    #[inline]
+    pub fn matched_cell(&mut self, key: &[u8], window: i64) {
+        bump_key(&mut self.cells, key, window, 1);
+    }
+
+    /// Every cell with its matched requests per window; the `(other)` cell
+    /// (cells past the limit) decodes to `None`.
+    pub fn cells(&self) -> impl Iterator<Item = (Option<Cell<'_>>, &PerWindow)> + '_ {
+        self.cells.iter().map(|(k, w)| (Cell::decode(k), w))
+    }
+
     /// Counts a request answered by upstream `value`.
     #[inline]
     pub fn upstream_request(&mut self, value: &[u8], window: i64) {
@@ -307,12 +380,19 @@ impl Breakdown {
             merge_series(mine, theirs);
         }
         merge_series(&mut self.upstream_requests, other.upstream_requests);
+        merge_series(&mut self.cells, other.cells);
     }
 
     /// Matched requests per value of `dim` in windows `[from, to)`, most
     /// first.
     pub fn matched_in(&self, dim: Dim, from: i64, to: i64) -> Vec<(String, u64)> {
-        totals(&self.matched[dim as usize], from, to)
+        totals(&self.matched[dim as usize], &[(from, to)])
+    }
+
+    /// Matched requests per value of `dim` in the windows of `ranges`
+    /// (disjoint `[from, to)` pairs), most first.
+    pub fn matched_over(&self, dim: Dim, ranges: &[(i64, i64)]) -> Vec<(String, u64)> {
+        totals(&self.matched[dim as usize], ranges)
     }
 
     /// Matched requests of `value` in `dim`, per window start.
@@ -320,14 +400,23 @@ impl Breakdown {
         self.matched[dim as usize].get(value.as_bytes())
     }
 
-    /// Requests per upstream in windows `[from, to)`, most first.
-    pub fn upstream_requests_in(&self, from: i64, to: i64) -> Vec<(String, u64)> {
-        totals(&self.upstream_requests, from, to)
+    /// Requests of upstream `value`, per window start.
+    pub fn upstream_requests_series(&self, value: &[u8]) -> Option<&PerWindow> {
+        self.upstream_requests.get(value)
+    }
+
+    /// Requests per upstream in the windows of `ranges`, most first.
+    pub fn upstream_requests_over(&self, ranges: &[(i64, i64)]) -> Vec<(String, u64)> {
+        totals(&self.upstream_requests, ranges)
     }
 
     /// Drops the counts of windows before `t`.
     pub fn prune_before(&mut self, t: i64) {
-        for series in self.matched.iter_mut().chain([&mut self.upstream_requests]) {
+        for series in self
+            .matched
+            .iter_mut()
+            .chain([&mut self.upstream_requests, &mut self.cells])
+        {
             series.retain(|_, per_window| {
                 per_window.prune_before(t);
                 !per_window.is_empty()
@@ -357,13 +446,13 @@ fn merge_series(mine: &mut Series, theirs: Series) {
     }
 }
 
-/// Per value, the sum over windows `[from, to)`, most first, and [`OTHER`]
-/// last whatever its count: it is no one value.
-fn totals(series: &Series, from: i64, to: i64) -> Vec<(String, u64)> {
+/// Per value, the sum over the windows of `ranges`, most first, and
+/// [`OTHER`] last whatever its count: it is no one value.
+fn totals(series: &Series, ranges: &[(i64, i64)]) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = series
         .iter()
         .map(|(value, per_window)| {
-            let n = per_window.sum(from, to);
+            let n = ranges.iter().map(|&(a, z)| per_window.sum(a, z)).sum();
             (String::from_utf8_lossy(value).into_owned(), n)
         })
         .filter(|(_, n)| *n > 0)

@@ -16,7 +16,7 @@ use crate::record::Record;
 use crate::record::Slot;
 use crate::route;
 use crate::status::StatusSet;
-use breakdown::{last_upstream, Breakdown, Dim, MethodClass, WindowStats};
+use breakdown::{last_upstream, Breakdown, Cell, Dim, MethodClass, WindowStats};
 
 /// Distinct method/route groups reported (twice as many are kept while
 /// reading); requests of further ones are counted in the `(other)` group,
@@ -169,6 +169,7 @@ pub struct Cursor {
     chunk: u64,
     line: u64,
     key: Vec<u8>,
+    cell: Vec<u8>,
     stats: FileStats,
 }
 
@@ -180,6 +181,7 @@ impl Cursor {
             chunk,
             line: 0,
             key: Vec::with_capacity(128),
+            cell: Vec::with_capacity(128),
             stats: FileStats::default(),
         }
     }
@@ -276,7 +278,7 @@ impl Aggregate {
         key.extend_from_slice(method_bytes);
         key.push(0);
         if record.method == crate::record::INVALID_METHOD {
-            key.extend_from_slice(b"(invalid)");
+            key.extend_from_slice(route::invalid(record.target));
         } else {
             route::normalize_into(record.target, key);
         }
@@ -306,6 +308,15 @@ impl Aggregate {
             if let Some(up) = upstream {
                 b.matched(Dim::Upstream, up, window);
             }
+            at.cell.clear();
+            Cell {
+                method: method_bytes,
+                route,
+                device: device as usize,
+                upstream,
+            }
+            .encode(&mut at.cell);
+            b.matched_cell(&at.cell, window);
         }
     }
 
@@ -434,6 +445,11 @@ impl Aggregate {
             total.merge(f.clone());
         }
         total
+    }
+
+    /// Counts per group key (`method NUL route`).
+    pub fn group_counts(&self) -> &FxHashMap<Box<[u8]>, Counts> {
+        &self.groups
     }
 
     /// The groups as `(method, route, counts)`, route bytes decoded lossily.

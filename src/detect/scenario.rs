@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::features::{is_feature, REGISTRY};
+
 /// The scenarios shipped with the binary.
 pub const BUILTIN: &str = include_str!("../../grammars/scenarios.conf");
 
@@ -51,29 +53,6 @@ pub struct Scenario {
     pub conditions: Vec<Condition>,
 }
 
-/// The features every condition may name (see the README).
-pub const FEATURES: &[&str] = &[
-    "deploy_gap",
-    "routes",
-    "top_route_share",
-    "route_rate",
-    "persistence",
-    "methods",
-    "unusual_share",
-    "top_client_share",
-    "clients",
-    "traffic_ratio",
-    "rate",
-    "rate_ratio",
-    "device_share",
-    "device_lift",
-    "others_rate",
-    "upstream_share",
-    "upstream_lift",
-    "upstream_others_rate",
-    "pressure",
-];
-
 /// Reads scenario definitions; `origin` names the text in errors.
 pub fn parse(text: &str, origin: &str) -> Result<Vec<Scenario>, String> {
     let mut out: Vec<Scenario> = Vec::new();
@@ -112,11 +91,12 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Scenario>, String> {
                         if word == "when" { " WEIGHT" } else { "" }
                     )));
                 }
-                if !FEATURES.contains(&parts[0]) {
+                if !is_feature(parts[0]) {
+                    let known: Vec<&str> = REGISTRY.iter().map(|f| f.name).collect();
                     return Err(at(format!(
                         "unknown feature `{}`; known: {}",
                         parts[0],
-                        FEATURES.join(", ")
+                        known.join(", ")
                     )));
                 }
                 let op = match parts[1] {
@@ -167,21 +147,26 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Scenario>, String> {
     Ok(out)
 }
 
-/// The built-in scenarios with `extra` ones: an extra scenario with a
-/// built-in's name replaces it in place; new ones come first, so that they
-/// win ties against the built-ins.
+/// The built-in scenarios with `extra` ones. A name may have several
+/// variants (the best-fitting one labels a burst); extra scenarios with a
+/// built-in's name replace all its variants, in place of the first; new
+/// ones come first, so that they win ties against the built-ins.
 pub fn load(extra: Option<(&str, &str)>) -> Result<Vec<Scenario>, String> {
-    let mut all = parse(BUILTIN, "grammars/scenarios.conf")?;
-    if let Some((text, origin)) = extra {
-        let mut new = Vec::new();
-        for s in parse(text, origin)? {
-            match all.iter_mut().find(|b| b.name == s.name) {
-                Some(b) => *b = s,
-                None => new.push(s),
-            }
+    let builtin = parse(BUILTIN, "grammars/scenarios.conf")?;
+    let Some((text, origin)) = extra else {
+        return Ok(builtin);
+    };
+    let extra = parse(text, origin)?;
+    let replaces = |name: &str| builtin.iter().any(|b| b.name == name);
+    let mut all: Vec<Scenario> = extra.iter().filter(|s| !replaces(&s.name)).cloned().collect();
+    let mut done: Vec<&str> = Vec::new();
+    for b in &builtin {
+        if !extra.iter().any(|s| s.name == b.name) {
+            all.push(b.clone());
+        } else if !done.contains(&b.name.as_str()) {
+            done.push(&b.name);
+            all.extend(extra.iter().filter(|s| s.name == b.name).cloned());
         }
-        new.append(&mut all);
-        all = new;
     }
     Ok(all)
 }

@@ -1,5 +1,6 @@
 //! The terminal report: comfy-table tables and a bar timeline.
 
+pub use crate::numfmt::thousands;
 use std::fmt::Write as _;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -589,18 +590,6 @@ fn sparkline(windows: &[WindowRow], window: i64, width: usize) -> String {
         .collect()
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {

@@ -1,0 +1,297 @@
+//! The series detection scans: one per segment (the whole site, each device
+//! group, each method class, each upstream, each method and route), each a
+//! count of matched requests and of requests per window of the grid.
+//!
+//! Matched counts of a segment come from the per-window counters or from
+//! the cells of the matched requests; persistent patterns are taken out of
+//! every series they fall in, so a monitor's steady 501s hide nothing.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::aggregate::breakdown::{Cell, MethodClass, METHOD_CLASSES};
+use crate::aggregate::Aggregate;
+use crate::device::{Device, DEVICES};
+
+/// A part of the traffic detection looks at on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Segment {
+    /// Every request.
+    All,
+    /// One device group.
+    Device(Device),
+    /// One method class.
+    Method(MethodClass),
+    /// Requests one upstream answered.
+    Upstream(Vec<u8>),
+    /// One method on one route.
+    Group {
+        /// Method token.
+        method: Vec<u8>,
+        /// Normalised route.
+        route: Vec<u8>,
+    },
+}
+
+impl Segment {
+    /// Whether a matched request of `cell` belongs to the segment.
+    pub fn contains(&self, cell: &Cell) -> bool {
+        match self {
+            Segment::All => true,
+            Segment::Device(d) => cell.device == *d as usize,
+            Segment::Method(m) => MethodClass::of(cell.method) == *m,
+            Segment::Upstream(u) => cell.upstream == Some(u.as_slice()),
+            Segment::Group { method, route } => cell.method == method && cell.route == route,
+        }
+    }
+
+    /// Method and route bytes as the groups key them (`method NUL route`).
+    pub fn group_key(method: &[u8], route: &[u8]) -> Vec<u8> {
+        let mut key = Vec::with_capacity(method.len() + route.len() + 1);
+        key.extend_from_slice(method);
+        key.push(0);
+        key.extend_from_slice(route);
+        key
+    }
+}
+
+/// Upstreams scanned on their own, the most matched first.
+pub const UPSTREAM_SEGMENTS: usize = 64;
+/// Method+route groups scanned on their own, the most matched first.
+pub const GROUP_SEGMENTS: usize = 256;
+/// Fewest matched requests a segment needs in the whole period to be
+/// scanned on its own.
+const MIN_SEGMENT_MATCHES: u64 = 8;
+
+/// The windows detection works on: every window with requests, in order.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// Window starts, UTC seconds.
+    pub starts: Vec<i64>,
+    /// Window length, seconds.
+    pub window: i64,
+    index: FxHashMap<i64, usize>,
+}
+
+impl Grid {
+    /// The windows of `agg` before `until` that have requests.
+    pub fn new(agg: &Aggregate, window: i64, until: Option<i64>) -> Grid {
+        let mut starts: Vec<i64> = agg
+            .windows
+            .iter()
+            .filter(|(w, s)| until.is_none_or(|u| **w < u) && s.counts.requests > 0)
+            .map(|(w, _)| *w)
+            .collect();
+        starts.sort_unstable();
+        Grid::from_starts(starts, window)
+    }
+
+    /// A grid of sorted window starts.
+    pub fn from_starts(starts: Vec<i64>, window: i64) -> Grid {
+        let index = starts.iter().enumerate().map(|(i, w)| (*w, i)).collect();
+        Grid {
+            starts,
+            window,
+            index,
+        }
+    }
+
+    /// The position of window `start`, if it is on the grid.
+    pub fn at(&self, start: i64) -> Option<usize> {
+        self.index.get(&start).copied()
+    }
+
+    /// Number of windows.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Whether there is no window.
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// `[start of window first, end of window last)`.
+    pub fn span(&self, first: usize, last: usize) -> (i64, i64) {
+        (self.starts[first], self.starts[last] + self.window)
+    }
+}
+
+/// One segment's counts on the grid.
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// Which segment.
+    pub segment: Segment,
+    /// Matched requests per window (persistent patterns left out).
+    pub matched: Vec<f64>,
+    /// Requests per window (estimated from the segment's share of all
+    /// requests where no per-window count exists).
+    pub requests: Vec<f64>,
+}
+
+impl Series {
+    fn zeros(segment: Segment, n: usize) -> Series {
+        Series {
+            segment,
+            matched: vec![0.0; n],
+            requests: vec![0.0; n],
+        }
+    }
+
+    /// Total matched requests.
+    pub fn total(&self) -> f64 {
+        self.matched.iter().sum()
+    }
+}
+
+/// The series of every segment worth scanning, the whole site first.
+/// `hidden` holds the group keys (`method NUL route`) of persistent
+/// patterns, taken out of every series.
+pub fn build(agg: &Aggregate, grid: &Grid, hidden: &FxHashSet<Vec<u8>>) -> Vec<Series> {
+    let n = grid.len();
+    let mut all = Series::zeros(Segment::All, n);
+    let mut devices: Vec<Series> = Device::ALL
+        .iter()
+        .map(|d| Series::zeros(Segment::Device(*d), n))
+        .collect();
+    let mut methods: Vec<Series> = METHOD_CLASSES_ALL
+        .iter()
+        .map(|m| Series::zeros(Segment::Method(*m), n))
+        .collect();
+    for (i, start) in grid.starts.iter().enumerate() {
+        let Some(w) = agg.windows.get(start) else {
+            continue;
+        };
+        all.matched[i] = w.counts.matched as f64;
+        all.requests[i] = w.counts.requests as f64;
+        for (s, c) in devices.iter_mut().zip(&w.devices) {
+            s.matched[i] = c.matched as f64;
+            s.requests[i] = c.requests as f64;
+        }
+        for (s, c) in methods.iter_mut().zip(&w.methods) {
+            s.matched[i] = c.matched as f64;
+            s.requests[i] = c.requests as f64;
+        }
+    }
+
+    // The cells: persistent patterns out of every series they are in, and
+    // the matched counts of upstreams and groups.
+    let mut upstreams: FxHashMap<Vec<u8>, Vec<f64>> = FxHashMap::default();
+    let mut groups: FxHashMap<Vec<u8>, Vec<f64>> = FxHashMap::default();
+    for (cell, counts) in agg.breakdown.cells() {
+        let Some(cell) = cell else { continue };
+        let key = Segment::group_key(cell.method, cell.route);
+        let persistent = hidden.contains(&key);
+        for (w, count) in counts.iter() {
+            let Some(i) = grid.at(w) else { continue };
+            let count = count as f64;
+            if persistent {
+                let method = MethodClass::of(cell.method) as usize;
+                for s in [&mut all, &mut devices[cell.device.min(DEVICES - 1)]]
+                    .into_iter()
+                    .chain(methods.get_mut(method))
+                {
+                    s.matched[i] = (s.matched[i] - count).max(0.0);
+                }
+                continue;
+            }
+            if let Some(up) = cell.upstream {
+                upstreams.entry(up.to_vec()).or_insert_with(|| vec![0.0; n])[i] += count;
+            }
+            groups.entry(key.clone()).or_insert_with(|| vec![0.0; n])[i] += count;
+        }
+    }
+
+    let mut out = vec![all];
+    out.extend(devices.into_iter().filter(|s| s.total() >= MIN_SEGMENT_MATCHES as f64));
+    out.extend(methods.into_iter().filter(|s| s.total() >= MIN_SEGMENT_MATCHES as f64));
+    out.extend(upstream_series(agg, grid, upstreams));
+    out.extend(group_series(agg, groups, &out[0].requests));
+    out
+}
+
+/// Every method class, in index order.
+const METHOD_CLASSES_ALL: [MethodClass; METHOD_CLASSES] = [
+    MethodClass::Get,
+    MethodClass::Post,
+    MethodClass::Put,
+    MethodClass::Delete,
+    MethodClass::Patch,
+    MethodClass::Head,
+    MethodClass::Options,
+    MethodClass::Unusual,
+    MethodClass::None,
+];
+
+/// The busiest upstreams' series, with their per-window requests.
+fn upstream_series(
+    agg: &Aggregate,
+    grid: &Grid,
+    matched: FxHashMap<Vec<u8>, Vec<f64>>,
+) -> Vec<Series> {
+    let mut picked = top_by_total(matched, UPSTREAM_SEGMENTS, Segment::Upstream);
+    for s in &mut picked {
+        let Segment::Upstream(name) = &s.segment else {
+            continue;
+        };
+        if let Some(per_window) = agg.breakdown.upstream_requests_series(name) {
+            for (w, n) in per_window.iter() {
+                if let Some(i) = grid.at(w) {
+                    s.requests[i] = n as f64;
+                }
+            }
+        }
+    }
+    picked
+}
+
+/// The busiest groups' series; their requests per window are the site's
+/// times the group's share of all requests.
+fn group_series(agg: &Aggregate, matched: FxHashMap<Vec<u8>, Vec<f64>>, site: &[f64]) -> Vec<Series> {
+    let totals = agg.group_counts();
+    let all: u64 = totals.values().map(|c| c.requests).sum();
+    let mut picked = top_by_total(matched, GROUP_SEGMENTS, |key| {
+        let (method, route) = match memchr::memchr(0, &key) {
+            Some(p) => (key[..p].to_vec(), key[p + 1..].to_vec()),
+            None => (Vec::new(), key),
+        };
+        Segment::Group { method, route }
+    });
+    for s in &mut picked {
+        let Segment::Group { method, route } = &s.segment else {
+            continue;
+        };
+        let key = Segment::group_key(method, route);
+        let requests = totals.get(key.as_slice()).map_or(0, |c| c.requests);
+        let share = requests as f64 / all.max(1) as f64;
+        for (r, site) in s.requests.iter_mut().zip(site) {
+            *r = site * share;
+        }
+    }
+    picked
+}
+
+/// The `limit` series with the most matched requests (ties by key), each
+/// named by `segment` from its key.
+fn top_by_total(
+    series: FxHashMap<Vec<u8>, Vec<f64>>,
+    limit: usize,
+    segment: impl Fn(Vec<u8>) -> Segment,
+) -> Vec<Series> {
+    let mut all: Vec<(Vec<u8>, Vec<f64>, f64)> = series
+        .into_iter()
+        .map(|(k, v)| {
+            let t = v.iter().sum();
+            (k, v, t)
+        })
+        .filter(|(_, _, t)| *t >= MIN_SEGMENT_MATCHES as f64)
+        .collect();
+    all.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    all.truncate(limit);
+    all.into_iter()
+        .map(|(key, matched, _)| Series {
+            segment: segment(key),
+            requests: vec![0.0; matched.len()],
+            matched,
+        })
+        .collect()
+}
