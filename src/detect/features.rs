@@ -95,8 +95,6 @@ pub struct Facts {
     pub pressure: Vec<(EventKind, u64)>,
     /// All error events around the burst, per kind.
     pub nearby: Vec<(EventKind, u64)>,
-    /// The persistent pattern the burst is, if it is one.
-    pub pattern: Option<Pattern>,
 }
 
 /// What features are computed from.
@@ -144,40 +142,52 @@ pub fn facts(cx: &Context, scope: &Scope) -> Facts {
     f
 }
 
-/// The features of a persistent pattern: its route and method alone
-/// (devices, clients and upstreams are counted apart from routes).
-pub fn pattern_facts(p: &Pattern) -> Facts {
+/// The features of persistent patterns on one route: the route and its
+/// methods alone (devices, clients and upstreams are counted apart from
+/// routes).
+pub fn pattern_facts(same_route: &[&Pattern]) -> Facts {
+    let Some(p) = same_route.first() else {
+        return Facts::default();
+    };
+    let matched: u64 = same_route.iter().map(|p| p.matched).sum();
+    let requests: u64 = same_route.iter().map(|p| p.requests).sum();
+    let mut methods: Vec<(String, u64)> = same_route
+        .iter()
+        .map(|p| (p.method.clone(), p.matched))
+        .collect();
+    methods.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let unusual: u64 = methods
+        .iter()
+        .filter(|(m, _)| is_unusual(m))
+        .map(|(_, n)| n)
+        .sum();
     let mut f = Facts {
-        start: p.span.0,
-        end: p.span.1,
-        routes: vec![(p.route.clone(), p.matched)],
+        start: same_route.iter().map(|p| p.span.0).min().unwrap_or(p.span.0),
+        end: same_route.iter().map(|p| p.span.1).max().unwrap_or(p.span.1),
+        routes: vec![(p.route.clone(), matched)],
         groups: vec![((p.method.clone(), p.route.clone()), p.matched)],
-        methods: vec![(p.method.clone(), p.matched)],
-        totals: Counts {
-            requests: p.requests,
-            matched: p.matched,
-        },
-        pattern: Some(p.clone()),
+        totals: Counts { requests, matched },
         ..Facts::default()
     };
-    let unusual = f64::from(u8::from(is_unusual(&p.method)));
-    let rate = p.matched as f64 / p.requests.max(1) as f64;
+    let rate = matched as f64 / requests.max(1) as f64;
+    let spread = same_route.iter().map(|p| p.spread).fold(0.0, f64::max);
     for (name, value) in [
         ("routes", 1.0),
         ("top_route_share", 1.0),
-        ("top_group_share", 1.0),
+        ("top_group_share", p.matched as f64 / matched.max(1) as f64),
         ("route_rate", rate),
-        ("group_rate", rate),
+        ("group_rate", p.matched as f64 / p.requests.max(1) as f64),
         ("rate", rate),
-        ("persistence", p.spread),
-        ("methods", 1.0),
-        ("unusual_share", unusual),
+        ("persistence", spread),
+        ("methods", methods.len() as f64),
+        ("unusual_share", unusual as f64 / matched.max(1) as f64),
         ("deploy_gap", f64::INFINITY),
         ("rollback", 0.0),
         ("pressure", 0.0),
     ] {
         f.values.insert(name, value);
     }
+    f.methods = methods;
     f
 }
 

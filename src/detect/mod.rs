@@ -183,6 +183,14 @@ pub fn detect(
                 .map(|s| scan::scan(s, &grid, Some(prior), &params)),
         )
         .collect();
+    if std::env::var_os("FIVEOHONE_DEBUG").is_some() {
+        for (s, sc) in series.iter().zip(&scans) {
+            for r in &sc.runs {
+                let (a, z) = grid.span(r.first, r.last);
+                eprintln!("run {:?} {} – {} n={} e={:.2} score={:.1} rate={:.2e}", s.segment, rfc3339(a), rfc3339(z), r.matched, r.expected, r.score, sc.rate);
+            }
+        }
+    }
     let found = incidents::group(&incidents::Inputs {
         agg,
         grid: &grid,
@@ -232,14 +240,15 @@ pub fn detect(
         };
         bursts.push(label(det, &f, &numbers));
     }
-    for p in patterns.iter().filter(|p| !p.steady) {
-        let f = features::pattern_facts(p);
+    let failing: Vec<&persistent::Pattern> = patterns.iter().filter(|p| !p.steady).collect();
+    for same_route in failing.chunk_by(|a, b| a.route == b.route) {
+        let f = features::pattern_facts(same_route);
         let numbers = Numbers {
-            segment: Some(format!("{} {}", p.method, p.route)),
-            span: p.span,
-            matched: p.matched,
-            requests: p.requests,
-            expected: prior * p.requests as f64,
+            segment: same_route.first().map(|p| p.route.clone()),
+            span: (f.start, f.end),
+            matched: f.totals.matched,
+            requests: f.totals.requests,
+            expected: prior * f.totals.requests as f64,
         };
         bursts.push(label(det, &f, &numbers));
     }

@@ -51,7 +51,7 @@ pub struct Pattern {
     pub steady: bool,
 }
 
-/// The persistent patterns of `agg` on `grid`, by key.
+/// The persistent patterns of `agg` on `grid`, by route and key.
 pub fn find(agg: &Aggregate, grid: &Grid) -> Vec<Pattern> {
     let (Some(&first), Some(&last)) = (grid.starts.first(), grid.starts.last()) else {
         return Vec::new();
@@ -121,7 +121,7 @@ pub fn find(agg: &Aggregate, grid: &Grid) -> Vec<Pattern> {
             })
         })
         .collect();
-    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out.sort_by(|a, b| (&a.route, &a.key).cmp(&(&b.route, &b.key)));
     out
 }
 

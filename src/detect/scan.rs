@@ -1,10 +1,12 @@
 //! Runs of windows in which a series holds more matched requests than its
 //! baseline explains, each scored as a whole.
 //!
-//! A segment's baseline rate is its pooled match rate over the windows
-//! outside its runs (a prior worth [`PRIOR_REQUESTS`] requests pulls it
-//! toward the site's rate), so a burst never raises its own baseline and
-//! the rest of a file is the baseline of its first window. A window is
+//! A segment's baseline rate is an upper bound (two standard deviations)
+//! of its pooled match rate over the windows outside its runs, with a prior
+//! worth up to [`PRIOR_REQUESTS`] requests (never more than a tenth of the
+//! segment's traffic) toward the site's rate. So a burst never raises its
+//! own baseline, the rest of a file is the baseline of its first window,
+//! and a segment with little traffic outside its runs claims no low rate. A window is
 //! *hot* when it holds at least [`MIN_RATIO`] times its expected count and
 //! that many is unlikely by chance. Hot windows join into a run across
 //! quiet windows as long as the run's own intensity would have put few
@@ -83,7 +85,10 @@ pub fn llr(n: f64, e: f64) -> f64 {
 /// Scans `s` on `grid`; `prior_rate` is the site's baseline rate, which
 /// a segment's baseline is pulled toward (`None` for the site itself).
 pub fn scan(s: &Series, grid: &Grid, prior_rate: Option<f64>, p: &Params) -> Scan {
-    let (prior_m, prior_r) = prior_rate.map_or((0.5, 1.0), |r| (r * PRIOR_REQUESTS, PRIOR_REQUESTS));
+    let total_r: f64 = s.requests.iter().sum();
+    // The prior never outweighs a tenth of the segment's own traffic.
+    let weight = PRIOR_REQUESTS.min(0.1 * total_r);
+    let (prior_m, prior_r) = prior_rate.map_or((0.0, 1.0), |r| (r * weight, weight.max(1.0)));
     let n = s.matched.len();
     let (m, r) = (&s.matched, &s.requests);
     let pooled = (s.total() + 0.5) / (r.iter().sum::<f64>() + 1.0);
@@ -101,7 +106,9 @@ pub fn scan(s: &Series, grid: &Grid, prior_rate: Option<f64>, p: &Params) -> Sca
             cm += m[i];
             cr += r[i];
         }
-        let rate = (cm + prior_m) / (cr + prior_r);
+        // An upper bound of the rate, not its estimate: a segment with
+        // little traffic outside its runs proves little about its rate.
+        let rate = (cm + 1.0 + 2.0 * (cm + 1.0).sqrt() + prior_m) / (cr + prior_r);
         let expected: Vec<f64> = r.iter().map(|r| r * rate).collect();
         let runs = runs(m, r, &expected, grid, p);
         let mut next = vec![false; n];
@@ -130,51 +137,86 @@ fn hot(m: f64, e: f64) -> bool {
 /// The kept runs of hot windows.
 fn runs(m: &[f64], r: &[f64], e: &[f64], grid: &Grid, p: &Params) -> Vec<Run> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < m.len() {
-        if !hot(m[i], e[i]) {
-            i += 1;
+    let mut todo = vec![(0, m.len())];
+    while let Some((lo, hi)) = todo.pop() {
+        let Some((first, last)) = next_run(m, r, e, grid, lo, hi) else {
             continue;
-        }
-        let first = i;
-        let mut last = i;
-        let (mut rm, mut rr) = (m[i], r[i]);
-        let mut j = i + 1;
-        while j < m.len() {
-            let quiet_secs = grid.starts[j] - (grid.starts[last] + grid.window);
-            if quiet_secs > MAX_BRIDGE.max(2 * grid.window) {
-                break;
-            }
-            if hot(m[j], e[j]) {
-                // The quiet windows between `last` and `j`, at the run's
-                // intensity, would have held this many matches.
-                let gap_requests: f64 = r[last + 1..j].iter().sum();
-                if rm / rr.max(1e-9) * gap_requests > BRIDGE_EXPECTED {
-                    break;
-                }
-                for k in last + 1..=j {
-                    rm += m[k];
-                    rr += r[k];
-                }
-                last = j;
-            }
-            j += 1;
-        }
-        let matched: f64 = m[first..=last].iter().sum();
-        let expected: f64 = e[first..=last].iter().sum();
+        };
+        // The strongest part of the run: a stark burst does not keep the
+        // stray 501s it bridged to; the rest is looked at again.
+        let (a, z) = strongest(m, e, first, last);
+        todo.push((z + 1, hi));
+        todo.push((lo.max(first), a));
+        let matched: f64 = m[a..=z].iter().sum();
+        let expected: f64 = e[a..=z].iter().sum();
         let score = llr(matched, expected);
         if matched >= p.min_matched && matched >= MIN_RATIO * expected && score >= p.threshold {
             out.push(Run {
-                first,
-                last,
+                first: a,
+                last: z,
                 matched,
                 expected,
                 score,
             });
         }
-        i = last + 1;
     }
+    out.sort_by_key(|run| run.first);
     out
+}
+
+/// The first run of hot windows in `lo..hi`, bridged across quiet ones.
+fn next_run(m: &[f64], r: &[f64], e: &[f64], grid: &Grid, lo: usize, hi: usize) -> Option<(usize, usize)> {
+    let first = (lo..hi).find(|&i| hot(m[i], e[i]))?;
+    let mut last = first;
+    let (mut rm, mut rr) = (m[first], r[first]);
+    for j in first + 1..hi {
+        let quiet_secs = grid.starts[j] - (grid.starts[last] + grid.window);
+        if quiet_secs > MAX_BRIDGE.max(2 * grid.window) {
+            break;
+        }
+        if hot(m[j], e[j]) {
+            // The quiet windows between `last` and `j`, at the run's
+            // intensity, would have held this many matches.
+            let gap_requests: f64 = r[last + 1..j].iter().sum();
+            if rm / rr.max(1e-9) * gap_requests > BRIDGE_EXPECTED {
+                break;
+            }
+            for k in last + 1..=j {
+                rm += m[k];
+                rr += r[k];
+            }
+            last = j;
+        }
+    }
+    Some((first, last))
+}
+
+/// Hot windows a run may have for its strongest part to be searched.
+const STRONGEST_SEARCH: usize = 400;
+
+/// The part of `first..=last` between two hot windows with the highest
+/// log-likelihood ratio.
+fn strongest(m: &[f64], e: &[f64], first: usize, last: usize) -> (usize, usize) {
+    let ends: Vec<usize> = (first..=last).filter(|&i| hot(m[i], e[i])).collect();
+    if ends.len() > STRONGEST_SEARCH {
+        return (first, last);
+    }
+    let mut best = (first, last, f64::MIN);
+    for (k, &a) in ends.iter().enumerate() {
+        let (mut n, mut x, mut at) = (0.0, 0.0, a);
+        for &z in &ends[k..] {
+            while at <= z {
+                n += m[at];
+                x += e[at];
+                at += 1;
+            }
+            let score = llr(n, x);
+            if score > best.2 {
+                best = (a, z, score);
+            }
+        }
+    }
+    (best.0, best.1)
 }
 
 #[cfg(test)]
