@@ -188,3 +188,35 @@ fn bursts_in_the_terminal_and_csv() {
     assert_eq!(lines.next(), None);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn every_feature_in_the_registry_is_computed() {
+    use fiveohone::synth::{generate_dir, ScenarioKind, ScenarioSpec, SynthFormat};
+    let dir = temp_dir("features");
+    let days = 2 * 86_400;
+    let cfg = SynthConfig {
+        seed: 3,
+        lines: 240_000,
+        format: SynthFormat::NginxUpstream,
+        tz_offset_secs: 7200,
+        duration_secs: days,
+        bursts: Vec::new(),
+        scenarios: ScenarioSpec::spread(&ScenarioKind::ALL, DEFAULT_START, days, 7200),
+        ..SynthConfig::default()
+    };
+    generate_dir(&cfg, &dir, 3).unwrap();
+    let report = json(&[dir.to_str().unwrap()]);
+    let mut seen = std::collections::BTreeSet::new();
+    for b in bursts(&report) {
+        for k in b["features"].as_object().unwrap().keys() {
+            seen.insert(k.clone());
+        }
+    }
+    let missing: Vec<&str> = fiveohone::detect::features::REGISTRY
+        .iter()
+        .map(|f| f.name)
+        .filter(|name| !seen.contains(*name))
+        .collect();
+    assert!(missing.is_empty(), "never computed: {missing:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -361,10 +361,9 @@ pub fn fill(template: &str, f: &Facts, noun: &str) -> String {
         .groups
         .first()
         .map_or(("-", "-"), |((m, r), _)| (m.as_str(), r.as_str()));
-    let k = f
-        .values
-        .get("group_rate")
-        .map_or("k".to_string(), |r| format!("{:.0}", (1.0 / r.max(1e-9)).round()));
+    let k = f.values.get("group_rate").map_or("k".to_string(), |r| {
+        format!("{:.0}", (1.0 / r.max(1e-9)).round())
+    });
     template
         .replace("{route}", &first(&f.routes))
         .replace("{routes}", &f.routes.len().to_string())

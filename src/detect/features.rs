@@ -162,8 +162,16 @@ pub fn pattern_facts(same_route: &[&Pattern]) -> Facts {
         .map(|(_, n)| n)
         .sum();
     let mut f = Facts {
-        start: same_route.iter().map(|p| p.span.0).min().unwrap_or(p.span.0),
-        end: same_route.iter().map(|p| p.span.1).max().unwrap_or(p.span.1),
+        start: same_route
+            .iter()
+            .map(|p| p.span.0)
+            .min()
+            .unwrap_or(p.span.0),
+        end: same_route
+            .iter()
+            .map(|p| p.span.1)
+            .max()
+            .unwrap_or(p.span.1),
         routes: vec![(p.route.clone(), matched)],
         groups: vec![((p.method.clone(), p.route.clone()), p.matched)],
         totals: Counts { requests, matched },
@@ -206,7 +214,8 @@ fn matched_parts(cx: &Context, scope: &Scope, f: &mut Facts) {
     let b = &cx.agg.breakdown;
     let r = &scope.ranges;
     f.routes = b.matched_over(Dim::Route, r);
-    f.routes.retain(|(x, _)| !cx.persistent.iter().any(|p| &p.route == x));
+    f.routes
+        .retain(|(x, _)| !cx.persistent.iter().any(|p| &p.route == x));
     f.methods = b.matched_over(Dim::Method, r);
     f.clients = b.matched_over(Dim::Client, r);
     f.upstreams = b.matched_over(Dim::Upstream, r);
@@ -340,9 +349,11 @@ fn groups(cx: &Context, scope: &Scope, f: &mut Facts) {
             * f.totals.requests as f64
     };
     let requests = in_burst(&Segment::group_key(&method, &route));
-    f.values.insert("top_group_share", top as f64 / all.max(1) as f64);
+    f.values
+        .insert("top_group_share", top as f64 / all.max(1) as f64);
     if requests >= 1.0 {
-        f.values.insert("group_rate", (top as f64 / requests).min(1.0));
+        f.values
+            .insert("group_rate", (top as f64 / requests).min(1.0));
     }
     let (mut others_m, mut others_r) = (0u64, 0.0);
     for ((m, r), n) in &groups {
@@ -460,10 +471,16 @@ fn deploys_and_events(cx: &Context, f: &mut Facts) {
 }
 
 /// The grid windows inside `ranges`.
-pub fn windows_over<'g>(grid: &'g Grid, ranges: &'g [(i64, i64)]) -> impl Iterator<Item = i64> + 'g {
+pub fn windows_over<'g>(
+    grid: &'g Grid,
+    ranges: &'g [(i64, i64)],
+) -> impl Iterator<Item = i64> + 'g {
     ranges.iter().flat_map(move |&(a, z)| {
         let from = grid.starts.partition_point(|&w| w < a);
-        grid.starts[from..].iter().copied().take_while(move |&w| w < z)
+        grid.starts[from..]
+            .iter()
+            .copied()
+            .take_while(move |&w| w < z)
     })
 }
 

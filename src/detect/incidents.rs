@@ -85,7 +85,10 @@ pub struct Inputs<'a> {
 pub fn group(x: &Inputs) -> Vec<Incident> {
     let mut used: Vec<Vec<bool>> = x.scans.iter().map(|s| vec![false; s.runs.len()]).collect();
     let mut out: Vec<Incident> = Vec::new();
-    let mut site: Vec<&Run> = x.scans.first().map_or(Vec::new(), |s| s.runs.iter().collect());
+    let mut site: Vec<&Run> = x
+        .scans
+        .first()
+        .map_or(Vec::new(), |s| s.runs.iter().collect());
     site.sort_by(|a, b| b.score.total_cmp(&a.score));
     for run in site {
         out.extend(explain(x, run, &mut used));

@@ -147,6 +147,8 @@ pub struct Burst {
     pub top: Top,
     /// Error-log events around it, per kind (reloads aside).
     pub nearby_events: Vec<Count>,
+    /// Every feature computed for it (see the README), finite values only.
+    pub features: std::collections::BTreeMap<String, f64>,
     /// Start and end, UTC seconds.
     #[serde(skip)]
     pub span: (i64, i64),
@@ -187,7 +189,16 @@ pub fn detect(
         for (s, sc) in series.iter().zip(&scans) {
             for r in &sc.runs {
                 let (a, z) = grid.span(r.first, r.last);
-                eprintln!("run {:?} {} – {} n={} e={:.2} score={:.1} rate={:.2e}", s.segment, rfc3339(a), rfc3339(z), r.matched, r.expected, r.score, sc.rate);
+                eprintln!(
+                    "run {:?} {} – {} n={} e={:.2} score={:.1} rate={:.2e}",
+                    s.segment,
+                    rfc3339(a),
+                    rfc3339(z),
+                    r.matched,
+                    r.expected,
+                    r.score,
+                    sc.rate
+                );
             }
         }
     }
@@ -356,6 +367,12 @@ fn label(det: &Detection, f: &Facts, n: &Numbers) -> Burst {
                 name: k.name().to_string(),
                 count: *n,
             })
+            .collect(),
+        features: f
+            .values
+            .iter()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(k, v)| (k.to_string(), round(*v)))
             .collect(),
         span: n.span,
     }

@@ -25,7 +25,7 @@ pub const PRIOR_REQUESTS: f64 = 2000.0;
 /// expected count.
 pub const MIN_RATIO: f64 = 3.0;
 /// A hot window's count has at most this chance under the baseline.
-const HOT_P: f64 = 0.1;
+const HOT_P: f64 = 0.25;
 /// Matches a run's intensity may expect in the quiet windows it bridges.
 const BRIDGE_EXPECTED: f64 = 3.0;
 /// The longest quiet stretch a run bridges, seconds.
@@ -113,7 +113,9 @@ pub fn scan(s: &Series, grid: &Grid, prior_rate: Option<f64>, p: &Params) -> Sca
         let runs = runs(m, r, &expected, grid, p);
         let mut next = vec![false; n];
         for run in &runs {
-            next[run.first..=run.last].iter_mut().for_each(|x| *x = true);
+            next[run.first..=run.last]
+                .iter_mut()
+                .for_each(|x| *x = true);
         }
         let stable = next == out;
         result = Scan {
@@ -165,7 +167,14 @@ fn runs(m: &[f64], r: &[f64], e: &[f64], grid: &Grid, p: &Params) -> Vec<Run> {
 }
 
 /// The first run of hot windows in `lo..hi`, bridged across quiet ones.
-fn next_run(m: &[f64], r: &[f64], e: &[f64], grid: &Grid, lo: usize, hi: usize) -> Option<(usize, usize)> {
+fn next_run(
+    m: &[f64],
+    r: &[f64],
+    e: &[f64],
+    grid: &Grid,
+    lo: usize,
+    hi: usize,
+) -> Option<(usize, usize)> {
     let first = (lo..hi).find(|&i| hot(m[i], e[i]))?;
     let mut last = first;
     let (mut rm, mut rr) = (m[first], r[first]);
@@ -255,7 +264,7 @@ mod tests {
         }
         let s = scan(&series(m, 40.0), &grid(288), None, &P);
         assert_eq!(s.runs.len(), 1, "{:?}", s.runs);
-        assert_eq!((s.runs[0].first, s.runs[0].last), (21, 55));
+        assert_eq!((s.runs[0].first, s.runs[0].last), (21, 56));
     }
 
     #[test]
@@ -282,6 +291,8 @@ mod tests {
     #[test]
     fn a_steady_rate_has_no_run() {
         let m: Vec<f64> = (0..500).map(|i| (20 + (i * 7 % 11) - 5) as f64).collect();
-        assert!(scan(&series(m, 1000.0), &grid(500), None, &P).runs.is_empty());
+        assert!(scan(&series(m, 1000.0), &grid(500), None, &P)
+            .runs
+            .is_empty());
     }
 }

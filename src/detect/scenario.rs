@@ -158,7 +158,11 @@ pub fn load(extra: Option<(&str, &str)>) -> Result<Vec<Scenario>, String> {
     };
     let extra = parse(text, origin)?;
     let replaces = |name: &str| builtin.iter().any(|b| b.name == name);
-    let mut all: Vec<Scenario> = extra.iter().filter(|s| !replaces(&s.name)).cloned().collect();
+    let mut all: Vec<Scenario> = extra
+        .iter()
+        .filter(|s| !replaces(&s.name))
+        .cloned()
+        .collect();
     let mut done: Vec<&str> = Vec::new();
     for b in &builtin {
         if !extra.iter().any(|s| s.name == b.name) {
@@ -223,9 +227,12 @@ mod tests {
             [
                 "route_misconfig",
                 "upstream_node",
+                "upstream_node",
+                "unsupported_method",
                 "unsupported_method",
                 "device_specific",
                 "traffic_spike",
+                "post_deploy",
                 "post_deploy"
             ]
         );
@@ -238,10 +245,12 @@ mod tests {
     fn extra_scenarios_add_and_replace() {
         let extra = "scenario bot_storm\n  title bots\n  next block them\n  need device_share >= 0.9\n\nscenario post_deploy\n  title mine\n  next roll back\n  when deploy_gap <= 60 1\n";
         let all = load(Some((extra, "mine.conf"))).unwrap();
-        assert_eq!(all.len(), 7);
+        // One added; both post_deploy variants replaced by the one given.
+        assert_eq!(all.len(), 9);
         assert_eq!(all[0].name, "bot_storm");
-        let pd = all.iter().find(|s| s.name == "post_deploy").unwrap();
-        assert_eq!(pd.title, "mine");
+        let pd: Vec<&Scenario> = all.iter().filter(|s| s.name == "post_deploy").collect();
+        assert_eq!(pd.len(), 1);
+        assert_eq!(pd[0].title, "mine");
     }
 
     #[test]

@@ -202,8 +202,16 @@ pub fn build(agg: &Aggregate, grid: &Grid, hidden: &FxHashSet<Vec<u8>>) -> Vec<S
     }
 
     let mut out = vec![all];
-    out.extend(devices.into_iter().filter(|s| s.total() >= MIN_SEGMENT_MATCHES as f64));
-    out.extend(methods.into_iter().filter(|s| s.total() >= MIN_SEGMENT_MATCHES as f64));
+    out.extend(
+        devices
+            .into_iter()
+            .filter(|s| s.total() >= MIN_SEGMENT_MATCHES as f64),
+    );
+    out.extend(
+        methods
+            .into_iter()
+            .filter(|s| s.total() >= MIN_SEGMENT_MATCHES as f64),
+    );
     out.extend(upstream_series(agg, grid, upstreams));
     out.extend(group_series(agg, groups, &out[0].requests));
     out
@@ -246,7 +254,11 @@ fn upstream_series(
 
 /// The busiest groups' series; their requests per window are the site's
 /// times the group's share of all requests.
-fn group_series(agg: &Aggregate, matched: FxHashMap<Vec<u8>, Vec<f64>>, site: &[f64]) -> Vec<Series> {
+fn group_series(
+    agg: &Aggregate,
+    matched: FxHashMap<Vec<u8>, Vec<f64>>,
+    site: &[f64],
+) -> Vec<Series> {
     let totals = agg.group_counts();
     let all: u64 = totals.values().map(|c| c.requests).sum();
     let mut picked = top_by_total(matched, GROUP_SEGMENTS, |key| {

@@ -590,7 +590,6 @@ fn sparkline(windows: &[WindowRow], window: i64, width: usize) -> String {
         .collect()
 }
 
-
 fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
         return "-".into();
