@@ -675,9 +675,22 @@ impl ScenarioSpec {
                         .iter()
                         .all(|&(a, b)| from + d + GAP <= a || from >= b + GAP)
             };
+            // Other times of the same part of the day.
+            let others: Vec<i64> = if kind.at_night() {
+                (0..5).map(|h| 3600 + h * 1800).collect()
+            } else {
+                (0..12)
+                    .map(|h| 9 * 3600 + h * 3600)
+                    .filter(|&f| f + d <= 22 * 3600)
+                    .collect()
+            };
             let from = [0i64, 1, -1, 2, -2, 3, -3]
                 .iter()
-                .map(|k| day + k * 86_400 + offset)
+                .flat_map(|k| {
+                    std::iter::once(offset)
+                        .chain(others.iter().copied())
+                        .map(move |o| day + k * 86_400 + o)
+                })
                 .find(|&f| free(f))
                 .or_else(|| Some(even - d / 2).filter(|&f| free(f)))
                 .unwrap_or_else(|| (even - d / 2).clamp(start, (end - d).max(start)));

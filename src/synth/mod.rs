@@ -3882,6 +3882,8 @@ impl<'a> ErrorLog<'a> {
     }
 }
 
+#[cfg(test)]
+mod incident_tests;
 mod incidents;
 pub use incidents::{generate_mixed_dir, generate_two_hosts, merge_truths, quiet_week};
 
