@@ -221,8 +221,17 @@ pub(super) fn resolve(
     match kind {
         ScenarioKind::NightDevice => {
             let mut sc = Scenario::new(ScenarioKind::DeviceSpecific, start, end);
-            sc.group = *rng.pick(&[Group::Ios, Group::Android, Group::IpadSafari]);
-            sc.rate_ppm = rng.range(300_000, 1_000_000) as u32;
+            // iPad Safari is few clients: it fails harder to be seen at all.
+            sc.group = rng.weighted(&[
+                (Group::Ios, 45),
+                (Group::Android, 40),
+                (Group::IpadSafari, 15),
+            ]);
+            sc.rate_ppm = if sc.group == Group::IpadSafari {
+                rng.range(800_000, 1_000_000)
+            } else {
+                rng.range(300_000, 1_000_000)
+            } as u32;
             sc.detail = format!(
                 "{}: {}% of its requests, {}",
                 sc.group.name(),
