@@ -435,7 +435,12 @@ fn internet_junk(tl: &mut Timeline, cfg: &SynthConfig, start: i64, end: i64, rng
             }
         };
         let index = tl.scenarios.len();
-        let ts = times(rng, from, dur, n);
+        // A window shorter than its clusters: they end with the span.
+        let span_end = cfg.start.saturating_add(cfg.duration_secs.max(1));
+        let ts: Vec<i64> = times(rng, from, dur, n)
+            .into_iter()
+            .map(|t| t.min(span_end - 1))
+            .collect();
         let first = ts.first().copied().unwrap_or(from);
         let last = ts.last().copied().unwrap_or(from);
         for &t in &ts {

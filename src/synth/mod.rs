@@ -10,6 +10,14 @@
 //! log rotation, background noise and what each scenario makes the server
 //! say), and [`generate_dir`] writes both as rotated families.
 //!
+//! The realistic incidents of [`ScenarioKind::INCIDENTS`] (faint night-time
+//! failures, a partial rollout with retries, overlapping incidents, a
+//! rolled-back deploy, junk from the internet, a log that starts in an
+//! outage) and the server's [`Environment`] (DST switch, clock skew, upstream
+//! pool, nightly reloads, a background scanner, uptime monitors) are
+//! described in the `incidents` module's source; [`quiet_week`],
+//! [`generate_two_hosts`] and [`generate_mixed_dir`] combine them.
+//!
 //! Output is a pure function of the [`SynthConfig`]: the same configuration
 //! (seed included) always produces the same bytes, on every platform (the
 //! generator uses only integer arithmetic and its own PRNG, apart from the
@@ -551,9 +559,10 @@ impl Default for SynthConfig {
 impl SynthConfig {
     /// Checks that every scenario can be written: fails with
     /// [`io::ErrorKind::InvalidInput`] (as the generating functions do) when
-    /// an upstream_node scenario is asked of a format other than
-    /// `nginx-upstream`, a device_specific one of `apache-common` (no user
-    /// agent), or a window is empty or outside the span.
+    /// an upstream_node or night_upstream scenario is asked of a format other
+    /// than `nginx-upstream`, a device_specific, night_device or
+    /// spike_in_device one of `apache-common` (no user agent), a window is
+    /// empty or outside the span, or the [`Environment`] is out of range.
     pub fn validate(&self) -> io::Result<()> {
         Timeline::new(self).map(drop)
     }
@@ -612,7 +621,13 @@ pub struct ScenarioTruth {
     /// `PROPFIND,MKCOL,FOOBAR from 45.146.165.37` (unsupported_method: the
     /// methods, then the scanner addresses), `reload at …Z, 44% of app
     /// requests` (post_deploy), `x3.6 traffic, 14% of requests`
-    /// (traffic_spike).
+    /// (traffic_spike). The [incidents](ScenarioKind::INCIDENTS) say more:
+    /// `ios app: 52% of its requests, 02:00–04:30 local`, `10.0.1.12:8080
+    /// (1 of 4 nodes) lacks PATCH /legacy-service/accounts/<id> during a
+    /// rollout, …`, `reload at …, 3 of 9 app routes (…) at 80%; rolled back by
+    /// a reload at …`, `SEARCH / probes: 41 requests from 167.106.119.28, …`
+    /// (the group, node or route first; what was sent, then the addresses,
+    /// last).
     pub detail: String,
 }
 
