@@ -6,6 +6,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{error::ErrorKind, Parser};
 use fiveohone::synth::{
     self, BurstSpec, ErrorTruth, ScenarioKind, ScenarioSpec, SynthConfig, SynthFormat, Truth,
+    TzChange,
 };
 use serde::Serialize;
 use std::fs::File;
@@ -33,15 +34,37 @@ use std::process::ExitCode;
                       (default 40 min; nginx-upstream only)
   route_misconfig     a route found nowhere else gets 0.5-1% of the requests over the
                       whole span, ~97% answered 501 (START and MINUTES are ignored)
+Realistic incidents (--scenario NAME[,START[,MINUTES]]; labelled as in brackets):
+  night_device        [device_specific] at night the iOS app, the Android app or iPad
+                      Safari fails 30-100% of its requests: 1-3 501s per 5 min (150 min)
+  night_upstream      [upstream_node] at night one of 4-5 nodes fails on one route only
+                      (120 min; nginx-upstream only)
+  partial_rollout     [upstream_node] one of 3-6 nodes lacks one method of a route that
+                      has a few % of the API traffic all along; every failure is retried
+                      by the client 1-2 s later and answered by another node (180 min)
+  spike_in_device     [device_specific + traffic_spike] a 20-30 min spike inside a longer
+                      Android-app failure (150 min; not with apache-common)
+  deploy_rollback     [post_deploy] a reload, 2-4 app routes fail, a second reload (the
+                      rollback) at the end of the window stops it (40 min)
+  internet_junk       [unsupported_method, one per cluster] TLS handshakes on the plain
+                      port, binary/empty request lines, a worm's lowercase get, SEARCH /,
+                      a scanner's POST /, all answered 501, spread over the window (6 h)
+  cold_start          [post_deploy] the log starts at a reload, during an outage: ~98% of
+                      app requests answer 501 for 60 s, 2-5% for 4 min more (always at
+                      the start of the span; 5 min)
 Scenarios without START are spread evenly over the span, in busy local hours
-(09:00-21:00) on spans of a day or more; with any scenario, the
+(09:00-21:00) on spans of a day or more (night_device and night_upstream at night,
+01:00-05:00); with any scenario, the
 default burst is not written (give --burst to add one). The --truth JSON lists each
 scenario (label, start, end, matched 501 lines, detail) and every reload (deploys),
 and, with --error-log, the error-log truth under \"error_log\".
 
 Examples:
   fiveohone-gen --days 7 --lines 700000 --scenario post_deploy --scenario traffic_spike,2026-05-09T14:00:00Z,20 --rotate /tmp/logs --error-log --truth /tmp/truth.json
-  fiveohone-gen --format nginx-upstream --scenario upstream_node -o access.log --error-log error.log"
+  fiveohone-gen --format nginx-upstream --scenario upstream_node -o access.log --error-log error.log
+  fiveohone-gen --format nginx-upstream --days 2 --lines 240000 --scenario night_device --scenario partial_rollout --scenario internet_junk --rotate /tmp/logs --error-log --truth /tmp/truth.json
+  fiveohone-gen --quiet-week --lines 400000 --rotate /tmp/week --error-log --truth /tmp/week.json
+  fiveohone-gen --scenario post_deploy --two-hosts 120 --rotate /tmp/hosts --truth /tmp/hosts.json"
 )]
 struct Cli {
     /// PRNG seed; the same arguments always produce the same bytes.
@@ -140,6 +163,82 @@ struct Cli {
     /// Write the log to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// A DST switch: from AT (RFC 3339) on, the log is written in OFFSET,
+    /// e.g. 2026-03-29T01:00:00Z,+0200.
+    #[arg(long, value_name = "AT,OFFSET", value_parser = parse_tz_change, allow_hyphen_values = true)]
+    tz_change: Option<TzChange>,
+
+    /// The host's clock is SECS seconds ahead (negative: behind).
+    #[arg(
+        long,
+        value_name = "SECS",
+        allow_hyphen_values = true,
+        default_value_t = 0
+    )]
+    clock_skew: i64,
+
+    /// Number of upstream nodes 10.0.1.11... (2-9; default 4, or what a
+    /// partial_rollout or night_upstream draws).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    upstream_nodes: u8,
+
+    /// logrotate reloads the server every night at about 00:00 local.
+    #[arg(long)]
+    nightly_reload: bool,
+
+    /// A scanner probes junk routes all along, now and then with an odd
+    /// method answered 501 (no scenario).
+    #[arg(long)]
+    background_scanner: bool,
+
+    /// Uptime monitors (0-2) whose request answers 501 every minute:
+    /// OPTIONS /healthz (UptimeRobot), HEAD /status (Pingdom). No scenario.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    uptime_monitors: u8,
+
+    /// A quiet week with no incident: 7 days from 2026-03-26 00:00 +0100,
+    /// the switch to +0200 on Sunday 29 March, nightly reloads, a background
+    /// scanner, two uptime monitors (overrides --start, --tz, --days and the
+    /// environment flags; no scenario, no burst).
+    #[arg(long, conflicts_with_all = ["scenario", "burst", "two_hosts"])]
+    quiet_week: bool,
+
+    /// Write two hosts, DIR/web1 and DIR/web2 (each access.log and error.log
+    /// families), with the same incidents; web2's clock SECS seconds ahead.
+    /// Needs --rotate DIR; the truth is one for both.
+    #[arg(
+        long,
+        value_name = "SECS",
+        requires = "rotate",
+        allow_hyphen_values = true
+    )]
+    two_hosts: Option<i64>,
+
+    /// Write an nginx log and an Apache log into the --rotate DIR:
+    /// nginx_access.log and nginx_error.log families in --format (an nginx
+    /// one; it holds the scenarios), apache_access.log and apache_error.log
+    /// in FORMAT (an Apache one; traffic only).
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        requires = "rotate",
+        conflicts_with = "two_hosts",
+        value_parser = PossibleValuesParser::new(SynthFormat::ALL.map(|f| f.name()))
+            .try_map(|s: String| SynthFormat::from_name(&s).ok_or_else(|| format!("unknown format {s:?}")))
+    )]
+    mixed_with: Option<SynthFormat>,
+}
+
+fn parse_tz_change(s: &str) -> Result<TzChange, String> {
+    let err = |why: &str| format!("invalid zone change {s:?}: {why} (expected AT_RFC3339,OFFSET)");
+    let (at, offset) = s
+        .rsplit_once(',')
+        .ok_or_else(|| err("two comma-separated parts needed"))?;
+    Ok(TzChange {
+        at: parse_time(at).map_err(|e| err(&e))?,
+        offset_secs: parse_tz(offset).map_err(|e| err(&e))?,
+    })
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -260,14 +359,19 @@ struct ScenarioArg {
 }
 
 fn parse_scenario(s: &str) -> Result<ScenarioArg, String> {
-    let labels = ScenarioKind::ALL.map(|k| k.label()).join(", ");
+    let labels = ScenarioKind::ALL
+        .iter()
+        .chain(&ScenarioKind::INCIDENTS)
+        .map(|k| k.name())
+        .collect::<Vec<_>>()
+        .join(", ");
     let err = |why: &str| {
         format!("invalid scenario {s:?}: {why} (expected LABEL[,START_RFC3339[,MINUTES]])")
     };
     let mut parts = s.splitn(3, ',');
     let label = parts.next().unwrap_or_default();
-    let kind = ScenarioKind::from_label(label)
-        .ok_or_else(|| err(&format!("unknown label {label:?}; one of {labels}")))?;
+    let kind = ScenarioKind::from_name(label)
+        .ok_or_else(|| err(&format!("unknown scenario {label:?}; one of {labels}")))?;
     let start = match parts.next().map(str::trim) {
         None | Some("") => None,
         Some(t) => Some(parse_time(t).map_err(|e| err(&e))?),
@@ -290,15 +394,21 @@ fn parse_scenario(s: &str) -> Result<ScenarioArg, String> {
 }
 
 /// Fills in the defaults: scenarios without a start are spread over the
-/// span, in busy local hours ([`ScenarioSpec::spread`]); a missing length is
-/// the kind's default.
+/// span, in busy local hours ([`ScenarioSpec::spread`], or
+/// [`ScenarioSpec::place`] when an incident is among them); a missing length
+/// is the kind's default.
 fn resolve_scenarios(args: &[ScenarioArg], start: i64, span: i64, tz: i32) -> Vec<ScenarioSpec> {
     let unplaced: Vec<ScenarioKind> = args
         .iter()
         .filter(|a| a.start.is_none())
         .map(|a| a.kind)
         .collect();
-    let mut spread = ScenarioSpec::spread(&unplaced, start, span, tz).into_iter();
+    let placed = if unplaced.iter().all(|k| ScenarioKind::ALL.contains(k)) {
+        ScenarioSpec::spread(&unplaced, start, span, tz)
+    } else {
+        ScenarioSpec::place(&unplaced, start, span, tz)
+    };
+    let mut spread = placed.into_iter();
     args.iter()
         .map(|a| match a.start {
             Some(at) => ScenarioSpec {
@@ -370,6 +480,20 @@ fn run(cli: Cli) -> Result<(), String> {
         stray_501_per_million: cli.stray_501_per_million,
         ..SynthConfig::default()
     };
+    cfg.env.tz_change = cli.tz_change;
+    cfg.env.clock_skew_secs = cli.clock_skew;
+    cfg.env.upstream_nodes = cli.upstream_nodes;
+    cfg.env.nightly_reload = cli.nightly_reload;
+    cfg.env.background_scanner = cli.background_scanner;
+    cfg.env.uptime_monitors = cli.uptime_monitors;
+    if cli.quiet_week {
+        cfg = SynthConfig {
+            garbage_per_million: cfg.garbage_per_million,
+            blank_per_million: cfg.blank_per_million,
+            stray_501_per_million: cfg.stray_501_per_million,
+            ..synth::quiet_week(cli.seed, cli.format, 0)
+        };
+    }
     cfg.lines = match (cli.lines, cli.size) {
         (Some(n), _) => n,
         (None, Some(bytes)) => synth::lines_for_size(&cfg, bytes),
@@ -399,7 +523,24 @@ fn run(cli: Cli) -> Result<(), String> {
         if cli.files == 0 {
             return Err("--files must be at least 1".into());
         }
-        if family_errors {
+        if let Some(skew) = cli.two_hosts {
+            synth::generate_two_hosts(&cfg, dir, skew, cli.files).map(|(t, e)| {
+                error_truth = Some(e);
+                t
+            })
+        } else if let Some(format) = cli.mixed_with {
+            let apache = SynthConfig {
+                seed: cfg.seed ^ 0xA9AC_4E00,
+                format,
+                scenarios: Vec::new(),
+                bursts: Vec::new(),
+                ..cfg.clone()
+            };
+            synth::generate_mixed_dir(&cfg, &apache, dir, cli.files).map(|(t, e)| {
+                error_truth = Some(e);
+                t
+            })
+        } else if family_errors {
             synth::generate_family(&cfg, dir, &cli.base, &error_base(&cli.base), cli.files).map(
                 |(t, e)| {
                     error_truth = Some(e);

@@ -10,6 +10,14 @@
 //! log rotation, background noise and what each scenario makes the server
 //! say), and [`generate_dir`] writes both as rotated families.
 //!
+//! The realistic incidents of [`ScenarioKind::INCIDENTS`] (faint night-time
+//! failures, a partial rollout with retries, overlapping incidents, a
+//! rolled-back deploy, junk from the internet, a log that starts in an
+//! outage) and the server's [`Environment`] (DST switch, clock skew, upstream
+//! pool, nightly reloads, a background scanner, uptime monitors) are
+//! described in the `incidents` module's source; [`quiet_week`],
+//! [`generate_two_hosts`] and [`generate_mixed_dir`] combine them.
+//!
 //! Output is a pure function of the [`SynthConfig`]: the same configuration
 //! (seed included) always produces the same bytes, on every platform (the
 //! generator uses only integer arithmetic and its own PRNG, apart from the
@@ -174,6 +182,41 @@ pub enum ScenarioKind {
     /// A route found nowhere else gets 0.5–1 % of the requests during the
     /// whole span and answers 501 to about 97 % of them.
     RouteMisconfig,
+    // The realistic incidents of [`ScenarioKind::INCIDENTS`] (see
+    // [`incidents`] for what each writes).
+    /// Faint night-time device failure (`device_specific`): at night one
+    /// device group (the iOS app, the Android app or iPad Safari) fails
+    /// 30–100 % of its requests for 2–3 hours.
+    NightDevice,
+    /// Faint night-time node failure (`upstream_node`, nginx-upstream only):
+    /// one of 4–5 upstream nodes fails 60–100 % of one route's requests at
+    /// night for 1–3 hours; the node's other routes and the other nodes are
+    /// fine.
+    NightUpstream,
+    /// A staged rollout (`upstream_node`): one of 3–6 nodes answers 501 to
+    /// one method of a route that gets a few percent of the API traffic all
+    /// along; the client retries a second later and another node answers.
+    /// Works in every format but apache-common (the node shows only in
+    /// nginx-upstream).
+    PartialRollout,
+    /// A traffic spike (`traffic_spike`, 20–30 minutes) inside a longer
+    /// Android-app failure (`device_specific`, the whole window): two truths.
+    SpikeInDevice,
+    /// A bad deploy rolled back (`post_deploy`): a reload, 2–4 of the
+    /// application's routes fail for the window, a second reload (the
+    /// rollback) ends it.
+    DeployRollback,
+    /// What exposed servers answer 501 to (`unsupported_method`, one truth
+    /// per cluster): TLS handshakes on the plain port, binary and empty
+    /// request lines, a worm's lowercase `get`, `SEARCH /` probes and one
+    /// scanner's `POST /`, each cluster from one to three addresses, spread
+    /// over the window.
+    InternetJunk,
+    /// The file begins during an outage (`post_deploy`): a reload at the very
+    /// start of the span, ~98 % of the application's requests answer 501 for
+    /// 60 s while it starts, 2–5 % for a few minutes more. Always placed at
+    /// the start of the span.
+    ColdStart,
 }
 
 impl ScenarioKind {
@@ -187,16 +230,90 @@ impl ScenarioKind {
         ScenarioKind::RouteMisconfig,
     ];
 
-    /// The detector's label, e.g. `post_deploy`.
+    /// The realistic incidents (none of them in [`ScenarioKind::ALL`]), in
+    /// declaration order; each is labelled with one of the six labels.
+    pub const INCIDENTS: [ScenarioKind; 7] = [
+        ScenarioKind::NightDevice,
+        ScenarioKind::NightUpstream,
+        ScenarioKind::PartialRollout,
+        ScenarioKind::SpikeInDevice,
+        ScenarioKind::DeployRollback,
+        ScenarioKind::InternetJunk,
+        ScenarioKind::ColdStart,
+    ];
+
+    /// The detector's label, e.g. `post_deploy` (for
+    /// [`ScenarioKind::SpikeInDevice`], the label of its longer part; its
+    /// spike is labelled `traffic_spike`).
     pub fn label(&self) -> &'static str {
         match self {
-            ScenarioKind::PostDeploy => "post_deploy",
-            ScenarioKind::DeviceSpecific => "device_specific",
+            ScenarioKind::PostDeploy | ScenarioKind::DeployRollback | ScenarioKind::ColdStart => {
+                "post_deploy"
+            }
+            ScenarioKind::DeviceSpecific
+            | ScenarioKind::NightDevice
+            | ScenarioKind::SpikeInDevice => "device_specific",
             ScenarioKind::TrafficSpike => "traffic_spike",
-            ScenarioKind::UnsupportedMethod => "unsupported_method",
-            ScenarioKind::UpstreamNode => "upstream_node",
+            ScenarioKind::UnsupportedMethod | ScenarioKind::InternetJunk => "unsupported_method",
+            ScenarioKind::UpstreamNode
+            | ScenarioKind::NightUpstream
+            | ScenarioKind::PartialRollout => "upstream_node",
             ScenarioKind::RouteMisconfig => "route_misconfig",
         }
+    }
+
+    /// The name on the command line: the label for the six kinds of
+    /// [`ScenarioKind::ALL`], e.g. `night_device` for the incidents.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ScenarioKind::NightDevice => "night_device",
+            ScenarioKind::NightUpstream => "night_upstream",
+            ScenarioKind::PartialRollout => "partial_rollout",
+            ScenarioKind::SpikeInDevice => "spike_in_device",
+            ScenarioKind::DeployRollback => "deploy_rollback",
+            ScenarioKind::InternetJunk => "internet_junk",
+            ScenarioKind::ColdStart => "cold_start",
+            other => other.label(),
+        }
+    }
+
+    /// Parses a [`ScenarioKind::name`] of any kind, the six of
+    /// [`ScenarioKind::ALL`] and the [incidents](ScenarioKind::INCIDENTS)
+    /// (ASCII case-insensitive, `-` accepted for `_`, blanks ignored).
+    pub fn from_name(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL.into_iter().chain(Self::INCIDENTS).find(|k| {
+            let n = k.name().as_bytes();
+            n.len() == s.len()
+                && n.iter().zip(s.bytes()).all(|(&a, b)| {
+                    let b = if b == b'-' { b'_' } else { b };
+                    a == b.to_ascii_lowercase()
+                })
+        })
+    }
+
+    /// Whether the kind can only be written in nginx-upstream (the only
+    /// format that shows the upstream node).
+    pub fn needs_upstream(&self) -> bool {
+        matches!(
+            self,
+            ScenarioKind::UpstreamNode | ScenarioKind::NightUpstream
+        )
+    }
+
+    /// Whether the kind happens at night (01:00–05:00 local) when
+    /// [placed](ScenarioSpec::place).
+    pub fn at_night(&self) -> bool {
+        matches!(
+            self,
+            ScenarioKind::NightDevice | ScenarioKind::NightUpstream
+        )
+    }
+
+    /// Whether the kind ignores its start and begins with the span
+    /// (only [`ScenarioKind::ColdStart`]).
+    pub fn at_span_start(&self) -> bool {
+        *self == ScenarioKind::ColdStart
     }
 
     /// Parses a label produced by [`ScenarioKind::label`] (ASCII
@@ -224,6 +341,13 @@ impl ScenarioKind {
             ScenarioKind::UnsupportedMethod => 10 * 60,
             ScenarioKind::UpstreamNode => 40 * 60,
             ScenarioKind::RouteMisconfig => 0,
+            ScenarioKind::NightDevice => 150 * 60,
+            ScenarioKind::NightUpstream => 120 * 60,
+            ScenarioKind::PartialRollout => 180 * 60,
+            ScenarioKind::SpikeInDevice => 150 * 60,
+            ScenarioKind::DeployRollback => 40 * 60,
+            ScenarioKind::InternetJunk => 6 * 3600,
+            ScenarioKind::ColdStart => 5 * 60,
         }
     }
 
@@ -236,7 +360,7 @@ impl ScenarioKind {
 
 impl fmt::Display for ScenarioKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+        f.write_str(self.name())
     }
 }
 
@@ -355,6 +479,56 @@ pub struct SynthConfig {
     /// always at least [`STRAY_501_MIN_GAP_SECS`] apart, and none falls
     /// inside a scenario's window.
     pub stray_501_per_million: u32,
+    /// The server's surroundings: zone change, clock skew, upstream pool,
+    /// nightly reloads, background scanner and uptime monitors (default:
+    /// none of them, which writes what the generator always wrote).
+    pub env: Environment,
+}
+
+/// A change of the zone the log is written in (a DST switch), at a UTC
+/// instant: lines from `at` on are written with `offset_secs`. Times stay
+/// monotonic in UTC; the written local times jump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TzChange {
+    /// First second written in the new zone, unix seconds UTC.
+    pub at: i64,
+    /// The new zone (local = UTC + offset), e.g. 7200 for `+0200`.
+    pub offset_secs: i32,
+}
+
+/// Where the server runs and what hits it besides the traffic; every
+/// default changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Environment {
+    /// A DST switch (see [`TzChange`]).
+    pub tz_change: Option<TzChange>,
+    /// The host's clock is this many seconds ahead (negative: behind) of
+    /// the true time: every written time, access and error log, is shifted,
+    /// and so are the times of the [`Truth`] (which describe the log as
+    /// written).
+    pub clock_skew_secs: i64,
+    /// Non-zero: the traffic (which client sends what, when) is drawn from
+    /// the seed salted with this, while the client population, the
+    /// scenarios' parameters and the error log's reloads stay those of the
+    /// seed: a second host behind the same load balancer.
+    pub traffic_salt: u64,
+    /// Upstream nodes `10.0.1.11`, `10.0.1.12`, … the requests are spread
+    /// over (0: four, or the pool a [`ScenarioKind::PartialRollout`] or
+    /// [`ScenarioKind::NightUpstream`] draws). 2 to 9.
+    pub upstream_nodes: u8,
+    /// logrotate reloads the server every night at about 00:00 local (a
+    /// reload in the error log and in [`Truth::deploys`]; nginx's
+    /// `reopening logs` is then not written).
+    pub nightly_reload: bool,
+    /// One scanner address probes junk routes (`/wp-login.php`, `/.env`, …)
+    /// all along, a few requests an hour answered 404 or 403, and every
+    /// half hour to hour and a half one with an odd method answered 501. No
+    /// scenario.
+    pub background_scanner: bool,
+    /// Uptime monitors (0 to 2) sending one request a minute all along that
+    /// always answers 501: `OPTIONS /healthz` from UptimeRobot, `HEAD
+    /// /status` from Pingdom. No scenario.
+    pub uptime_monitors: u8,
 }
 
 impl Default for SynthConfig {
@@ -377,6 +551,7 @@ impl Default for SynthConfig {
             bursts: vec![BurstSpec::centered(start, duration_secs)],
             scenarios: Vec::new(),
             stray_501_per_million: DEFAULT_STRAY_501_PER_MILLION,
+            env: Environment::default(),
         }
     }
 }
@@ -384,9 +559,10 @@ impl Default for SynthConfig {
 impl SynthConfig {
     /// Checks that every scenario can be written: fails with
     /// [`io::ErrorKind::InvalidInput`] (as the generating functions do) when
-    /// an upstream_node scenario is asked of a format other than
-    /// `nginx-upstream`, a device_specific one of `apache-common` (no user
-    /// agent), or a window is empty or outside the span.
+    /// an upstream_node or night_upstream scenario is asked of a format other
+    /// than `nginx-upstream`, a device_specific, night_device or
+    /// spike_in_device one of `apache-common` (no user agent), a window is
+    /// empty or outside the span, or the [`Environment`] is out of range.
     pub fn validate(&self) -> io::Result<()> {
         Timeline::new(self).map(drop)
     }
@@ -445,7 +621,13 @@ pub struct ScenarioTruth {
     /// `PROPFIND,MKCOL,FOOBAR from 45.146.165.37` (unsupported_method: the
     /// methods, then the scanner addresses), `reload at …Z, 44% of app
     /// requests` (post_deploy), `x3.6 traffic, 14% of requests`
-    /// (traffic_spike).
+    /// (traffic_spike). The [incidents](ScenarioKind::INCIDENTS) say more:
+    /// `ios app: 52% of its requests, 02:00–04:30 local`, `10.0.1.12:8080
+    /// (1 of 4 nodes) lacks PATCH /legacy-service/accounts/<id> during a
+    /// rollout, …`, `reload at …, 3 of 9 app routes (…) at 80%; rolled back by
+    /// a reload at …`, `SEARCH / probes: 41 requests from 167.106.119.28, …`
+    /// (the group, node or route first; what was sent, then the addresses,
+    /// last).
     pub detail: String,
 }
 
@@ -843,6 +1025,8 @@ fn diurnal(local: i64) -> u64 {
 /// to its weight, and lines are spread with jitter inside their bucket.
 struct Clock {
     tz: i64,
+    /// A DST switch: from this UTC second on, this offset.
+    change: Option<(i64, i64)>,
     end: i64,
     bucket: i64,
     lines: u64,
@@ -864,15 +1048,21 @@ impl Clock {
         // Keep the number of buckets bounded for very long spans.
         let bucket = 60 * (span / 60 / 1_000_000 + 1);
         let tz = i64::from(cfg.tz_offset_secs);
+        let change = cfg.env.tz_change.map(|c| (c.at, i64::from(c.offset_secs)));
+        let local = |s: i64| match change {
+            Some((at, tz2)) if s >= at => s + tz2,
+            _ => s + tz,
+        };
         let mut total_w = 0u128;
         let mut s = cfg.start;
         while s < end {
             let len = bucket.min(end - s);
-            total_w += u128::from(diurnal(s + tz)) * len as u128;
+            total_w += u128::from(diurnal(local(s))) * len as u128;
             s += len;
         }
         Clock {
             tz,
+            change,
             end,
             bucket,
             lines: cfg.lines,
@@ -898,7 +1088,11 @@ impl Clock {
             return;
         }
         let len = self.bucket.min(self.end - s);
-        self.cum_w += u128::from(diurnal(s + self.tz)) * len as u128;
+        let local = match self.change {
+            Some((at, tz2)) if s >= at => s + tz2,
+            _ => s + self.tz,
+        };
+        self.cum_w += u128::from(diurnal(local)) * len as u128;
         let target = if s + len >= self.end {
             self.lines
         } else {
@@ -974,34 +1168,66 @@ struct TimeCache {
     zone: [u8; 5],
     ts: Option<i64>,
     text: Vec<u8>,
+    /// Added to every time before it is written (a skewed clock).
+    skew: i64,
+    /// From this written second on, this zone ([`TzChange`]).
+    change: Option<(i64, i64, [u8; 5])>,
+}
+
+/// `+0200` for 7200.
+fn zone_text(tz_offset_secs: i32) -> [u8; 5] {
+    let minutes = i64::from(tz_offset_secs) / 60;
+    let sign = if minutes < 0 { b'-' } else { b'+' };
+    let m = minutes.unsigned_abs();
+    let hh = (m / 60).min(99);
+    let mm = m % 60;
+    [
+        sign,
+        b'0' + (hh / 10) as u8,
+        b'0' + (hh % 10) as u8,
+        b'0' + (mm / 10) as u8,
+        b'0' + (mm % 10) as u8,
+    ]
 }
 
 impl TimeCache {
     fn new(tz_offset_secs: i32) -> Self {
-        let minutes = i64::from(tz_offset_secs) / 60;
-        let sign = if minutes < 0 { b'-' } else { b'+' };
-        let m = minutes.unsigned_abs();
-        let hh = (m / 60).min(99);
-        let mm = m % 60;
-        let zone = [
-            sign,
-            b'0' + (hh / 10) as u8,
-            b'0' + (hh % 10) as u8,
-            b'0' + (mm / 10) as u8,
-            b'0' + (mm % 10) as u8,
-        ];
         TimeCache {
             tz: i64::from(tz_offset_secs),
-            zone,
+            zone: zone_text(tz_offset_secs),
             ts: None,
             text: Vec::with_capacity(32),
+            skew: 0,
+            change: None,
+        }
+    }
+
+    /// The cache of `cfg`'s host: its zone, DST switch and clock skew.
+    fn of(cfg: &SynthConfig) -> Self {
+        let mut t = TimeCache::new(cfg.tz_offset_secs);
+        t.skew = cfg.env.clock_skew_secs;
+        t.change = cfg
+            .env
+            .tz_change
+            .map(|c| (c.at, i64::from(c.offset_secs), zone_text(c.offset_secs)));
+        t
+    }
+
+    /// Local seconds of (true) time `ts` as the host writes it, and its zone.
+    fn local(&self, ts: i64) -> (i64, &[u8; 5]) {
+        let shown = ts + self.skew;
+        match &self.change {
+            Some((at, tz, zone)) if shown >= *at => (shown + tz, zone),
+            _ => (shown + self.tz, &self.zone),
         }
     }
 
     /// `%d/%b/%Y:%H:%M:%S %z` for `ts`.
     fn access(&mut self, ts: i64) -> &[u8] {
         if self.ts != Some(ts) {
-            let c = civil(ts + self.tz);
+            let (local, zone) = self.local(ts);
+            let zone = *zone;
+            let c = civil(local);
             self.text.clear();
             push_2(&mut self.text, c.day);
             self.text.push(b'/');
@@ -1012,7 +1238,7 @@ impl TimeCache {
             self.text.push(b':');
             push_hms(&mut self.text, &c);
             self.text.push(b' ');
-            self.text.extend_from_slice(&self.zone);
+            self.text.extend_from_slice(&zone);
             self.ts = Some(ts);
         }
         &self.text
@@ -1020,7 +1246,7 @@ impl TimeCache {
 
     /// Nginx error-log time, `2026/05/07 14:03:22`.
     fn nginx_error(&self, buf: &mut Vec<u8>, ts: i64) {
-        let c = civil(ts + self.tz);
+        let c = civil(self.local(ts).0);
         push_year(buf, c.year);
         buf.push(b'/');
         push_2(buf, c.month);
@@ -1032,7 +1258,7 @@ impl TimeCache {
 
     /// Apache error-log time, `Thu May 07 14:03:22.123456 2026`.
     fn apache_error(&self, buf: &mut Vec<u8>, ts: i64, micros: u64) {
-        let c = civil(ts + self.tz);
+        let c = civil(self.local(ts).0);
         buf.extend_from_slice(WEEKDAYS[c.wday].as_bytes());
         buf.push(b' ');
         buf.extend_from_slice(MONTHS[(c.month - 1) as usize].as_bytes());
@@ -1132,6 +1358,7 @@ fn push_secs(buf: &mut Vec<u8>, ms: u64) {
 // ---------------------------------------------------------------------------
 // Content tables
 
+const UA_IPAD_SAFARI: usize = 7;
 const UA_OKHTTP: usize = 10;
 const UA_CURL: usize = 11;
 const UA_GOOGLEBOT: usize = 12;
@@ -1591,6 +1818,8 @@ enum Edge {
 enum Group {
     Ios,
     Android,
+    /// Safari on an iPad (not the app), [`ScenarioKind::NightDevice`] only.
+    IpadSafari,
 }
 
 impl Group {
@@ -1598,6 +1827,7 @@ impl Group {
         match self {
             Group::Ios => "ios app",
             Group::Android => "android app",
+            Group::IpadSafari => "ipad safari",
         }
     }
 
@@ -1606,6 +1836,7 @@ impl Group {
         match ua {
             UA_IOS_APP | UA_IOS_CFNETWORK | UA_IOS_IPAD => Some(Group::Ios),
             UA_OKHTTP | UA_DALVIK => Some(Group::Android),
+            UA_IPAD_SAFARI => Some(Group::IpadSafari),
             _ => None,
         }
     }
@@ -1630,6 +1861,34 @@ struct Scenario {
     /// The reload before the window (post_deploy).
     reload: Option<i64>,
     detail: String,
+    /// Only these routes fail (post_deploy, upstream_node; empty: the
+    /// kind's usual ones).
+    routes: Vec<Route>,
+    /// From this second on, the rate is this (a cold start's tail).
+    tail: Option<(i64, u32)>,
+    /// What a partial rollout's node lacks (upstream_node).
+    rollout: Option<incidents::Rollout>,
+}
+
+impl Scenario {
+    fn new(kind: ScenarioKind, start: i64, end: i64) -> Self {
+        Scenario {
+            kind,
+            start,
+            end,
+            rate_ppm: 0,
+            mult_x10: 10,
+            share_ppm: 0,
+            group: Group::Ios,
+            node: 0,
+            route: "",
+            reload: None,
+            detail: String::new(),
+            routes: Vec::new(),
+            tail: None,
+            rollout: None,
+        }
+    }
 }
 
 /// One request of an unsupported-method scanner.
@@ -1659,6 +1918,11 @@ struct Timeline {
     reloads: Vec<i64>,
     /// No stray 501 in these `[from, to)` windows.
     quiet: Vec<(i64, i64)>,
+    /// Upstream nodes: `10.0.1.11` to `10.0.1.(10 + nodes)`.
+    nodes: u64,
+    /// Lines written besides the traffic (probes, monitors, a background
+    /// scanner), in time order; their clients are in `scanners`.
+    extras: Vec<incidents::ExtraLine>,
 }
 
 /// Reloads of one post-deploy scenario closer than this to an earlier one
@@ -1701,18 +1965,23 @@ impl Timeline {
         let span_start = cfg.start;
         let span_end = cfg.start.saturating_add(cfg.duration_secs.max(1));
         let invalid = |msg: String| io::Error::new(io::ErrorKind::InvalidInput, msg);
+        incidents::check_env(cfg)?;
         let mut windows = Vec::with_capacity(cfg.scenarios.len());
         for spec in &cfg.scenarios {
             let kind = spec.kind;
             match kind {
-                ScenarioKind::UpstreamNode if cfg.format != SynthFormat::NginxUpstream => {
+                _ if kind.needs_upstream() && cfg.format != SynthFormat::NginxUpstream => {
                     return Err(invalid(format!(
                         "scenario {kind} needs the nginx-upstream format (the only one that \
                          writes the upstream node), not {}",
                         cfg.format
                     )));
                 }
-                ScenarioKind::DeviceSpecific if cfg.format == SynthFormat::ApacheCommon => {
+                ScenarioKind::DeviceSpecific
+                | ScenarioKind::NightDevice
+                | ScenarioKind::SpikeInDevice
+                    if cfg.format == SynthFormat::ApacheCommon =>
+                {
                     return Err(invalid(format!(
                         "scenario {kind} needs a format that writes the user agent, not {}",
                         cfg.format
@@ -1722,6 +1991,16 @@ impl Timeline {
             }
             let window = if kind.covers_whole_span() {
                 (span_start, span_end)
+            } else if kind.at_span_start() {
+                if spec.duration_secs <= 0 {
+                    return Err(invalid(format!(
+                        "scenario {kind}: the duration must be positive"
+                    )));
+                }
+                (
+                    span_start,
+                    span_start.saturating_add(spec.duration_secs).min(span_end),
+                )
             } else {
                 if spec.duration_secs <= 0 {
                     return Err(invalid(format!(
@@ -1751,22 +2030,17 @@ impl Timeline {
             scanners: Vec::new(),
             reloads: Vec::new(),
             quiet: Vec::new(),
+            nodes: incidents::pool_size(cfg, &windows),
+            extras: Vec::new(),
         };
-        for (index, &(spec, (start, end))) in windows.iter().enumerate() {
+        for &(spec, (start, end)) in &windows {
+            let index = tl.scenarios.len();
             let mut rng = Rng::new(scenario_seed(cfg.seed, spec));
-            let mut sc = Scenario {
-                kind: spec.kind,
-                start,
-                end,
-                rate_ppm: 0,
-                mult_x10: 10,
-                share_ppm: 0,
-                group: Group::Ios,
-                node: 0,
-                route: "",
-                reload: None,
-                detail: String::new(),
-            };
+            if ScenarioKind::INCIDENTS.contains(&spec.kind) {
+                incidents::resolve(&mut tl, cfg, spec.kind, start, end, &mut rng);
+                continue;
+            }
+            let mut sc = Scenario::new(spec.kind, start, end);
             match spec.kind {
                 ScenarioKind::PostDeploy => {
                     let mut reload = start - rng.range(60, 180) as i64;
@@ -1848,7 +2122,7 @@ impl Timeline {
                     sc.detail = format!("{} from {}", methods.join(","), ips.join(", "));
                 }
                 ScenarioKind::UpstreamNode => {
-                    sc.node = rng.range(11, 14);
+                    sc.node = rng.range(11, 10 + tl.nodes);
                     sc.rate_ppm = rng.range(650_000, 750_000) as u32;
                     sc.detail = format!("10.0.1.{}:8080", sc.node);
                 }
@@ -1860,6 +2134,8 @@ impl Timeline {
                     sc.rate_ppm = 970_000;
                     sc.detail = sc.route.to_owned();
                 }
+                // Resolved by `incidents::resolve` above.
+                _ => {}
             }
             if !spec.kind.covers_whole_span() {
                 tl.quiet.push((sc.reload.unwrap_or(start).min(start), end));
@@ -1868,6 +2144,8 @@ impl Timeline {
         }
         // Several scanners: one time order.
         tl.scans.sort_by_key(|s| s.ts);
+        incidents::background(&mut tl, cfg);
+        incidents::finish_timeline(&mut tl);
 
         // One benign deploy per day on a multi-day timeline.
         if span_end - span_start > 86_400 {
@@ -1939,6 +2217,12 @@ struct Generator<'a> {
     last_stray: Option<i64>,
     /// Time of the first line of the last slot.
     slot_first_ts: i64,
+    /// Indices of the partial-rollout scenarios.
+    rollouts: Vec<usize>,
+    /// Next entry of `tl.extras` to write.
+    next_extra: usize,
+    /// Retries due, in time order.
+    pending: Vec<incidents::Retry>,
 }
 
 impl<'a> Generator<'a> {
@@ -1950,6 +2234,11 @@ impl<'a> Generator<'a> {
             rng.next_u64() & 0xffff_ffff,
             rng.next_u64() & 0xffff_ffff,
         ];
+        if cfg.env.traffic_salt != 0 {
+            // Another host: the same clients, other requests.
+            let mut salt = cfg.env.traffic_salt;
+            rng = Rng::new(cfg.seed ^ splitmix64(&mut salt));
+        }
         let of_kind = |kind| {
             tl.scenarios
                 .iter()
@@ -1960,11 +2249,18 @@ impl<'a> Generator<'a> {
         };
         let misconfig = of_kind(ScenarioKind::RouteMisconfig);
         let spikes = of_kind(ScenarioKind::TrafficSpike);
+        let rollouts = tl
+            .scenarios
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.rollout.is_some())
+            .map(|(i, _)| i)
+            .collect();
         Generator {
             cfg,
             rng,
             clock: Clock::new(cfg),
-            time: TimeCache::new(cfg.tz_offset_secs),
+            time: TimeCache::of(cfg),
             clients,
             builds,
             emitted: 0,
@@ -1977,6 +2273,9 @@ impl<'a> Generator<'a> {
             spikes,
             last_stray: None,
             slot_first_ts: cfg.start,
+            rollouts,
+            next_extra: 0,
+            pending: Vec::new(),
             tl,
         }
     }
@@ -1988,20 +2287,20 @@ impl<'a> Generator<'a> {
     fn next_slot(&mut self, buf: &mut Vec<u8>) -> bool {
         let before = buf.len();
         if self.emitted >= self.cfg.lines {
-            if self.cfg.lines == 0 || self.next_scan >= self.tl.scans.len() {
+            let Some(due) = self.next_due().filter(|_| self.cfg.lines > 0) else {
                 return false;
-            }
-            self.slot_first_ts = self.tl.scans[self.next_scan].ts;
-            self.write_scans(buf, i64::MAX);
+            };
+            self.slot_first_ts = due;
+            self.write_due(buf, i64::MAX);
             self.truth.bytes += (buf.len() - before) as u64;
             return true;
         }
         let ts = self.clock.next(&mut self.rng);
         self.slot_first_ts = ts;
-        if let Some(scan) = self.tl.scans.get(self.next_scan) {
-            if scan.ts <= ts {
-                self.slot_first_ts = scan.ts;
-                self.write_scans(buf, ts);
+        if let Some(due) = self.next_due() {
+            if due <= ts {
+                self.slot_first_ts = due;
+                self.write_due(buf, ts);
             }
         }
         if self.rng.ppm(self.cfg.blank_per_million) {
@@ -2050,18 +2349,14 @@ impl<'a> Generator<'a> {
         self.truth.last = ts;
     }
 
-    /// Writes the scanner requests due at or before `upto`.
-    fn write_scans(&mut self, buf: &mut Vec<u8>, upto: i64) {
-        while let Some(&req) = self.tl.scans.get(self.next_scan) {
-            if req.ts > upto {
-                break;
-            }
-            self.next_scan += 1;
-            self.write_scan(buf, req);
-            buf.push(b'\n');
-            self.count_request(501, req.ts);
-            self.matched[req.scenario] += 1;
-        }
+    /// Writes the next scanner request.
+    fn write_next_scan(&mut self, buf: &mut Vec<u8>) {
+        let req = self.tl.scans[self.next_scan];
+        self.next_scan += 1;
+        self.write_scan(buf, req);
+        buf.push(b'\n');
+        self.count_request(501, req.ts);
+        self.matched[req.scenario] += 1;
     }
 
     /// One unsupported-method request, answered 501 by the front server.
@@ -2125,6 +2420,20 @@ impl<'a> Generator<'a> {
             })
             .collect();
         self.truth.deploys = self.tl.reloads.clone();
+        let skew = self.cfg.env.clock_skew_secs;
+        if skew != 0 {
+            if self.seen_request {
+                self.truth.first += skew;
+                self.truth.last += skew;
+            }
+            for s in &mut self.truth.scenarios {
+                s.start += skew;
+                s.end += skew;
+            }
+            for d in &mut self.truth.deploys {
+                *d += skew;
+            }
+        }
         (self.truth, self.tl)
     }
 
@@ -2192,6 +2501,14 @@ impl<'a> Generator<'a> {
         }
 
         let profile = self.clients[ci].profile;
+        if matches!(profile, Profile::App | Profile::Browser | Profile::Script) {
+            for k in 0..self.rollouts.len() {
+                let i = self.rollouts[k];
+                if self.rng.ppm(self.tl.scenarios[i].share_ppm) {
+                    return self.write_rollout(buf, ts, ci, i);
+                }
+            }
+        }
         let stray = self.stray_due(ts);
         let mut misconfig = None;
         let route = if edge == Some(Edge::QuotedRequest) {
@@ -2242,7 +2559,7 @@ impl<'a> Generator<'a> {
 
         // nginx picks the upstream node before the answer is known.
         let peer = (fmt == SynthFormat::NginxUpstream && !route.is_static() && misconfig.is_none())
-            .then(|| self.rng.range(11, 14));
+            .then(|| self.rng.range(11, 10 + self.tl.nodes));
         let group = if edge == Some(Edge::QuotedAgent) {
             None
         } else {
@@ -2315,13 +2632,23 @@ impl<'a> Generator<'a> {
                 continue;
             }
             let applies = match s.kind {
-                ScenarioKind::UpstreamNode => peer == Some(s.node),
+                ScenarioKind::UpstreamNode => {
+                    peer == Some(s.node)
+                        && s.rollout.is_none()
+                        && (s.routes.is_empty() || s.routes.contains(&route))
+                }
                 ScenarioKind::DeviceSpecific => group == Some(s.group),
-                ScenarioKind::PostDeploy => route.is_app(),
+                ScenarioKind::PostDeploy if s.routes.is_empty() => route.is_app(),
+                ScenarioKind::PostDeploy => s.routes.contains(&route),
                 ScenarioKind::TrafficSpike => true,
-                ScenarioKind::UnsupportedMethod | ScenarioKind::RouteMisconfig => false,
+                // The incidents resolve to the kinds above.
+                _ => false,
             };
-            if applies && self.rng.below(1_000_000) < u64::from(s.rate_ppm) {
+            let rate = match s.tail {
+                Some((from, rate)) if ts >= from => rate,
+                _ => s.rate_ppm,
+            };
+            if applies && self.rng.below(1_000_000) < u64::from(rate) {
                 self.matched[i] += 1;
                 return Some(501);
             }
@@ -2773,7 +3100,11 @@ impl<'a> Generator<'a> {
         push_secs(buf, rt);
         if status == 502 && rng.below(3) == 0 {
             // nginx tried the next upstream too: comma-separated lists.
-            let next = if peer == 14 { 11 } else { peer + 1 };
+            let next = if peer >= 10 + self.tl.nodes {
+                11
+            } else {
+                peer + 1
+            };
             buf.extend_from_slice(b" uct=\"-, -\" uht=\"-, -\" urt=\"");
             push_secs(buf, urt);
             buf.extend_from_slice(b", 0.000\" ua=\"10.0.1.");
@@ -2972,7 +3303,7 @@ where
         let hi = lo.saturating_add(86_400).min(span_end);
         let last = hi >= span_end;
         log.noise(lo, hi, &mut pending);
-        if log.nginx {
+        if log.nginx && !cfg.env.nightly_reload {
             // logrotate's daily `nginx -s reopen`, within half an hour of
             // local midnight.
             let mut midnight = (lo + tz).div_euclid(86_400) * 86_400 - tz;
@@ -3008,7 +3339,11 @@ where
         lo = hi;
     }
     let mut truth = log.truth;
-    truth.reloads = tl.reloads.clone();
+    truth.reloads = tl
+        .reloads
+        .iter()
+        .map(|r| r + cfg.env.clock_skew_secs)
+        .collect();
     Ok(truth)
 }
 
@@ -3017,7 +3352,7 @@ impl<'a> ErrorLog<'a> {
         // The same client population as the access log.
         let mut pool = Rng::new(cfg.seed);
         let clients = (0..CLIENTS).map(|_| make_client(&mut pool)).collect();
-        let mut rng = Rng::new(cfg.seed ^ 0xE770_3106_5E44_0C11);
+        let mut rng = Rng::new(cfg.seed ^ 0xE770_3106_5E44_0C11 ^ cfg.env.traffic_salt);
         let master = rng.range(700, 1900);
         let workers = (1..=2).map(|i| master + i).collect();
         let mut truth = ErrorTruth::default();
@@ -3030,7 +3365,7 @@ impl<'a> ErrorLog<'a> {
             nginx: cfg.format.is_nginx(),
             master_tid: 139_900_000_000_000 + rng.below(900_000_000_000),
             rng,
-            time: TimeCache::new(cfg.tz_offset_secs),
+            time: TimeCache::of(cfg),
             clients,
             master,
             workers,
@@ -3262,7 +3597,7 @@ impl<'a> ErrorLog<'a> {
         } else {
             b" HTTP/1.1\", upstream: \"http://10.0.1."
         });
-        push_u64(buf, self.rng.range(11, 14));
+        push_u64(buf, self.rng.range(11, 10 + self.tl.nodes));
         buf.extend_from_slice(b":8080");
         buf.extend_from_slice(&path);
         buf.extend_from_slice(if api {
@@ -3484,7 +3819,7 @@ impl<'a> ErrorLog<'a> {
                     139_900_000_000_000 + self.rng.below(900_000_000_000),
                 );
                 self.apache_head(buf, ts, "proxy:error", pid, tid);
-                let node = self.rng.range(11, 14);
+                let node = self.rng.range(11, 10 + self.tl.nodes);
                 buf.extend_from_slice(
                     b"(111)Connection refused: AH00957: http: attempt to connect to 10.0.1.",
                 );
@@ -3509,7 +3844,7 @@ impl<'a> ErrorLog<'a> {
                 buf.extend_from_slice(
                     b"] AH01102: error reading status line from remote server 10.0.1.",
                 );
-                push_u64(buf, self.rng.range(11, 14));
+                push_u64(buf, self.rng.range(11, 10 + self.tl.nodes));
                 buf.extend_from_slice(b":8080, referer: https://www.example.com/\n");
                 "upstream_timeout"
             }
@@ -3561,6 +3896,11 @@ impl<'a> ErrorLog<'a> {
         self.count(kind);
     }
 }
+
+#[cfg(test)]
+mod incident_tests;
+mod incidents;
+pub use incidents::{generate_mixed_dir, generate_two_hosts, merge_truths, quiet_week};
 
 fn count_lines(buf: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', buf).count()
