@@ -26,8 +26,9 @@ pub const PRIOR_REQUESTS: f64 = 2000.0;
 pub const MIN_RATIO: f64 = 3.0;
 /// A hot window's count has at most this chance under the baseline.
 const HOT_P: f64 = 0.25;
-/// Matches a run's intensity may expect in the quiet windows it bridges.
-const BRIDGE_EXPECTED: f64 = 3.0;
+/// Matches a run's intensity may expect in the quiet windows it bridges
+/// (a chance of e^-8 that the run went on through them unseen).
+const BRIDGE_EXPECTED: f64 = 8.0;
 /// The longest quiet stretch a run bridges, seconds.
 const MAX_BRIDGE: i64 = 3600;
 /// A window this unlikely under the pooled rate is left out of the first
@@ -139,16 +140,12 @@ fn hot(m: f64, e: f64) -> bool {
 /// The kept runs of hot windows.
 fn runs(m: &[f64], r: &[f64], e: &[f64], grid: &Grid, p: &Params) -> Vec<Run> {
     let mut out = Vec::new();
-    let mut todo = vec![(0, m.len())];
-    while let Some((lo, hi)) = todo.pop() {
-        let Some((first, last)) = next_run(m, r, e, grid, lo, hi) else {
-            continue;
-        };
+    let mut lo = 0;
+    while let Some((first, last)) = next_run(m, r, e, grid, lo, m.len()) {
+        lo = last + 1;
         // The strongest part of the run: a stark burst does not keep the
-        // stray 501s it bridged to; the rest is looked at again.
+        // stray 501s it bridged to.
         let (a, z) = strongest(m, e, first, last);
-        todo.push((z + 1, hi));
-        todo.push((lo.max(first), a));
         let matched: f64 = m[a..=z].iter().sum();
         let expected: f64 = e[a..=z].iter().sum();
         let score = llr(matched, expected);
@@ -162,7 +159,6 @@ fn runs(m: &[f64], r: &[f64], e: &[f64], grid: &Grid, p: &Params) -> Vec<Run> {
             });
         }
     }
-    out.sort_by_key(|run| run.first);
     out
 }
 
