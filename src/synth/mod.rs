@@ -394,7 +394,9 @@ impl ScenarioSpec {
     /// … of the span (n = the number of kinds that have a window). On spans
     /// of a day or more, a point moves into the busy hours of its local day
     /// (zone `tz_offset_secs`): local time of day t becomes 09:00 + t/2. A
-    /// route misconfiguration covers the whole span.
+    /// route misconfiguration covers the whole span. (For the
+    /// [incidents](ScenarioKind::INCIDENTS), which want the night or the
+    /// start of the span, use [`ScenarioSpec::place`].)
     pub fn spread(
         kinds: &[ScenarioKind],
         start: i64,
