@@ -463,6 +463,29 @@ fn internet_junk_clusters_name_their_clients() {
                 assert!((50..=60).contains(&s.matched));
             }
         }
+        // The server says so for the request lines it cannot parse.
+        let mut err = Vec::new();
+        let e = generate_error_log(&c, &mut err).unwrap();
+        assert!(e.by_kind["invalid_method"] >= 6, "{:?}", e.by_kind);
+        let err = String::from_utf8_lossy(&err);
+        for s in t
+            .scenarios
+            .iter()
+            .filter(|s| !s.detail.starts_with("SEARCH") && !s.detail.starts_with("POST"))
+        {
+            let ip = s
+                .detail
+                .rsplit(" from ")
+                .next()
+                .unwrap()
+                .split(", ")
+                .next()
+                .unwrap();
+            assert!(
+                err.lines().any(|l| l.contains(ip)) || s.detail.contains(", "),
+                "{s:?}"
+            );
+        }
     }
 }
 

@@ -45,14 +45,24 @@ pub(super) struct Rollout {
 pub(super) struct ExtraLine {
     pub(super) ts: i64,
     /// Index into [`Timeline::scanners`].
-    client: usize,
+    pub(super) client: usize,
     /// The request line as written between the quotes (already escaped).
-    request: Box<[u8]>,
+    pub(super) request: Box<[u8]>,
     status: u16,
     body: u64,
     port: u16,
     /// The scenario whose 501 it is.
     scenario: Option<usize>,
+}
+
+impl ExtraLine {
+    /// Whether it is a request line of junk cluster `scenario` that the
+    /// server cannot parse (not a `SEARCH` or `POST`, which are well formed).
+    pub(super) fn is_junk_of(&self, scenario: usize) -> bool {
+        self.scenario == Some(scenario)
+            && !self.request.starts_with(b"SEARCH ")
+            && !self.request.starts_with(b"POST ")
+    }
 }
 
 /// A client's retry of a request a partial rollout's node refused.

@@ -394,7 +394,9 @@ impl ScenarioSpec {
     /// … of the span (n = the number of kinds that have a window). On spans
     /// of a day or more, a point moves into the busy hours of its local day
     /// (zone `tz_offset_secs`): local time of day t becomes 09:00 + t/2. A
-    /// route misconfiguration covers the whole span.
+    /// route misconfiguration covers the whole span. (For the
+    /// [incidents](ScenarioKind::INCIDENTS), which want the night or the
+    /// start of the span, use [`ScenarioSpec::place`].)
     pub fn spread(
         kinds: &[ScenarioKind],
         start: i64,
@@ -3246,6 +3248,8 @@ enum ErrWhat {
     Workers,
     /// A scanner's request with a method the server does not know.
     InvalidMethod(ScanRequest),
+    /// Junk from the internet nginx cannot parse: entry of `Timeline::extras`.
+    Junk(usize),
     /// Background noise: a missing file.
     NoFile,
     /// Background noise: nginx's closed connection, Apache's directory.
@@ -3434,6 +3438,18 @@ impl<'a> ErrorLog<'a> {
                     picked.sort_by_key(|r| r.ts);
                     for r in picked {
                         out.push(self.event(r.ts, ErrWhat::InvalidMethod(r)));
+                    }
+                    // The junk clusters' unparsable request lines, a few of them.
+                    let junk: Vec<usize> = (0..tl.extras.len())
+                        .filter(|&k| tl.extras[k].is_junk_of(index))
+                        .collect();
+                    if !junk.is_empty() {
+                        let n = self.rng.range(2, 6) as usize;
+                        let mut picked = pick_distinct(&mut self.rng, &junk, n);
+                        picked.sort_unstable();
+                        for k in picked {
+                            out.push(self.event(tl.extras[k].ts, ErrWhat::Junk(k)));
+                        }
                     }
                 }
                 _ => {}
@@ -3730,6 +3746,20 @@ impl<'a> ErrorLog<'a> {
                 buf.extend_from_slice(b" HTTP/1.1\"\n");
                 "invalid_method"
             }
+            ErrWhat::Junk(k) => {
+                let pid = self.worker();
+                self.nginx_head(buf, ts, "info", pid);
+                self.nginx_cid(buf);
+                buf.extend_from_slice(
+                    b"client sent invalid method while reading client request line, client: ",
+                );
+                let e = &self.tl.extras[k];
+                buf.extend_from_slice(self.tl.scanners[e.client].ip.as_bytes());
+                buf.extend_from_slice(b", server: www.example.com, request: \"");
+                buf.extend_from_slice(&e.request);
+                buf.extend_from_slice(b"\"\n");
+                "invalid_method"
+            }
             ErrWhat::NoFile => {
                 let pid = self.worker();
                 self.nginx_head(buf, ts, "error", pid);
@@ -3868,6 +3898,20 @@ impl<'a> ErrorLog<'a> {
                 buf.extend_from_slice(req.method.as_bytes());
                 buf.push(b' ');
                 buf.extend_from_slice(req.path.as_bytes());
+                buf.push(b'\n');
+                "invalid_method"
+            }
+            ErrWhat::Junk(k) => {
+                let pid = self.worker();
+                let tid = 139_900_000_000_000 + self.rng.below(900_000_000_000);
+                self.apache_head(buf, ts, "core:error", pid, tid);
+                buf.extend_from_slice(b"[client ");
+                let e = &self.tl.extras[k];
+                buf.extend_from_slice(self.tl.scanners[e.client].ip.as_bytes());
+                buf.push(b':');
+                push_u64(buf, self.rng.range(1024, 65_535));
+                buf.extend_from_slice(b"] AH00135: Invalid method in request ");
+                buf.extend_from_slice(&e.request);
                 buf.push(b'\n');
                 "invalid_method"
             }
