@@ -6,7 +6,8 @@
 //!
 //! `cargo test --release --test incidents -- --ignored --nocapture` prints
 //! the per-label table and one line per miss, mislabel and extra burst.
-//! `FIVEOHONE_INCIDENT_SEEDS=N` runs N seeds per timeline (default 2).
+//! `FIVEOHONE_INCIDENT_SEEDS=N` runs N seeds per timeline (default 2);
+//! `FIVEOHONE_INCIDENT_VERBOSE=1` also prints every truth and burst.
 
 mod common;
 
@@ -316,6 +317,21 @@ fn score(
         .as_array()
         .map(|a| a.iter().collect())
         .unwrap_or_default();
+    if std::env::var_os("FIVEOHONE_INCIDENT_VERBOSE").is_some() {
+        for s in &g.truth.scenarios {
+            eprintln!(
+                "seed {seed} {}: truth {} {}–{} {}",
+                t.name, s.label, s.start, s.end, s.detail
+            );
+        }
+        for b in &found {
+            let (a, z) = burst_span(b);
+            eprintln!(
+                "seed {seed} {}: burst {} {a}–{z} {}",
+                t.name, b["scenario"], b["evidence"][0]
+            );
+        }
+    }
     let mut used = vec![false; found.len()];
     for s in &g.truth.scenarios {
         let entry = tally.entry(s.label.clone()).or_default();

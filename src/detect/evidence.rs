@@ -42,6 +42,7 @@ pub fn segment_name(s: &Segment) -> Option<String> {
         Segment::Method(MethodClass::None) => "requests with no HTTP method".into(),
         Segment::Method(m) => format!("{} requests", format!("{m:?}").to_uppercase()),
         Segment::Upstream(u) => format!("upstream {}", text(u)),
+        Segment::Group { method, route } if method == crate::record::INVALID_METHOD => text(route),
         Segment::Group { method, route } => format!("{} {}", text(method), text(route)),
     })
 }

@@ -41,6 +41,9 @@ pub struct Incident {
     pub series: usize,
     /// The series whose matches it leaves out (a split's remainder).
     pub without: Option<usize>,
+    /// Windows of a run of the whole site it explains: every matched
+    /// request there is its (a route failing beside it is part of it).
+    pub cover: Option<(usize, usize)>,
     /// First and last window on the grid.
     pub first: usize,
     /// See `first`.
@@ -58,6 +61,7 @@ impl Incident {
         Incident {
             series,
             without: None,
+            cover: None,
             first: run.first,
             last: run.last,
             matched: run.matched,
@@ -83,7 +87,7 @@ pub struct Inputs<'a> {
 
 /// The incidents of all runs, in time order.
 pub fn group(x: &Inputs) -> Vec<Incident> {
-    let mut used: Vec<Vec<bool>> = x.scans.iter().map(|s| vec![false; s.runs.len()]).collect();
+    let mut owner: Owners = x.scans.iter().map(|s| vec![None; s.runs.len()]).collect();
     let mut out: Vec<Incident> = Vec::new();
     let mut site: Vec<&Run> = x
         .scans
@@ -91,11 +95,11 @@ pub fn group(x: &Inputs) -> Vec<Incident> {
         .map_or(Vec::new(), |s| s.runs.iter().collect());
     site.sort_by(|a, b| b.score.total_cmp(&a.score));
     for run in site {
-        out.extend(explain(x, run, &mut used));
+        explain(x, run, &mut owner, &mut out);
     }
     let mut rest: Vec<(usize, usize)> = (1..x.scans.len())
         .flat_map(|s| (0..x.scans[s].runs.len()).map(move |r| (s, r)))
-        .filter(|&(s, r)| !used[s][r])
+        .filter(|&(s, r)| owner[s][r].is_none())
         .collect();
     rest.sort_by(|a, b| {
         let score = |&(s, r): &(usize, usize)| x.scans[s].runs[r].score;
@@ -112,11 +116,65 @@ pub fn group(x: &Inputs) -> Vec<Incident> {
     out
 }
 
-/// The incidents of one run of the whole site.
-fn explain(x: &Inputs, c: &Run, used: &mut [Vec<bool>]) -> Vec<Incident> {
+/// Which incident, if any, each segment run already belongs to.
+type Owners = Vec<Vec<Option<usize>>>;
+
+/// Adds the incidents of one run of the whole site to `out`: the segment
+/// run that explains it (or the incident that run already is), two
+/// incidents when a part and the rest fail at different times, or the
+/// site's run itself.
+fn explain(x: &Inputs, c: &Run, owner: &mut Owners, out: &mut Vec<Incident>) {
     let excess = (c.matched - c.expected).max(1.0);
-    // Segment runs overlapping `c`, by the excess they hold inside it.
-    let mut parts: Vec<(usize, usize, f64)> = Vec::new();
+    let cover = Some((c.first, c.last));
+    let parts = parts_of(x, c, excess);
+    if let Some(&(s, r, _)) = parts.first().filter(|p| p.2 >= EXPLAINS * excess) {
+        match owner[s][r] {
+            Some(i) => widen(&mut out[i], c),
+            None => {
+                owner[s][r] = Some(out.len());
+                out.push(Incident {
+                    cover,
+                    ..Incident::of(s, &x.scans[s].runs[r])
+                });
+            }
+        }
+        return;
+    }
+    // The best split: a part whose remainder has a run at another time.
+    let mut best: Option<(f64, usize, usize, Vec<Run>)> = None;
+    for &(s, r, _) in parts.iter().filter(|p| owner[p.0][p.1].is_none()) {
+        let part = &x.scans[s].runs[r];
+        let rest: Vec<Run> = remainder(x, c, s, part)
+            .into_iter()
+            .filter(|q| iou(q, part) < DISTINCT_IOU)
+            .collect();
+        if let Some(top) = rest.iter().map(|q| q.score).reduce(f64::max) {
+            let quality = top.min(part.score);
+            if best.as_ref().is_none_or(|b| quality > b.0) {
+                best = Some((quality, s, r, rest));
+            }
+        }
+    }
+    if let Some((_, s, r, rest)) = best {
+        owner[s][r] = Some(out.len());
+        out.push(Incident::of(s, &x.scans[s].runs[r]));
+        out.extend(rest.iter().map(|q| Incident {
+            without: Some(s),
+            ..Incident::of(0, q)
+        }));
+        return;
+    }
+    out.push(Incident {
+        cover,
+        ..Incident::of(0, c)
+    });
+}
+
+/// Segment runs overlapping site run `c` that hold at least
+/// [`SPLIT_SHARE`] of its excess with at most [`LOCALISED`] of its
+/// traffic, as (series, run, excess held), the most first.
+fn parts_of(x: &Inputs, c: &Run, excess: f64) -> Vec<(usize, usize, f64)> {
+    let mut parts = Vec::new();
     for (s, scan) in x.scans.iter().enumerate().skip(1) {
         for (r, run) in scan.runs.iter().enumerate() {
             let (a, z) = (run.first.max(c.first), run.last.min(c.last));
@@ -135,37 +193,15 @@ fn explain(x: &Inputs, c: &Run, used: &mut [Vec<bool>]) -> Vec<Incident> {
         }
     }
     parts.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-    // The best split: a part whose remainder has a run at another time.
-    let mut best: Option<(f64, usize, usize, Vec<Run>)> = None;
-    for &(s, r, _) in &parts {
-        let part = &x.scans[s].runs[r];
-        let rest: Vec<Run> = remainder(x, c, s, part)
-            .into_iter()
-            .filter(|q| iou(q, part) < DISTINCT_IOU)
-            .collect();
-        if let Some(top) = rest.iter().map(|q| q.score).reduce(f64::max) {
-            let quality = top.min(part.score);
-            if best.as_ref().is_none_or(|b| quality > b.0) {
-                best = Some((quality, s, r, rest));
-            }
-        }
-    }
-    if let Some((_, s, r, rest)) = best {
-        used[s][r] = true;
-        let mut out = vec![Incident::of(s, &x.scans[s].runs[r])];
-        out.extend(rest.iter().map(|q| Incident {
-            without: Some(s),
-            ..Incident::of(0, q)
-        }));
-        return out;
-    }
-    match parts.first() {
-        Some(&(s, r, held)) if held >= EXPLAINS * excess => {
-            used[s][r] = true;
-            vec![Incident::of(s, &x.scans[s].runs[r])]
-        }
-        _ => vec![Incident::of(0, c)],
-    }
+    parts
+}
+
+/// Makes incident `i` explain site run `c` too.
+fn widen(i: &mut Incident, c: &Run) {
+    i.cover = Some(match i.cover {
+        Some((a, z)) => (a.min(c.first), z.max(c.last)),
+        None => (c.first, c.last),
+    });
 }
 
 /// Runs of the whole site's run `c` once segment `s`'s run `part` is
@@ -227,24 +263,34 @@ fn iou(a: &Run, b: &Run) -> f64 {
 }
 
 /// Matched requests of segment `s`'s `run` that incident `i` holds: those
-/// in both segments, in the windows they share.
+/// in both segments in the windows they share, and all of them in the
+/// windows of the site runs it explains.
 fn held_by(x: &Inputs, i: &Incident, s: usize, run: &Run) -> f64 {
-    let (a, z) = (run.first.max(i.first), run.last.min(i.last));
-    if a > z {
+    let window = |first: usize, last: usize| {
+        let (a, z) = (run.first.max(first), run.last.min(last));
+        (a <= z).then(|| x.grid.span(a, z))
+    };
+    let span = window(i.first, i.last);
+    let cover = i.cover.and_then(|(a, z)| window(a, z));
+    if span.is_none() && cover.is_none() {
         return 0.0;
     }
-    let (from, to) = x.grid.span(a, z);
     let mine = &x.series[s].segment;
     let theirs = &x.series[i.series].segment;
     let without = i.without.map(|w| &x.series[w].segment);
+    let inside =
+        |range: Option<(i64, i64)>, w: i64| range.is_some_and(|(a, z)| (a..z).contains(&w));
     let mut held = 0u64;
     for (cell, counts) in x.agg.breakdown.cells() {
         let Some(cell) = cell else { continue };
-        if mine.contains(&cell)
-            && theirs.contains(&cell)
-            && !without.is_some_and(|w| w.contains(&cell))
-        {
-            held += counts.sum(from, to);
+        if !mine.contains(&cell) {
+            continue;
+        }
+        let both = theirs.contains(&cell) && !without.is_some_and(|w| w.contains(&cell));
+        for (w, n) in counts.iter() {
+            if inside(cover, w) || (both && inside(span, w)) {
+                held += n;
+            }
         }
     }
     held as f64

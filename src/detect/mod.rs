@@ -231,7 +231,10 @@ pub fn detect(
     for (n, incident) in found.iter().enumerate() {
         let s = &series[incident.series];
         let (first, last) = (incident.first, incident.last);
-        let requests: f64 = s.requests[first..=last].iter().sum();
+        // Estimated requests (a route's share of the site's) are no count
+        // to print: those bursts give the requests of their windows.
+        let counted = if s.estimated { &series[0] } else { s };
+        let requests: f64 = counted.requests[first..=last].iter().sum();
         let numbers = Numbers {
             segment: evidence::segment_name(&s.segment),
             span: grid.span(first, last),

@@ -239,6 +239,7 @@ mod tests {
             segment: Segment::All,
             matched: m,
             requests: vec![r; n],
+            estimated: false,
         }
     }
 

@@ -126,6 +126,8 @@ pub struct Series {
     /// Requests per window (estimated from the segment's share of all
     /// requests where no per-window count exists).
     pub requests: Vec<f64>,
+    /// Whether `requests` are estimates.
+    pub estimated: bool,
 }
 
 impl Series {
@@ -134,6 +136,7 @@ impl Series {
             segment,
             matched: vec![0.0; n],
             requests: vec![0.0; n],
+            estimated: false,
         }
     }
 
@@ -269,6 +272,7 @@ fn group_series(
         Segment::Group { method, route }
     });
     for s in &mut picked {
+        s.estimated = true;
         let Segment::Group { method, route } = &s.segment else {
             continue;
         };
@@ -304,6 +308,7 @@ fn top_by_total(
             segment: segment(key),
             requests: vec![0.0; matched.len()],
             matched,
+            estimated: false,
         })
         .collect()
 }
