@@ -4,7 +4,7 @@
 //! with its label, overlapping its true window, and the quiet week must
 //! yield no burst.
 //!
-//! `cargo test --release --test incidents -- --ignored --nocapture` prints
+//! `cargo test --release --test incidents -- --nocapture` prints
 //! the per-label table and one line per miss, mislabel and extra burst.
 //! `FIVEOHONE_INCIDENT_SEEDS=N` runs N seeds per timeline (default 2);
 //! `FIVEOHONE_INCIDENT_VERBOSE=1` also prints every truth and burst.
@@ -404,7 +404,6 @@ fn score(
 }
 
 #[test]
-#[ignore = "detection v2: enable when it lands"]
 fn realistic_incidents_are_found() {
     let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
     let mut notes = Vec::new();

@@ -317,10 +317,13 @@ fn traffic(cx: &Context, scope: &Scope, f: &mut Facts) {
     }
 }
 
+/// Method and route bytes.
+type GroupKey = (Vec<u8>, Vec<u8>);
+
 /// The busiest method and route: its share, its rate during the burst,
 /// and the rate of the other methods on its route.
 fn groups(cx: &Context, scope: &Scope, f: &mut Facts) {
-    let mut by_group: BTreeMap<(Vec<u8>, Vec<u8>), u64> = BTreeMap::new();
+    let mut by_group: BTreeMap<GroupKey, u64> = BTreeMap::new();
     for (cell, counts) in cx.agg.breakdown.cells() {
         let Some(cell) = cell else { continue };
         let key = Segment::group_key(cell.method, cell.route);
@@ -334,7 +337,7 @@ fn groups(cx: &Context, scope: &Scope, f: &mut Facts) {
                 .or_default() += n;
         }
     }
-    let mut groups: Vec<((Vec<u8>, Vec<u8>), u64)> = by_group.into_iter().collect();
+    let mut groups: Vec<(GroupKey, u64)> = by_group.into_iter().collect();
     groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let all: u64 = groups.iter().map(|(_, n)| n).sum();
     let Some(((method, route), top)) = groups.first().cloned() else {

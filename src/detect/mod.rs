@@ -185,23 +185,6 @@ pub fn detect(
                 .map(|s| scan::scan(s, &grid, Some(prior), &params)),
         )
         .collect();
-    if std::env::var_os("FIVEOHONE_DEBUG").is_some() {
-        for (s, sc) in series.iter().zip(&scans) {
-            for r in &sc.runs {
-                let (a, z) = grid.span(r.first, r.last);
-                eprintln!(
-                    "run {:?} {} – {} n={} e={:.2} score={:.1} rate={:.2e}",
-                    s.segment,
-                    rfc3339(a),
-                    rfc3339(z),
-                    r.matched,
-                    r.expected,
-                    r.score,
-                    sc.rate
-                );
-            }
-        }
-    }
     let found = incidents::group(&incidents::Inputs {
         agg,
         grid: &grid,

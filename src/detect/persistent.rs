@@ -158,7 +158,7 @@ mod tests {
     #[test]
     fn a_monitor_is_steady_and_a_broken_page_follows_traffic() {
         let traffic: Vec<f64> = (0..288)
-            .map(|i| 200.0 + 180.0 * ((i as f64) / 288.0 * 6.283).sin())
+            .map(|i| 200.0 + 180.0 * ((i as f64) / 288.0 * std::f64::consts::TAU).sin())
             .collect();
         let monitor = vec![5.0; 288];
         assert!(is_steady(&monitor, &traffic));
