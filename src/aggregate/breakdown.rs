@@ -99,7 +99,8 @@ const DIMS: usize = 5;
 /// The value that counts the values past [`VALUE_LIMIT`] together.
 pub const OTHER: &str = "(other)";
 
-/// Distinct values kept per dimension; the rest are counted as [`OTHER`].
+/// Distinct values reported per dimension (twice as many are kept while
+/// counting); the rest are counted as [`OTHER`].
 pub const VALUE_LIMIT: usize = 50_000;
 
 /// Per value, per window start: a count.
@@ -338,14 +339,15 @@ fn bump(series: &mut Series, value: &[u8], window: i64, n: u64) {
 
 /// [`bump`] without cutting the value (a cell key is bounded already).
 fn bump_key(series: &mut Series, value: &[u8], window: i64, n: u64) {
-    let value = if series.len() >= VALUE_LIMIT && !series.contains_key(value) {
-        OTHER.as_bytes()
-    } else {
-        value
-    };
     match series.get_mut(value) {
         Some(per_window) => per_window.add(window, n),
         None => {
+            // Twice the limit is kept while counting, then the smallest
+            // values are folded together: which values survive depends on
+            // their counts, not on the order they came in.
+            if series.len() >= 2 * VALUE_LIMIT {
+                compact(series);
+            }
             series.insert(value.into(), PerWindow::one(window, n));
         }
     }
@@ -424,6 +426,18 @@ impl Breakdown {
         }
     }
 
+    /// Keeps the [`VALUE_LIMIT`] values with the most counts in every
+    /// dimension once all the counters are merged.
+    pub fn finish(&mut self) {
+        for series in self
+            .matched
+            .iter_mut()
+            .chain([&mut self.upstream_requests, &mut self.cells])
+        {
+            compact(series);
+        }
+    }
+
     /// Whether any request named its upstream.
     pub fn has_upstreams(&self) -> bool {
         !self.upstream_requests.is_empty()
@@ -432,18 +446,44 @@ impl Breakdown {
 
 fn merge_series(mine: &mut Series, theirs: Series) {
     for (value, per_window) in theirs {
-        let room = mine.len() < VALUE_LIMIT;
         match mine.get_mut(&value) {
             Some(known) => known.merge(per_window),
-            None if room => {
+            None => {
                 mine.insert(value, per_window);
             }
-            None => mine
-                .entry(OTHER.as_bytes().into())
-                .or_default()
-                .merge(per_window),
         }
     }
+    if mine.len() > 2 * VALUE_LIMIT {
+        compact(mine);
+    }
+}
+
+/// Keeps the [`VALUE_LIMIT`] values with the most counts, [`OTHER`]
+/// included (ties by value, so the result does not depend on the order
+/// values came in or on how the input was split among threads), and folds
+/// the rest into [`OTHER`].
+fn compact(series: &mut Series) {
+    if series.len() <= VALUE_LIMIT {
+        return;
+    }
+    let total = |w: &PerWindow| w.iter().map(|(_, n)| n).sum::<u64>();
+    let mut all: Vec<(Box<[u8]>, PerWindow, u64)> = series
+        .drain()
+        .map(|(k, w)| {
+            let t = total(&w);
+            (k, w, t)
+        })
+        .collect();
+    all.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let mut other = PerWindow::default();
+    for (value, per_window, _) in all {
+        if series.len() + 1 < VALUE_LIMIT && *value != *OTHER.as_bytes() {
+            series.insert(value, per_window);
+        } else {
+            other.merge(per_window);
+        }
+    }
+    series.insert(OTHER.as_bytes().into(), other);
 }
 
 /// Per value, the sum over the windows of `ranges`, most first, and
@@ -517,9 +557,43 @@ mod tests {
                 0,
             );
         }
+        a.finish();
         let clients = a.matched_in(Dim::Client, 0, 1);
-        assert_eq!(clients.len(), VALUE_LIMIT + 1);
-        assert_eq!(clients.last(), Some(&("(other)".to_string(), 10)));
+        assert_eq!(clients.len(), VALUE_LIMIT);
+        assert_eq!(clients.last(), Some(&("(other)".to_string(), 11)));
+    }
+
+    #[test]
+    fn caps_keep_the_busiest_values_whatever_the_split() {
+        // 200 scanners with 5 failures each among 120,000 one-off clients,
+        // counted in one breakdown or in two in another order: the same
+        // values survive, and every scanner is among them.
+        let scanner = |i: usize| format!("45.1.{}.{}", i / 256, i % 256);
+        let one_off = |i: usize| format!("10.{}.{}.{}", i / 65536, i / 256 % 256, i % 256);
+        let mut whole = Breakdown::default();
+        let (mut a, mut b) = (Breakdown::default(), Breakdown::default());
+        for i in 0..120_000 {
+            whole.matched(Dim::Client, one_off(i).as_bytes(), 0);
+            let half = if i % 2 == 0 { &mut a } else { &mut b };
+            half.matched(Dim::Client, one_off(119_999 - i).as_bytes(), 0);
+            if i % 600 == 0 {
+                for s in 0..200 {
+                    whole.matched(Dim::Client, scanner(s).as_bytes(), 0);
+                    let half = if s % 2 == 0 { &mut b } else { &mut a };
+                    half.matched(Dim::Client, scanner(s).as_bytes(), 0);
+                }
+            }
+        }
+        a.merge(b);
+        whole.finish();
+        a.finish();
+        let (x, y) = (
+            whole.matched_in(Dim::Client, 0, 1),
+            a.matched_in(Dim::Client, 0, 1),
+        );
+        assert_eq!(x, y);
+        assert_eq!(x.len(), VALUE_LIMIT);
+        assert!((0..200).all(|s| x.iter().any(|(c, n)| *c == scanner(s) && *n == 200)));
     }
 
     #[test]

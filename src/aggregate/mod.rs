@@ -416,11 +416,13 @@ impl Aggregate {
     }
 
     /// Resolves the line numbers of the samples once every chunk is in,
-    /// and keeps the [`GROUP_LIMIT`] largest groups.
+    /// and keeps the [`GROUP_LIMIT`] largest groups and the largest
+    /// breakdown values.
     pub fn finish(&mut self) {
         if self.groups.len() > GROUP_LIMIT {
             self.cap_groups();
         }
+        self.breakdown.finish();
         for s in &mut self.samples {
             s.line = self
                 .files

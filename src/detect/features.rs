@@ -243,7 +243,6 @@ fn matched_parts(cx: &Context, scope: &Scope, f: &mut Facts) {
 
 /// Shares of routes, methods, clients and device groups.
 fn shares(cx: &Context, f: &mut Facts) {
-    let _ = cx;
     let matched: u64 = f.routes.iter().map(|(_, n)| n).sum();
     let share = |n: u64| n as f64 / matched.max(1) as f64;
     let v = &mut f.values;

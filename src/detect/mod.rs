@@ -172,51 +172,91 @@ pub fn detect(
     if grid.is_empty() {
         return Vec::new();
     }
-    let patterns = persistent::find(agg, &grid);
-    let hidden: FxHashSet<Vec<u8>> = patterns.iter().map(|p| p.key.clone()).collect();
-    let series = series::build(agg, &grid, &hidden);
-    let params = det.params();
-    let site = scan::scan(&series[0], &grid, None, &params);
-    let prior = site.rate;
-    let scans: Vec<scan::Scan> = std::iter::once(site)
-        .chain(
-            series[1..]
-                .iter()
-                .map(|s| scan::scan(s, &grid, Some(prior), &params)),
-        )
-        .collect();
-    let found = incidents::group(&incidents::Inputs {
-        agg,
-        grid: &grid,
-        series: &series,
-        scans: &scans,
-        params,
-    });
-    let mut busy = vec![false; grid.len()];
-    for i in &found {
-        busy[i.first..=i.last].iter_mut().for_each(|b| *b = true);
-    }
+    let found = Found::new(agg, &grid, det.params());
     let mut deploys: Vec<Deploy> = markers.iter().chain(&det.deploys).cloned().collect();
     deploys.sort_by_key(|d| d.time);
+    let mut bursts = describe_incidents(agg, &grid, det, &found, &deploys);
+    bursts.extend(describe_patterns(det, &found));
+    bursts.sort_by_key(|b| b.span);
+    bursts
+}
+
+/// What detection found, before it is described.
+struct Found {
+    /// Persistent patterns, steady or not.
+    patterns: Vec<persistent::Pattern>,
+    /// Every segment's series, the whole site first.
+    series: Vec<series::Series>,
+    /// The incidents of their runs.
+    incidents: Vec<incidents::Incident>,
+    /// The site's baseline rate.
+    prior: f64,
+}
+
+impl Found {
+    /// Sets persistent patterns apart, scans every segment and groups the
+    /// runs into incidents.
+    fn new(agg: &Aggregate, grid: &Grid, params: scan::Params) -> Found {
+        let patterns = persistent::find(agg, grid);
+        let hidden: FxHashSet<Vec<u8>> = patterns.iter().map(|p| p.key.clone()).collect();
+        let series = series::build(agg, grid, &hidden);
+        let site = scan::scan(&series[0], grid, None, &params);
+        let prior = site.rate;
+        let scans: Vec<scan::Scan> = std::iter::once(site)
+            .chain(
+                series[1..]
+                    .iter()
+                    .map(|s| scan::scan(s, grid, Some(prior), &params)),
+            )
+            .collect();
+        let incidents = incidents::group(&incidents::Inputs {
+            agg,
+            grid,
+            series: &series,
+            scans: &scans,
+            params,
+        });
+        Found {
+            patterns,
+            series,
+            incidents,
+            prior,
+        }
+    }
+}
+
+/// The bursts of the incidents; only the [`DESCRIBED`] largest get their
+/// features (on a pathological input, thousands of bursts, the rest keep
+/// their numbers).
+fn describe_incidents(
+    agg: &Aggregate,
+    grid: &Grid,
+    det: &Detection,
+    found: &Found,
+    deploys: &[Deploy],
+) -> Vec<Burst> {
+    let all = &found.incidents;
+    let mut busy = vec![false; grid.len()];
+    for i in all {
+        busy[i.first..=i.last].iter_mut().for_each(|b| *b = true);
+    }
     let cx = Context {
         agg,
-        grid: &grid,
+        grid,
         busy: &busy,
-        persistent: &patterns,
-        deploys: &deploys,
+        persistent: &found.patterns,
+        deploys,
     };
-    // Only the largest are described in full: on a pathological input
-    // (thousands of bursts) the rest keep their numbers.
-    let mut by_size: Vec<usize> = (0..found.len()).collect();
-    by_size.sort_by(|&a, &b| found[b].matched.total_cmp(&found[a].matched));
+    let mut by_size: Vec<usize> = (0..all.len()).collect();
+    by_size.sort_by(|&a, &b| all[b].matched.total_cmp(&all[a].matched));
     let described: FxHashSet<usize> = by_size.into_iter().take(DESCRIBED).collect();
     let mut bursts = Vec::new();
-    for (n, incident) in found.iter().enumerate() {
-        let s = &series[incident.series];
+    for (n, incident) in all.iter().enumerate() {
+        let s = &found.series[incident.series];
         let (first, last) = (incident.first, incident.last);
         // Estimated requests (a route's share of the site's) are no count
         // to print: those bursts give the requests of their windows.
-        let counted = if s.estimated { &series[0] } else { s };
+        let counted = if s.estimated { &found.series[0] } else { s };
         let requests: f64 = counted.requests[first..=last].iter().sum();
         let numbers = Numbers {
             segment: evidence::segment_name(&s.segment),
@@ -227,7 +267,7 @@ pub fn detect(
         };
         let f = if described.contains(&n) {
             let scope = Scope {
-                ranges: scope_ranges(&grid, &found, n),
+                ranges: scope_ranges(grid, all, n),
                 first,
                 rate_ratio: incident.matched / incident.expected.max(1e-9),
             };
@@ -237,20 +277,27 @@ pub fn detect(
         };
         bursts.push(label(det, &f, &numbers));
     }
-    let failing: Vec<&persistent::Pattern> = patterns.iter().filter(|p| !p.steady).collect();
-    for same_route in failing.chunk_by(|a, b| a.route == b.route) {
-        let f = features::pattern_facts(same_route);
-        let numbers = Numbers {
-            segment: same_route.first().map(|p| p.route.clone()),
-            span: (f.start, f.end),
-            matched: f.totals.matched,
-            requests: f.totals.requests,
-            expected: prior * f.totals.requests as f64,
-        };
-        bursts.push(label(det, &f, &numbers));
-    }
-    bursts.sort_by_key(|b| b.span);
     bursts
+}
+
+/// One burst per route whose persistent patterns are not steady sources.
+fn describe_patterns(det: &Detection, found: &Found) -> Vec<Burst> {
+    let failing: Vec<&persistent::Pattern> =
+        found.patterns.iter().filter(|p| !p.steady).collect();
+    failing
+        .chunk_by(|a, b| a.route == b.route)
+        .map(|same_route| {
+            let f = features::pattern_facts(same_route);
+            let numbers = Numbers {
+                segment: same_route.first().map(|p| p.route.clone()),
+                span: (f.start, f.end),
+                matched: f.totals.matched,
+                requests: f.totals.requests,
+                expected: found.prior * f.totals.requests as f64,
+            };
+            label(det, &f, &numbers)
+        })
+        .collect()
 }
 
 /// The windows incident `n` is described over: its span, less the spans
@@ -317,6 +364,8 @@ fn label(det: &Detection, f: &Facts, n: &Numbers) -> Burst {
             for c in &fit.held {
                 say(evidence::sentence(&c.feature, c.op, f, noun));
             }
+            // A rollback is news whatever the scenario looked for.
+            say(evidence::sentence("rollback", scenario::Op::AtLeast, f, noun));
             (
                 s.name.clone(),
                 fit.confidence,
