@@ -186,9 +186,9 @@ fn follow(
         csv: cli.csv.clone(),
     };
     let mut out = io::stdout().lock();
-    let (analysis, bursts) =
+    let (analysis, verdict) =
         fiveohone::follow::run(paths, options, detection, &settings, &stop, &mut out)?;
-    let report = Report::new(&analysis, bursts);
+    let report = Report::new(&analysis, verdict);
     output(cli, &report, &mut out, true)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -335,14 +335,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             .map_or_else(String::new, |f| f.name.clone())
     };
     let markers = detect::markers(&analysis.aggregate, &names);
-    let bursts = detect::detect(
+    let verdict = detect::detect(
         &analysis.aggregate,
         analysis.settings.window,
         &detection,
         &markers,
         None,
     );
-    let report = Report::new(&analysis, bursts);
+    let report = Report::new(&analysis, verdict);
     output(&cli, &report, &mut io::stdout().lock(), false)?;
     Ok(if analysis.incomplete() {
         ExitCode::from(1)

@@ -220,3 +220,31 @@ fn every_feature_in_the_registry_is_computed() {
     assert!(missing.is_empty(), "never computed: {missing:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn uptime_monitors_are_steady_sources_not_bursts() {
+    use fiveohone::synth::{generate_dir, quiet_week, SynthFormat};
+    let dir = temp_dir("monitors");
+    let cfg = quiet_week(11, SynthFormat::NginxCombined, 420_000);
+    generate_dir(&cfg, &dir, 3).unwrap();
+    let report = json(&[dir.to_str().unwrap()]);
+    assert!(bursts(&report).is_empty(), "{:#?}", bursts(&report));
+    let steady = report["steady_sources"].as_array().unwrap();
+    // awk over the same lines: each monitor's 501s.
+    let mut text = Vec::new();
+    for name in ["access.log.2.gz", "access.log.1", "access.log"] {
+        text.extend(text_of(&dir.join(name)));
+    }
+    for (method, route) in [("OPTIONS", "/healthz"), ("HEAD", "/status")] {
+        let program =
+            format!("$6 == \"\\\"{method}\" && $7 == \"{route}\" && $9 == 501 {{ n++ }} END {{ print n+0 }}");
+        let want = awk_count(&program, &text);
+        let s = steady
+            .iter()
+            .find(|s| s["method"] == method && s["route"] == route)
+            .unwrap_or_else(|| panic!("{method} {route} not steady: {steady:#?}"));
+        assert_eq!(s["matched"].as_u64(), Some(want), "{method} {route}");
+        assert!(want > 9_000, "a week of one a minute: {want}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

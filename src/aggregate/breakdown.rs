@@ -275,6 +275,9 @@ pub struct Breakdown {
     cells: Series,
 }
 
+/// Cells reported (twice as many are kept while counting): detection needs
+/// the busiest segments, not every scanned path.
+pub const CELL_LIMIT: usize = 20_000;
 /// Bytes of a route kept in a cell key.
 const CELL_ROUTE_LEN: usize = 200;
 /// Bytes of an upstream kept in a cell key.
@@ -334,19 +337,19 @@ pub const VALUE_LEN: usize = 256;
 
 fn bump(series: &mut Series, value: &[u8], window: i64, n: u64) {
     let value = value.get(..VALUE_LEN).unwrap_or(value);
-    bump_key(series, value, window, n);
+    bump_key(series, value, window, n, VALUE_LIMIT);
 }
 
 /// [`bump`] without cutting the value (a cell key is bounded already).
-fn bump_key(series: &mut Series, value: &[u8], window: i64, n: u64) {
+fn bump_key(series: &mut Series, value: &[u8], window: i64, n: u64, limit: usize) {
     match series.get_mut(value) {
         Some(per_window) => per_window.add(window, n),
         None => {
             // Twice the limit is kept while counting, then the smallest
             // values are folded together: which values survive depends on
             // their counts, not on the order they came in.
-            if series.len() >= 2 * VALUE_LIMIT {
-                compact(series);
+            if series.len() >= 2 * limit {
+                compact(series, limit);
             }
             series.insert(value.into(), PerWindow::one(window, n));
         }
@@ -362,7 +365,7 @@ impl Breakdown {
     /// Counts a matched request in its cell (`key` from [`Cell::encode`]).
     #[inline]
     pub fn matched_cell(&mut self, key: &[u8], window: i64) {
-        bump_key(&mut self.cells, key, window, 1);
+        bump_key(&mut self.cells, key, window, 1, CELL_LIMIT);
     }
 
     /// Every cell with its matched requests per window; the `(other)` cell
@@ -379,10 +382,14 @@ impl Breakdown {
 
     pub(super) fn merge(&mut self, other: Breakdown) {
         for (mine, theirs) in self.matched.iter_mut().zip(other.matched) {
-            merge_series(mine, theirs);
+            merge_series(mine, theirs, VALUE_LIMIT);
         }
-        merge_series(&mut self.upstream_requests, other.upstream_requests);
-        merge_series(&mut self.cells, other.cells);
+        merge_series(
+            &mut self.upstream_requests,
+            other.upstream_requests,
+            VALUE_LIMIT,
+        );
+        merge_series(&mut self.cells, other.cells, CELL_LIMIT);
     }
 
     /// Matched requests per value of `dim` in windows `[from, to)`, most
@@ -429,13 +436,10 @@ impl Breakdown {
     /// Keeps the [`VALUE_LIMIT`] values with the most counts in every
     /// dimension once all the counters are merged.
     pub fn finish(&mut self) {
-        for series in self
-            .matched
-            .iter_mut()
-            .chain([&mut self.upstream_requests, &mut self.cells])
-        {
-            compact(series);
+        for series in self.matched.iter_mut().chain([&mut self.upstream_requests]) {
+            compact(series, VALUE_LIMIT);
         }
+        compact(&mut self.cells, CELL_LIMIT);
     }
 
     /// Whether any request named its upstream.
@@ -444,26 +448,27 @@ impl Breakdown {
     }
 }
 
-fn merge_series(mine: &mut Series, theirs: Series) {
+fn merge_series(mine: &mut Series, theirs: Series, limit: usize) {
     for (value, per_window) in theirs {
         match mine.get_mut(&value) {
             Some(known) => known.merge(per_window),
             None => {
+                // As while counting: never more than twice the limit.
+                if mine.len() >= 2 * limit {
+                    compact(mine, limit);
+                }
                 mine.insert(value, per_window);
             }
         }
     }
-    if mine.len() > 2 * VALUE_LIMIT {
-        compact(mine);
-    }
 }
 
-/// Keeps the [`VALUE_LIMIT`] values with the most counts, [`OTHER`]
+/// Keeps the `limit` values with the most counts, [`OTHER`]
 /// included (ties by value, so the result does not depend on the order
 /// values came in or on how the input was split among threads), and folds
 /// the rest into [`OTHER`].
-fn compact(series: &mut Series) {
-    if series.len() <= VALUE_LIMIT {
+fn compact(series: &mut Series, limit: usize) {
+    if series.len() <= limit {
         return;
     }
     let total = |w: &PerWindow| w.iter().map(|(_, n)| n).sum::<u64>();
@@ -477,7 +482,7 @@ fn compact(series: &mut Series) {
     all.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
     let mut other = PerWindow::default();
     for (value, per_window, _) in all {
-        if series.len() + 1 < VALUE_LIMIT && *value != *OTHER.as_bytes() {
+        if series.len() + 1 < limit && *value != *OTHER.as_bytes() {
             series.insert(value, per_window);
         } else {
             other.merge(per_window);

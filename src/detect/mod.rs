@@ -158,6 +158,36 @@ pub struct Burst {
 /// more keep their numbers and are `unclassified`.
 pub const DESCRIBED: usize = 200;
 
+/// A steady source: a method and route that fail at a flat count whatever
+/// the traffic (an uptime monitor asking with a method the location does
+/// not implement). Set apart from detection, and no incident.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Steady {
+    /// Method.
+    pub method: String,
+    /// Normalised route.
+    pub route: String,
+    /// Matched requests.
+    pub matched: u64,
+    /// All its requests.
+    pub requests: u64,
+    /// Matched requests per window where it fails, on average.
+    pub per_window: f64,
+    /// First window with a failure, RFC 3339 UTC.
+    pub start: String,
+    /// End of the last one.
+    pub end: String,
+}
+
+/// What detection says of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Verdict {
+    /// The bursts, oldest first.
+    pub bursts: Vec<Burst>,
+    /// Steady sources, by route.
+    pub steady: Vec<Steady>,
+}
+
 /// Finds and labels the bursts of a run, in the windows before `until`
 /// (all of them with `None`; following, the windows still open are left
 /// out).
@@ -167,10 +197,10 @@ pub fn detect(
     det: &Detection,
     markers: &[Deploy],
     until: Option<i64>,
-) -> Vec<Burst> {
+) -> Verdict {
     let grid = Grid::new(agg, window, until);
     if grid.is_empty() {
-        return Vec::new();
+        return Verdict::default();
     }
     let found = Found::new(agg, &grid, det.params());
     let mut deploys: Vec<Deploy> = markers.iter().chain(&det.deploys).cloned().collect();
@@ -178,7 +208,21 @@ pub fn detect(
     let mut bursts = describe_incidents(agg, &grid, det, &found, &deploys);
     bursts.extend(describe_patterns(det, &found));
     bursts.sort_by_key(|b| b.span);
-    bursts
+    let steady = found
+        .patterns
+        .iter()
+        .filter(|p| p.steady)
+        .map(|p| Steady {
+            method: p.method.clone(),
+            route: p.route.clone(),
+            matched: p.matched,
+            requests: p.requests,
+            per_window: round(p.matched as f64 / p.windows.max(1) as f64),
+            start: rfc3339(p.span.0),
+            end: rfc3339(p.span.1),
+        })
+        .collect();
+    Verdict { bursts, steady }
 }
 
 /// What detection found, before it is described.
@@ -282,8 +326,7 @@ fn describe_incidents(
 
 /// One burst per route whose persistent patterns are not steady sources.
 fn describe_patterns(det: &Detection, found: &Found) -> Vec<Burst> {
-    let failing: Vec<&persistent::Pattern> =
-        found.patterns.iter().filter(|p| !p.steady).collect();
+    let failing: Vec<&persistent::Pattern> = found.patterns.iter().filter(|p| !p.steady).collect();
     failing
         .chunk_by(|a, b| a.route == b.route)
         .map(|same_route| {
@@ -365,7 +408,12 @@ fn label(det: &Detection, f: &Facts, n: &Numbers) -> Burst {
                 say(evidence::sentence(&c.feature, c.op, f, noun));
             }
             // A rollback is news whatever the scenario looked for.
-            say(evidence::sentence("rollback", scenario::Op::AtLeast, f, noun));
+            say(evidence::sentence(
+                "rollback",
+                scenario::Op::AtLeast,
+                f,
+                noun,
+            ));
             (
                 s.name.clone(),
                 fit.confidence,

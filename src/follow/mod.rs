@@ -74,7 +74,7 @@ struct Reported {
 }
 
 /// Runs the follow loop until `stop` is set; returns the analysis of the
-/// whole followed period and its bursts.
+/// whole followed period and the verdict on it.
 pub fn run(
     paths: &[PathBuf],
     opts: &Options,
@@ -82,7 +82,7 @@ pub fn run(
     follow: &Follow,
     stop: &AtomicBool,
     out: &mut dyn Write,
-) -> Result<(Analysis, Vec<Burst>), String> {
+) -> Result<(Analysis, detect::Verdict), String> {
     let mut discovery = discover(paths);
     if opts.settings.since.is_none() {
         skip_old(&mut discovery.sources);
@@ -212,7 +212,8 @@ pub fn run(
                 let newly_from = closed_until;
                 closed_until = until;
                 let markers = markers_of(&agg, &inputs);
-                let bursts = detect::detect(&agg, window, detection, &markers, Some(closed_until));
+                let bursts =
+                    detect::detect(&agg, window, detection, &markers, Some(closed_until)).bursts;
                 // Events are written once the CSV files hold what they
                 // announce, so a reader woken by `ended` finds its row.
                 let mut events = Vec::new();
@@ -296,7 +297,7 @@ pub fn run(
 
     agg.finish();
     let markers = markers_of(&agg, &inputs);
-    let bursts = detect::detect(&agg, window, detection, &markers, None);
+    let verdict = detect::detect(&agg, window, detection, &markers, None);
     let analysis = Analysis {
         inputs: inputs.files,
         errors,
@@ -304,7 +305,7 @@ pub fn run(
         aggregate: agg,
         settings: opts.settings.clone(),
     };
-    Ok((analysis, bursts))
+    Ok((analysis, verdict))
 }
 
 /// Without `--since`, the history read at the start is the last day of

@@ -19,6 +19,8 @@ pub struct Report {
     pub summary: Summary,
     /// Bursts of matched requests, oldest first, each with its scenario.
     pub bursts: Vec<crate::detect::Burst>,
+    /// Steady sources of matched requests (monitors): set apart, no burst.
+    pub steady_sources: Vec<crate::detect::Steady>,
     /// Method and route groups with at least one matched request, most
     /// matched first.
     pub groups: Vec<GroupRow>,
@@ -187,8 +189,8 @@ pub fn window_rows(agg: &crate::aggregate::Aggregate, from: i64, to: i64) -> Vec
 }
 
 impl Report {
-    /// Builds the report of an analysis and its bursts.
-    pub fn new(a: &Analysis, bursts: Vec<crate::detect::Burst>) -> Report {
+    /// Builds the report of an analysis and what detection said of it.
+    pub fn new(a: &Analysis, verdict: crate::detect::Verdict) -> Report {
         let agg = &a.aggregate;
         let name = |i: usize| {
             a.inputs
@@ -276,7 +278,8 @@ impl Report {
         let (event_kinds, events) = events::build(a);
         Report {
             summary,
-            bursts,
+            bursts: verdict.bursts,
+            steady_sources: verdict.steady,
             groups,
             windows,
             event_kinds,

@@ -54,6 +54,7 @@ pub fn render(r: &Report, style: Style) -> String {
     }
     out.push('\n');
     render_bursts(r, style, &mut out);
+    render_steady(r, style, &mut out);
     render_input(r, style, &mut out);
     render_groups(r, style, &mut out);
     render_events(r, style, &mut out);
@@ -90,6 +91,43 @@ fn right_align(t: &mut Table, columns: &[usize]) {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
+}
+
+/// Steady sources: set apart, so a reader knows why they are no burst.
+fn render_steady(r: &Report, style: Style, out: &mut String) {
+    if r.steady_sources.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Steady sources of {} (a flat count whatever the traffic, such as a monitor; no burst)",
+        r.summary.status
+    );
+    let mut t = table(
+        style,
+        &[
+            "method",
+            "route",
+            r.summary.status.as_str(),
+            "requests",
+            "per window",
+            "from – to (UTC)",
+        ],
+    );
+    for s in &r.steady_sources {
+        add_row(
+            &mut t,
+            vec![
+                s.method.clone(),
+                s.route.clone(),
+                thousands(s.matched),
+                thousands(s.requests),
+                format!("{:.1}", s.per_window),
+                format!("{} – {}", short_time(&s.start), short_time(&s.end)),
+            ],
+        );
+    }
+    let _ = writeln!(out, "{t}\n");
 }
 
 fn render_bursts(r: &Report, style: Style, out: &mut String) {
