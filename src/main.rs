@@ -337,7 +337,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let markers = detect::markers(&analysis.aggregate, &names);
     let verdict = detect::detect(
         &analysis.aggregate,
-        analysis.settings.window,
+        analysis.settings.resolution(),
         &detection,
         &markers,
         None,

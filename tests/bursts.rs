@@ -248,3 +248,44 @@ fn uptime_monitors_are_steady_sources_not_bursts() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_verdict_does_not_depend_on_the_window() {
+    use fiveohone::synth::{generate_dir, ScenarioKind, ScenarioSpec, SynthFormat};
+    let dir = temp_dir("windows");
+    let days = 2 * 86_400;
+    let cfg = SynthConfig {
+        seed: 8,
+        lines: 200_000,
+        format: SynthFormat::NginxUpstream,
+        duration_secs: days,
+        bursts: Vec::new(),
+        scenarios: ScenarioSpec::spread(&ScenarioKind::ALL, DEFAULT_START, days, 7200),
+        ..SynthConfig::default()
+    };
+    generate_dir(&cfg, &dir, 3).unwrap();
+    let p = dir.to_str().unwrap();
+    let verdict = |window: &str| -> Vec<(String, String, String, u64)> {
+        let report = json(&[p, "--window", window]);
+        assert_eq!(n(&report["summary"], "window_secs"), {
+            fiveohone::timefmt::parse_duration(window).unwrap() as u64
+        });
+        bursts(&report)
+            .iter()
+            .map(|b| {
+                (
+                    b["start"].as_str().unwrap().to_string(),
+                    b["end"].as_str().unwrap().to_string(),
+                    b["scenario"].as_str().unwrap().to_string(),
+                    b["matched"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let five = verdict("5m");
+    assert_eq!(five.len(), 6, "{five:#?}");
+    for window in ["30s", "1m", "1h", "1d"] {
+        assert_eq!(verdict(window), five, "--window {window}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

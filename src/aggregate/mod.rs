@@ -45,6 +45,33 @@ pub struct Settings {
     pub until: Option<i64>,
 }
 
+/// The window detection works on, in seconds, whatever the report's.
+pub const DETECTION_WINDOW: i64 = 300;
+
+impl Settings {
+    /// The step counters are kept at: the largest that divides both the
+    /// report's window and [`DETECTION_WINDOW`] (60 s for `--window 1m`, 300
+    /// s for `1h`), so the report and detection each roll them up to their
+    /// own window. A window that shares no step of at least 10 s with 300
+    /// s (`7s`) is its own step.
+    pub fn resolution(&self) -> i64 {
+        let g = gcd(self.window, DETECTION_WINDOW);
+        if g >= self.window.min(10) {
+            g
+        } else {
+            self.window
+        }
+    }
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        a.abs()
+    } else {
+        gcd(b, a % b)
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -145,7 +172,8 @@ pub struct Sample {
 pub struct Aggregate {
     /// Line counts per input file index.
     pub files: BTreeMap<usize, FileStats>,
-    /// Counts per window start (UTC seconds, a multiple of the window).
+    /// Counts per window start (UTC seconds, a multiple of
+    /// [`Settings::resolution`]).
     pub windows: FxHashMap<i64, WindowStats>,
     /// What the matched requests were made of, per window.
     pub breakdown: Breakdown,
@@ -261,7 +289,8 @@ impl Aggregate {
         };
         self.first = min_opt(self.first, Some(t));
         self.last = max_opt(self.last, Some(t));
-        let window = t.div_euclid(settings.window) * settings.window;
+        let step = settings.resolution();
+        let window = t.div_euclid(step) * step;
         let method = MethodClass::of(record.method);
         let w = self.windows.entry(window).or_default();
         w.counts.add(counts);
@@ -342,7 +371,7 @@ impl Aggregate {
             stats.out_of_range += 1;
             return;
         }
-        self.events.add(line, time, at.file, settings.window);
+        self.events.add(line, time, at.file, settings.resolution());
     }
 
     /// Counts an error-log line that continues the line before it.

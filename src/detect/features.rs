@@ -221,10 +221,8 @@ fn matched_parts(cx: &Context, scope: &Scope, f: &mut Facts) {
     f.upstreams = b.matched_over(Dim::Upstream, r);
     f.upstream_requests = b.upstream_requests_over(r);
     let mut stats = WindowStats::default();
-    for w in windows_over(cx.grid, r) {
-        if let Some(s) = cx.agg.windows.get(&w) {
-            stats.merge(s);
-        }
+    for i in windows_over(cx.grid, r) {
+        stats.merge(&cx.grid.stats[i]);
     }
     f.totals = stats.counts;
     let mut devices: Vec<(Device, Counts)> = Device::ALL
@@ -306,8 +304,7 @@ fn traffic(cx: &Context, scope: &Scope, f: &mut Facts) {
         .rev()
         .filter(|&i| !cx.busy.get(i).copied().unwrap_or(false))
         .take(TRAFFIC_BASELINE_WINDOWS)
-        .filter_map(|i| cx.agg.windows.get(&cx.grid.starts[i]))
-        .map(|s| s.counts.requests)
+        .map(|i| cx.grid.stats[i].counts.requests)
         .collect();
     let usual = median(before);
     f.traffic = (per_window, usual);
@@ -472,17 +469,15 @@ fn deploys_and_events(cx: &Context, f: &mut Facts) {
         .insert("pressure", f.pressure.iter().map(|(_, n)| *n as f64).sum());
 }
 
-/// The grid windows inside `ranges`.
+/// The positions of the grid windows inside `ranges`.
 pub fn windows_over<'g>(
     grid: &'g Grid,
     ranges: &'g [(i64, i64)],
-) -> impl Iterator<Item = i64> + 'g {
+) -> impl Iterator<Item = usize> + 'g {
     ranges.iter().flat_map(move |&(a, z)| {
         let from = grid.starts.partition_point(|&w| w < a);
-        grid.starts[from..]
-            .iter()
-            .copied()
-            .take_while(move |&w| w < z)
+        let to = grid.starts.partition_point(|&w| w < z);
+        from..to.max(from)
     })
 }
 

@@ -88,9 +88,9 @@ pub fn find(agg: &Aggregate, grid: &Grid) -> Vec<Pattern> {
         }
     }
     let site: Vec<f64> = grid
-        .starts
+        .stats
         .iter()
-        .map(|w| agg.windows.get(w).map_or(0.0, |s| s.counts.requests as f64))
+        .map(|s| s.counts.requests as f64)
         .collect();
     let mut out: Vec<Pattern> = per_window
         .into_iter()

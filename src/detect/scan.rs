@@ -230,7 +230,11 @@ mod tests {
     use crate::detect::series::Segment;
 
     fn grid(n: usize) -> Grid {
-        Grid::from_starts((0..n as i64).map(|i| i * 300).collect(), 300)
+        Grid::of(
+            (0..n as i64).map(|i| i * 300).collect(),
+            vec![Default::default(); n],
+            300,
+        )
     }
 
     fn series(m: Vec<f64>, r: f64) -> Series {

@@ -8,7 +8,8 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::aggregate::breakdown::{Cell, MethodClass, METHOD_CLASSES};
+use crate::aggregate::breakdown::{Cell, MethodClass, WindowStats, METHOD_CLASSES};
+use crate::aggregate::DETECTION_WINDOW;
 use crate::aggregate::Aggregate;
 use crate::device::{Device, DEVICES};
 
@@ -62,42 +63,56 @@ pub const GROUP_SEGMENTS: usize = 256;
 /// scanned on its own.
 const MIN_SEGMENT_MATCHES: u64 = 8;
 
-/// The windows detection works on: every window with requests, in order.
+/// The windows detection works on: every window with requests, in order,
+/// [`DETECTION_WINDOW`] long whatever the report's window (or the nearest
+/// multiple of the counters' step below it), so the verdict does not depend
+/// on `--window`.
 #[derive(Debug, Clone)]
 pub struct Grid {
     /// Window starts, UTC seconds.
     pub starts: Vec<i64>,
     /// Window length, seconds.
     pub window: i64,
+    /// The counts of each window, rolled up from the counters' step.
+    pub stats: Vec<WindowStats>,
     index: FxHashMap<i64, usize>,
 }
 
 impl Grid {
-    /// The windows of `agg` before `until` that have requests.
-    pub fn new(agg: &Aggregate, window: i64, until: Option<i64>) -> Grid {
-        let mut starts: Vec<i64> = agg
-            .windows
-            .iter()
-            .filter(|(w, s)| until.is_none_or(|u| **w < u) && s.counts.requests > 0)
-            .map(|(w, _)| *w)
+    /// The windows of `agg`, whose counters are kept every `step` seconds,
+    /// that have requests and end by `until`.
+    pub fn new(agg: &Aggregate, step: i64, until: Option<i64>) -> Grid {
+        let window = (DETECTION_WINDOW / step).max(1) * step;
+        let mut rolled: FxHashMap<i64, WindowStats> = FxHashMap::default();
+        for (w, s) in &agg.windows {
+            let start = w.div_euclid(window) * window;
+            if until.is_none_or(|u| start.saturating_add(window) <= u) {
+                rolled.entry(start).or_default().merge(s);
+            }
+        }
+        let mut windows: Vec<(i64, WindowStats)> = rolled
+            .into_iter()
+            .filter(|(_, s)| s.counts.requests > 0)
             .collect();
-        starts.sort_unstable();
-        Grid::from_starts(starts, window)
+        windows.sort_unstable_by_key(|(w, _)| *w);
+        let (starts, stats) = windows.into_iter().unzip();
+        Grid::of(starts, stats, window)
     }
 
-    /// A grid of sorted window starts.
-    pub fn from_starts(starts: Vec<i64>, window: i64) -> Grid {
+    /// A grid of sorted window starts and their counts.
+    pub fn of(starts: Vec<i64>, stats: Vec<WindowStats>, window: i64) -> Grid {
         let index = starts.iter().enumerate().map(|(i, w)| (*w, i)).collect();
         Grid {
             starts,
             window,
+            stats,
             index,
         }
     }
 
-    /// The position of window `start`, if it is on the grid.
-    pub fn at(&self, start: i64) -> Option<usize> {
-        self.index.get(&start).copied()
+    /// The position of the window holding second `t`, if it is on the grid.
+    pub fn at(&self, t: i64) -> Option<usize> {
+        self.index.get(&t.div_euclid(self.window).wrapping_mul(self.window)).copied()
     }
 
     /// Number of windows.
@@ -160,10 +175,7 @@ pub fn build(agg: &Aggregate, grid: &Grid, hidden: &FxHashSet<Vec<u8>>) -> Vec<S
         .iter()
         .map(|m| Series::zeros(Segment::Method(*m), n))
         .collect();
-    for (i, start) in grid.starts.iter().enumerate() {
-        let Some(w) = agg.windows.get(start) else {
-            continue;
-        };
+    for (i, w) in grid.stats.iter().enumerate() {
         all.matched[i] = w.counts.matched as f64;
         all.requests[i] = w.counts.requests as f64;
         for (s, c) in devices.iter_mut().zip(&w.devices) {

@@ -88,6 +88,7 @@ pub fn run(
         skip_old(&mut discovery.sources);
     }
     let window = opts.settings.window;
+    let resolution = opts.settings.resolution();
     let mut inputs = Inputs::prepare(&discovery.sources, opts);
     let mut agg = inputs.read(opts)?;
     let mut followed: Vec<Followed> = Vec::new();
@@ -213,7 +214,7 @@ pub fn run(
                 closed_until = until;
                 let markers = markers_of(&agg, &inputs);
                 let bursts =
-                    detect::detect(&agg, window, detection, &markers, Some(closed_until)).bursts;
+                    detect::detect(&agg, resolution, detection, &markers, Some(closed_until)).bursts;
                 // Events are written once the CSV files hold what they
                 // announce, so a reader woken by `ended` finds its row.
                 let mut events = Vec::new();
@@ -227,7 +228,7 @@ pub fn run(
                     &mut events,
                 );
                 if let Some(dir) = &follow.csv {
-                    let rows = window_rows(&agg, newly_from, closed_until);
+                    let rows = window_rows(&agg, newly_from, closed_until, window);
                     if let Err(e) = report::csv::append(dir, &rows, &ended) {
                         note(&format!("--csv: {e}"));
                     }
@@ -297,7 +298,7 @@ pub fn run(
 
     agg.finish();
     let markers = markers_of(&agg, &inputs);
-    let verdict = detect::detect(&agg, window, detection, &markers, None);
+    let verdict = detect::detect(&agg, resolution, detection, &markers, None);
     let analysis = Analysis {
         inputs: inputs.files,
         errors,

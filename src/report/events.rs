@@ -99,16 +99,25 @@ pub fn build(a: &Analysis) -> (Vec<KindRow>, Vec<EventRow>) {
             file: name(e.file),
             time_secs: e.time,
         })),
-        None => rows.extend(aggregated(events)),
+        None => rows.extend(aggregated(events, a.settings.window)),
     }
     rows.sort_by_key(|r| r.time_secs);
     (kinds, rows)
 }
 
-/// One entry per window and kind, for runs with too many events to list.
-fn aggregated(events: &Events) -> Vec<EventRow> {
-    let mut rows = Vec::new();
+/// One entry per report window (`step` seconds) and kind, for runs with
+/// too many events to list.
+fn aggregated(events: &Events, step: i64) -> Vec<EventRow> {
+    let mut windows: std::collections::BTreeMap<i64, [u64; crate::events::KINDS]> =
+        Default::default();
     for (&start, counts) in &events.windows {
+        let w = windows.entry(start.div_euclid(step) * step).or_default();
+        for (n, c) in w.iter_mut().zip(counts) {
+            *n += c;
+        }
+    }
+    let mut rows = Vec::new();
+    for (start, counts) in windows {
         for kind in EventKind::ALL.into_iter().filter(|k| !k.is_lifecycle()) {
             let n = counts[kind as usize];
             if n > 0 {

@@ -152,7 +152,12 @@ pub struct WindowRow {
 }
 
 /// The windows in `[from, to)` with requests or error events, oldest first.
-pub fn window_rows(agg: &crate::aggregate::Aggregate, from: i64, to: i64) -> Vec<WindowRow> {
+pub fn window_rows(
+    agg: &crate::aggregate::Aggregate,
+    from: i64,
+    to: i64,
+    step: i64,
+) -> Vec<WindowRow> {
     let row = |start: i64| WindowRow {
         start: rfc3339(start),
         start_secs: start,
@@ -162,10 +167,12 @@ pub fn window_rows(agg: &crate::aggregate::Aggregate, from: i64, to: i64) -> Vec
         lifecycle: 0,
     };
     let mut rows: rustc_hash::FxHashMap<i64, WindowRow> = Default::default();
+    // Counters are kept at a step that divides `step`: roll them up.
+    let at = |start: i64| start.div_euclid(step) * step;
     for (&start, w) in agg.windows.iter().filter(|(s, _)| (from..to).contains(*s)) {
-        let r = rows.entry(start).or_insert_with(|| row(start));
-        r.requests = w.counts.requests;
-        r.matched = w.counts.matched;
+        let r = rows.entry(at(start)).or_insert_with(|| row(at(start)));
+        r.requests += w.counts.requests;
+        r.matched += w.counts.matched;
     }
     for (&start, counts) in agg
         .events
@@ -173,7 +180,7 @@ pub fn window_rows(agg: &crate::aggregate::Aggregate, from: i64, to: i64) -> Vec
         .iter()
         .filter(|(s, _)| (from..to).contains(*s))
     {
-        let r = rows.entry(start).or_insert_with(|| row(start));
+        let r = rows.entry(at(start)).or_insert_with(|| row(at(start)));
         for kind in crate::events::EventKind::ALL {
             let n = counts[kind as usize];
             if kind.is_lifecycle() {
@@ -274,7 +281,7 @@ impl Report {
                 .cmp(&(a.matched, a.requests, &b.method, &b.route))
         });
 
-        let windows = window_rows(agg, i64::MIN, i64::MAX);
+        let windows = window_rows(agg, i64::MIN, i64::MAX, a.settings.window);
         let (event_kinds, events) = events::build(a);
         Report {
             summary,
