@@ -283,6 +283,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     )?);
     detection.sensitivity = cli.sensitivity;
     detection.noun = cli.status.noun();
+    detection.range = (cli.since, cli.until);
     detection.deploys = cli
         .deploys
         .iter()

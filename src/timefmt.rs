@@ -389,11 +389,7 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         .parse()
         .map_err(|_| format!("`{s}` is not a duration like 30s, 5m, 1h or 1d"))?;
     let mult = match unit {
-        "" => {
-            return Err(format!(
-                "`{s}` has no unit: write {n}s, {n}m, {n}h or {n}d"
-            ))
-        }
+        "" => return Err(format!("`{s}` has no unit: write {n}s, {n}m, {n}h or {n}d")),
         "s" => 1,
         "m" | "min" => 60,
         "h" => 3600,
@@ -599,7 +595,9 @@ mod tests {
     fn durations_and_instants() {
         assert_eq!(parse_duration("5m"), Ok(300));
         assert_eq!(parse_duration("90s"), Ok(90));
-        assert!(parse_duration("90").unwrap_err().contains("no unit: write 90s"));
+        assert!(parse_duration("90")
+            .unwrap_err()
+            .contains("no unit: write 90s"));
         assert_eq!(parse_duration("1d"), Ok(86_400));
         assert!(parse_duration("0m").is_err());
         assert!(parse_duration("5y").is_err());

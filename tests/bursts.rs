@@ -289,3 +289,30 @@ fn the_verdict_does_not_depend_on_the_window() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_range_around_a_burst_keeps_its_verdict() {
+    let dir = temp_dir("range");
+    let (log, _) = day_with_burst(&dir);
+    let p = log.to_str().unwrap();
+    let whole = json(&[p, "--deploy", "2026-05-07T13:58:00Z"]);
+    let ranged = json(&[
+        p,
+        "--deploy",
+        "2026-05-07T13:58:00Z",
+        "--since",
+        "2026-05-07T13:55:00Z",
+        "--until",
+        "2026-05-07T14:30:00Z",
+    ]);
+    let (a, b) = (&bursts(&whole)[0], &bursts(&ranged)[0]);
+    assert_eq!(bursts(&ranged).len(), 1, "{:#?}", bursts(&ranged));
+    for key in ["start", "end", "matched", "scenario", "confidence"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    // The report itself is bounded by the range: 35 minutes of requests.
+    let windows = ranged["windows"].as_array().unwrap();
+    assert_eq!(windows.len(), 7);
+    assert_eq!(windows[0]["start"], "2026-05-07T13:55:00Z");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -175,6 +175,9 @@ pub struct Aggregate {
     /// Counts per window start (UTC seconds, a multiple of
     /// [`Settings::resolution`]).
     pub windows: FxHashMap<i64, WindowStats>,
+    /// The same for requests outside `--since`/`--until`: detection's
+    /// baseline, not the report's.
+    pub outside: FxHashMap<i64, WindowStats>,
     /// What the matched requests were made of, per window.
     pub breakdown: Breakdown,
     /// Counts per `method NUL route` key.
@@ -187,6 +190,9 @@ pub struct Aggregate {
     pub last: Option<i64>,
     /// Error-log events.
     pub events: Events,
+    /// Error-log events outside `--since`/`--until`: detection's deploy
+    /// markers, not the report's.
+    pub outside_events: Events,
 }
 
 /// Per-chunk state for [`Aggregate::add`]: where lines come from and a
@@ -260,7 +266,9 @@ impl Aggregate {
     }
 
     /// Counts a parsed record sent by a client of group `device`;
-    /// `other_format` says it needed a fallback grammar.
+    /// `other_format` says it needed a fallback grammar. A record outside
+    /// `--since`/`--until` is counted for detection only (its baseline is
+    /// all the data read), never in the report's totals, windows or groups.
     #[inline]
     pub fn add(
         &mut self,
@@ -278,57 +286,43 @@ impl Aggregate {
         stats.other_format += u64::from(other_format);
         stats.first = min_opt(stats.first, Some(t));
         stats.last = max_opt(stats.last, Some(t));
-        if settings.since.is_some_and(|s| t < s) || settings.until.is_some_and(|u| t >= u) {
+        let in_range =
+            !(settings.since.is_some_and(|s| t < s) || settings.until.is_some_and(|u| t >= u));
+        if in_range {
+            self.first = min_opt(self.first, Some(t));
+            self.last = max_opt(self.last, Some(t));
+        } else {
             stats.out_of_range += 1;
-            return;
         }
         let matched = settings.status.contains(record.status);
         let counts = Counts {
             requests: 1,
             matched: u64::from(matched),
         };
-        self.first = min_opt(self.first, Some(t));
-        self.last = max_opt(self.last, Some(t));
         let step = settings.resolution();
         let window = t.div_euclid(step) * step;
-        let method = MethodClass::of(record.method);
-        let w = self.windows.entry(window).or_default();
+        let w = if in_range {
+            self.windows.entry(window).or_default()
+        } else {
+            self.outside.entry(window).or_default()
+        };
         w.counts.add(counts);
         w.devices[device as usize].add(counts);
-        w.methods[method as usize].add(counts);
+        w.methods[MethodClass::of(record.method) as usize].add(counts);
         let upstream = record.slot(Slot::UpstreamAddr).map(last_upstream);
         if let Some(up) = upstream {
             self.breakdown.upstream_request(up, window);
         }
-
-        let key = &mut at.key;
-        key.clear();
-        let method_bytes = record.method.get(..METHOD_LEN).unwrap_or(record.method);
-        key.extend_from_slice(method_bytes);
-        key.push(0);
-        if record.method == crate::record::INVALID_METHOD {
-            key.extend_from_slice(route::invalid(record.target));
-        } else {
-            route::normalize_into(record.target, key);
-        }
-        match self.groups.get_mut(key.as_slice()) {
-            Some(c) => c.add(counts),
-            None => {
-                // Up to twice the limit is kept while reading, then the
-                // smallest groups are folded into `(other)`: which groups
-                // survive depends on their sizes, not on the reading order,
-                // as long as a worker meets fewer than twice the limit.
-                if self.groups.len() >= 2 * GROUP_LIMIT {
-                    self.cap_groups();
-                }
-                self.groups.insert(key.as_slice().into(), counts);
-            }
+        let method = record.method.get(..METHOD_LEN).unwrap_or(record.method);
+        group_key(&mut at.key, method, record);
+        if in_range {
+            self.count_group(&at.key, counts);
         }
         if matched {
+            let route = at.key.get(method.len() + 1..).unwrap_or_default();
             let b = &mut self.breakdown;
-            let route = key.get(method_bytes.len() + 1..).unwrap_or_default();
             b.matched(Dim::Route, route, window);
-            b.matched(Dim::Method, method_bytes, window);
+            b.matched(Dim::Method, method, window);
             for (dim, slot) in [(Dim::Client, Slot::Client), (Dim::Host, Slot::Host)] {
                 if let Some(v) = record.slot(slot) {
                     b.matched(dim, v, window);
@@ -339,13 +333,31 @@ impl Aggregate {
             }
             at.cell.clear();
             Cell {
-                method: method_bytes,
+                method,
                 route,
                 device: device as usize,
                 upstream,
             }
             .encode(&mut at.cell);
             b.matched_cell(&at.cell, window);
+        }
+    }
+
+    /// Adds `counts` to the group `key`.
+    #[inline]
+    fn count_group(&mut self, key: &[u8], counts: Counts) {
+        match self.groups.get_mut(key) {
+            Some(c) => c.add(counts),
+            None => {
+                // Up to twice the limit is kept while reading, then the
+                // smallest groups are folded into `(other)`: which groups
+                // survive depends on their sizes, not on the reading order,
+                // as long as a worker meets fewer than twice the limit.
+                if self.groups.len() >= 2 * GROUP_LIMIT {
+                    self.cap_groups();
+                }
+                self.groups.insert(key.into(), counts);
+            }
         }
     }
 
@@ -369,6 +381,10 @@ impl Aggregate {
         stats.last = max_opt(stats.last, Some(time));
         if settings.since.is_some_and(|s| time < s) || settings.until.is_some_and(|u| time >= u) {
             stats.out_of_range += 1;
+            // Kept apart: a reload just before `--since` still explains a
+            // burst after it.
+            self.outside_events
+                .add(line, time, at.file, settings.resolution());
             return;
         }
         self.events.add(line, time, at.file, settings.resolution());
@@ -398,6 +414,9 @@ impl Aggregate {
         for (w, c) in other.windows {
             self.windows.entry(w).or_default().merge(&c);
         }
+        for (w, c) in other.outside {
+            self.outside.entry(w).or_default().merge(&c);
+        }
         self.breakdown.merge(other.breakdown);
         for (k, c) in other.groups {
             self.groups.entry(k).or_default().add(c);
@@ -411,6 +430,7 @@ impl Aggregate {
         self.first = min_opt(self.first, other.first);
         self.last = max_opt(self.last, other.last);
         self.events.merge(other.events);
+        self.outside_events.merge(other.outside_events);
         self
     }
 
@@ -440,8 +460,10 @@ impl Aggregate {
     /// groups and error-event totals are kept.
     pub fn prune_before(&mut self, t: i64) {
         self.windows.retain(|w, _| *w >= t);
+        self.outside.retain(|w, _| *w >= t);
         self.breakdown.prune_before(t);
         self.events.windows.retain(|w, _| *w >= t);
+        self.outside_events.windows.retain(|w, _| *w >= t);
     }
 
     /// Resolves the line numbers of the samples once every chunk is in,
@@ -496,6 +518,19 @@ impl Aggregate {
                 *c,
             )
         })
+    }
+}
+
+/// Writes the group key of `record`, `method NUL route`, into `key`.
+#[inline]
+fn group_key(key: &mut Vec<u8>, method: &[u8], record: &Record) {
+    key.clear();
+    key.extend_from_slice(method);
+    key.push(0);
+    if record.method == crate::record::INVALID_METHOD {
+        key.extend_from_slice(route::invalid(record.target));
+    } else {
+        route::normalize_into(record.target, key);
     }
 }
 

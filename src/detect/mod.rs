@@ -63,6 +63,9 @@ pub struct Detection {
     /// What the matched requests are called in sentences: `501s`,
     /// `responses with status 5xx`.
     pub noun: String,
+    /// `--since`/`--until`: only bursts overlapping them are reported (the
+    /// baseline is all the data read).
+    pub range: (Option<i64>, Option<i64>),
 }
 
 impl Detection {
@@ -75,6 +78,7 @@ impl Detection {
             deploys: Vec::new(),
             scenarios,
             noun: "501s".into(),
+            range: (None, None),
         }
     }
 
@@ -207,6 +211,8 @@ pub fn detect(
     deploys.sort_by_key(|d| d.time);
     let mut bursts = describe_incidents(agg, &grid, det, &found, &deploys);
     bursts.extend(describe_patterns(det, &found));
+    let (since, until) = det.range;
+    bursts.retain(|b| since.is_none_or(|s| b.span.1 > s) && until.is_none_or(|u| b.span.0 < u));
     bursts.sort_by_key(|b| b.span);
     let steady = found
         .patterns
@@ -498,11 +504,13 @@ fn round(x: f64) -> f64 {
     }
 }
 
-/// Deploy markers from the error logs: every reload and restart.
+/// Deploy markers from the error logs: every reload and restart, inside
+/// `--since`/`--until` or not.
 pub fn markers(agg: &Aggregate, names: &dyn Fn(usize) -> String) -> Vec<Deploy> {
     agg.events
         .lifecycle()
         .into_iter()
+        .chain(agg.outside_events.lifecycle())
         .filter(|l| matches!(l.kind, EventKind::Reload | EventKind::Restart))
         .map(|l| Deploy {
             time: l.time,

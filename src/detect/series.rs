@@ -9,8 +9,8 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::aggregate::breakdown::{Cell, MethodClass, WindowStats, METHOD_CLASSES};
-use crate::aggregate::DETECTION_WINDOW;
 use crate::aggregate::Aggregate;
+use crate::aggregate::DETECTION_WINDOW;
 use crate::device::{Device, DEVICES};
 
 /// A part of the traffic detection looks at on its own.
@@ -84,7 +84,7 @@ impl Grid {
     pub fn new(agg: &Aggregate, step: i64, until: Option<i64>) -> Grid {
         let window = (DETECTION_WINDOW / step).max(1) * step;
         let mut rolled: FxHashMap<i64, WindowStats> = FxHashMap::default();
-        for (w, s) in &agg.windows {
+        for (w, s) in agg.windows.iter().chain(&agg.outside) {
             let start = w.div_euclid(window) * window;
             if until.is_none_or(|u| start.saturating_add(window) <= u) {
                 rolled.entry(start).or_default().merge(s);
@@ -112,7 +112,9 @@ impl Grid {
 
     /// The position of the window holding second `t`, if it is on the grid.
     pub fn at(&self, t: i64) -> Option<usize> {
-        self.index.get(&t.div_euclid(self.window).wrapping_mul(self.window)).copied()
+        self.index
+            .get(&t.div_euclid(self.window).wrapping_mul(self.window))
+            .copied()
     }
 
     /// Number of windows.

@@ -214,7 +214,8 @@ pub fn run(
                 closed_until = until;
                 let markers = markers_of(&agg, &inputs);
                 let bursts =
-                    detect::detect(&agg, resolution, detection, &markers, Some(closed_until)).bursts;
+                    detect::detect(&agg, resolution, detection, &markers, Some(closed_until))
+                        .bursts;
                 // Events are written once the CSV files hold what they
                 // announce, so a reader woken by `ended` finds its row.
                 let mut events = Vec::new();
