@@ -316,3 +316,48 @@ fn a_range_around_a_burst_keeps_its_verdict() {
     assert_eq!(windows[0]["start"], "2026-05-07T13:55:00Z");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_deploy_that_breaks_what_one_app_calls_is_post_deploy() {
+    // A day of traffic; for 40 minutes after a deploy, the iOS app's order
+    // requests answer 501 (the deploy broke an API only the app calls).
+    let dir = temp_dir("deploy-ios");
+    let cfg = SynthConfig {
+        seed: 99,
+        lines: 150_000,
+        bursts: Vec::new(),
+        ..SynthConfig::default()
+    };
+    let mut raw = Vec::new();
+    generate(&cfg, &mut raw).unwrap();
+    let mut broken = 0;
+    let mut text = Vec::with_capacity(raw.len());
+    for line in raw.split_inclusive(|&b| b == b'\n') {
+        let s = String::from_utf8_lossy(line);
+        // 16:00–16:40 local (+02:00) is 14:00–14:40 UTC.
+        let inside = ["16:0", "16:1", "16:2", "16:3"]
+            .iter()
+            .any(|t| s.contains(&format!("07/May/2026:{t}")));
+        if inside && s.contains("ShopApp") && s.contains("/api/v1/orders") && s.contains("\" 200 ")
+        {
+            text.extend_from_slice(s.replacen("\" 200 ", "\" 501 ", 1).as_bytes());
+            broken += 1;
+        } else {
+            text.extend_from_slice(line);
+        }
+    }
+    assert!(broken > 30, "{broken} requests broken");
+    let log = dir.join("access.log");
+    std::fs::write(&log, &text).unwrap();
+    let p = log.to_str().unwrap();
+    let with = json(&[p, "--deploy", "2026-05-07T13:58:00Z"]);
+    let b = &bursts(&with)[0];
+    assert_eq!(b["scenario"], "post_deploy", "{b:#}");
+    assert!(b["next"].as_str().unwrap().starts_with("Roll back or diff"));
+    let evidence = b["evidence"].to_string();
+    assert!(evidence.contains("the iOS app clients sent"), "{evidence}");
+    // Without the marker nothing says it was a deploy: the app is the lead.
+    let without = json(&[p]);
+    assert_eq!(bursts(&without)[0]["scenario"], "device_specific");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -329,6 +329,11 @@ fn upstreams(f: &Facts, low: bool, feature: &str, noun: &str) -> Option<String> 
     ))
 }
 
+/// Features said of every labelled burst when they inform, whatever its
+/// scenario looked for: a rollback, one device group or upstream standing
+/// out (a deploy that breaks what one app calls).
+pub const NOTABLE: [&str; 3] = ["rollback", "device_lift", "upstream_lift"];
+
 /// The features an unclassified burst is described by, most telling
 /// first.
 pub const UNCLASSIFIED: [&str; 8] = [

@@ -413,13 +413,10 @@ fn label(det: &Detection, f: &Facts, n: &Numbers) -> Burst {
             for c in &fit.held {
                 say(evidence::sentence(&c.feature, c.op, f, noun));
             }
-            // A rollback is news whatever the scenario looked for.
-            say(evidence::sentence(
-                "rollback",
-                scenario::Op::AtLeast,
-                f,
-                noun,
-            ));
+            // News whatever the scenario looked for.
+            for feature in evidence::NOTABLE {
+                say(evidence::sentence(feature, scenario::Op::AtLeast, f, noun));
+            }
             (
                 s.name.clone(),
                 fit.confidence,

@@ -29,6 +29,10 @@ const HOT_P: f64 = 0.25;
 /// Matches a run's intensity may expect in the quiet windows it bridges
 /// (a chance of e^-8 that the run went on through them unseen).
 const BRIDGE_EXPECTED: f64 = 8.0;
+/// Matches a run's intensity in time may expect in the quiet windows it
+/// bridges: more lenient, since traffic itself ebbs (a faint failure at
+/// night), while a scanner's dense minutes stay apart from the next one's.
+const BRIDGE_EXPECTED_IN_TIME: f64 = 16.0;
 /// The longest quiet stretch a run bridges, seconds.
 const MAX_BRIDGE: i64 = 3600;
 /// A window this unlikely under the pooled rate is left out of the first
@@ -181,9 +185,14 @@ fn next_run(
         }
         if hot(m[j], e[j]) {
             // The quiet windows between `last` and `j`, at the run's
-            // intensity, would have held this many matches.
+            // intensity per request and per second, would have held this
+            // many matches (a scanner's segment has few requests, but its
+            // burst is dense in time).
             let gap_requests: f64 = r[last + 1..j].iter().sum();
-            if rm / rr.max(1e-9) * gap_requests > BRIDGE_EXPECTED {
+            let run_secs = (grid.starts[last] + grid.window - grid.starts[first]) as f64;
+            let per_request = rm / rr.max(1e-9) * gap_requests;
+            let per_second = rm / run_secs.max(1.0) * quiet_secs as f64;
+            if per_request > BRIDGE_EXPECTED || per_second > BRIDGE_EXPECTED_IN_TIME {
                 break;
             }
             for k in last + 1..=j {
