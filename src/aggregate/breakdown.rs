@@ -472,17 +472,37 @@ fn compact(series: &mut Series, limit: usize) {
         return;
     }
     let total = |w: &PerWindow| w.iter().map(|(_, n)| n).sum::<u64>();
-    let mut all: Vec<(Box<[u8]>, PerWindow, u64)> = series
+    let hash = |k: &[u8]| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = rustc_hash::FxBuildHasher.build_hasher();
+        h.write(k);
+        h.finish()
+    };
+    // (value, counts, `(other)`?, total, hash of the value).
+    type Entry = (Box<[u8]>, PerWindow, bool, u64, u64);
+    let mut all: Vec<Entry> = series
         .drain()
         .map(|(k, w)| {
-            let t = total(&w);
-            (k, w, t)
+            let (t, h, o) = (total(&w), hash(&k), *k == *OTHER.as_bytes());
+            (k, w, o, t, h)
         })
         .collect();
-    all.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    // `(other)` last, then the most counted first, ties by the value's hash
+    // and then the value: a total order, so the values kept are the same
+    // whatever order they came in (and ties rarely compare bytes).
+    let order = |a: &Entry, b: &Entry| {
+        a.2.cmp(&b.2)
+            .then(b.3.cmp(&a.3))
+            .then(a.4.cmp(&b.4))
+            .then_with(|| a.0.cmp(&b.0))
+    };
+    let keep = (limit - 1).min(all.len());
+    if keep < all.len() {
+        all.select_nth_unstable_by(keep, order);
+    }
     let mut other = PerWindow::default();
-    for (value, per_window, _) in all {
-        if series.len() + 1 < limit && *value != *OTHER.as_bytes() {
+    for (i, (value, per_window, is_other, _, _)) in all.into_iter().enumerate() {
+        if i < keep && !is_other {
             series.insert(value, per_window);
         } else {
             other.merge(per_window);
