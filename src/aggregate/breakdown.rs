@@ -99,8 +99,8 @@ const DIMS: usize = 5;
 /// The value that counts the values past [`VALUE_LIMIT`] together.
 pub const OTHER: &str = "(other)";
 
-/// Distinct values reported per dimension (twice as many are kept while
-/// counting); the rest are counted as [`OTHER`].
+/// Distinct values reported per dimension (a quarter as many again are kept
+/// while counting, see [`in_flight`]); the rest are counted as [`OTHER`].
 pub const VALUE_LIMIT: usize = 50_000;
 
 /// Per value, per window start: a count.
@@ -275,7 +275,7 @@ pub struct Breakdown {
     cells: Series,
 }
 
-/// Cells reported (twice as many are kept while counting): detection needs
+/// Cells reported (a quarter as many again are kept while counting): detection needs
 /// the busiest segments, not every scanned path.
 pub const CELL_LIMIT: usize = 20_000;
 /// Bytes of a route kept in a cell key.
@@ -340,15 +340,22 @@ fn bump(series: &mut Series, value: &[u8], window: i64, n: u64) {
     bump_key(series, value, window, n, VALUE_LIMIT);
 }
 
+/// Values a series holds at most while counting, for `limit` reported:
+/// which values survive depends on their counts, not on the order they
+/// came in, as long as one thread meets fewer distinct values than this.
+fn in_flight(limit: usize) -> usize {
+    limit + limit / 4
+}
+
 /// [`bump`] without cutting the value (a cell key is bounded already).
 fn bump_key(series: &mut Series, value: &[u8], window: i64, n: u64, limit: usize) {
     match series.get_mut(value) {
         Some(per_window) => per_window.add(window, n),
         None => {
-            // Twice the limit is kept while counting, then the smallest
+            // A quarter of the limit again is kept while counting, then the smallest
             // values are folded together: which values survive depends on
             // their counts, not on the order they came in.
-            if series.len() >= 2 * limit {
+            if series.len() >= in_flight(limit) {
                 compact(series, limit);
             }
             series.insert(value.into(), PerWindow::one(window, n));
@@ -453,8 +460,8 @@ fn merge_series(mine: &mut Series, theirs: Series, limit: usize) {
         match mine.get_mut(&value) {
             Some(known) => known.merge(per_window),
             None => {
-                // As while counting: never more than twice the limit.
-                if mine.len() >= 2 * limit {
+                // As while counting: never more than that.
+                if mine.len() >= in_flight(limit) {
                     compact(mine, limit);
                 }
                 mine.insert(value, per_window);

@@ -190,34 +190,23 @@ pub fn build(agg: &Aggregate, grid: &Grid, hidden: &FxHashSet<Vec<u8>>) -> Vec<S
         }
     }
 
-    // The cells: persistent patterns out of every series they are in, and
-    // the matched counts of upstreams and groups.
-    let mut upstreams: FxHashMap<Vec<u8>, Vec<f64>> = FxHashMap::default();
-    let mut groups: FxHashMap<Vec<u8>, Vec<f64>> = FxHashMap::default();
+    // Persistent patterns out of every series they are in.
     for (cell, counts) in agg.breakdown.cells() {
-        let Some(cell) = cell else { continue };
-        let key = Segment::group_key(cell.method, cell.route);
-        let persistent = hidden.contains(&key);
+        let Some(cell) = cell.filter(|c| hidden.contains(&Segment::group_key(c.method, c.route)))
+        else {
+            continue;
+        };
+        let method = MethodClass::of(cell.method) as usize;
         for (w, count) in counts.iter() {
             let Some(i) = grid.at(w) else { continue };
-            let count = count as f64;
-            if persistent {
-                let method = MethodClass::of(cell.method) as usize;
-                for s in [&mut all, &mut devices[cell.device.min(DEVICES - 1)]]
-                    .into_iter()
-                    .chain(methods.get_mut(method))
-                {
-                    s.matched[i] = (s.matched[i] - count).max(0.0);
-                }
-                continue;
+            for s in [&mut all, &mut devices[cell.device.min(DEVICES - 1)]]
+                .into_iter()
+                .chain(methods.get_mut(method))
+            {
+                s.matched[i] = (s.matched[i] - count as f64).max(0.0);
             }
-            if let Some(up) = cell.upstream {
-                upstreams.entry(up.to_vec()).or_insert_with(|| vec![0.0; n])[i] += count;
-            }
-            groups.entry(key.clone()).or_insert_with(|| vec![0.0; n])[i] += count;
         }
     }
-
     let mut out = vec![all];
     out.extend(
         devices
@@ -229,8 +218,63 @@ pub fn build(agg: &Aggregate, grid: &Grid, hidden: &FxHashSet<Vec<u8>>) -> Vec<S
             .into_iter()
             .filter(|s| s.total() >= MIN_SEGMENT_MATCHES as f64),
     );
-    out.extend(upstream_series(agg, grid, upstreams));
-    out.extend(group_series(agg, groups, &out[0].requests));
+    out.extend(upstream_series(agg, grid, hidden));
+    let site = out[0].requests.clone();
+    out.extend(group_series(agg, grid, hidden, &site));
+    out
+}
+
+/// The matched requests per window of the `limit` keys with the most
+/// matches (at least [`MIN_SEGMENT_MATCHES`], ties by key), a key being
+/// what `key_of` makes of a cell (`None`: not counted); persistent
+/// patterns left out. Totals are summed first, so only the kept keys get
+/// a series.
+fn top_series(
+    agg: &Aggregate,
+    grid: &Grid,
+    hidden: &FxHashSet<Vec<u8>>,
+    limit: usize,
+    key_of: impl Fn(&Cell) -> Option<Vec<u8>>,
+) -> Vec<(Vec<u8>, Vec<f64>)> {
+    let counted = |cell: &Cell| {
+        if hidden.contains(&Segment::group_key(cell.method, cell.route)) {
+            None
+        } else {
+            key_of(cell)
+        }
+    };
+    let mut totals: FxHashMap<Vec<u8>, u64> = FxHashMap::default();
+    for (cell, counts) in agg.breakdown.cells() {
+        if let Some(key) = cell.as_ref().and_then(&counted) {
+            *totals.entry(key).or_default() += counts.iter().map(|(_, n)| n).sum::<u64>();
+        }
+    }
+    let mut top: Vec<(Vec<u8>, u64)> = totals
+        .into_iter()
+        .filter(|(_, t)| *t >= MIN_SEGMENT_MATCHES)
+        .collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top.truncate(limit);
+    let mut series: FxHashMap<Vec<u8>, Vec<f64>> = top
+        .into_iter()
+        .map(|(k, _)| (k, vec![0.0; grid.len()]))
+        .collect();
+    for (cell, counts) in agg.breakdown.cells() {
+        let Some(s) = cell
+            .as_ref()
+            .and_then(&counted)
+            .and_then(|k| series.get_mut(&k))
+        else {
+            continue;
+        };
+        for (w, n) in counts.iter() {
+            if let Some(i) = grid.at(w) {
+                s[i] += n as f64;
+            }
+        }
+    }
+    let mut out: Vec<(Vec<u8>, Vec<f64>)> = series.into_iter().collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
@@ -248,81 +292,59 @@ const METHOD_CLASSES_ALL: [MethodClass; METHOD_CLASSES] = [
 ];
 
 /// The busiest upstreams' series, with their per-window requests.
-fn upstream_series(
-    agg: &Aggregate,
-    grid: &Grid,
-    matched: FxHashMap<Vec<u8>, Vec<f64>>,
-) -> Vec<Series> {
-    let mut picked = top_by_total(matched, UPSTREAM_SEGMENTS, Segment::Upstream);
-    for s in &mut picked {
-        let Segment::Upstream(name) = &s.segment else {
-            continue;
-        };
-        if let Some(per_window) = agg.breakdown.upstream_requests_series(name) {
-            for (w, n) in per_window.iter() {
-                if let Some(i) = grid.at(w) {
-                    s.requests[i] = n as f64;
+fn upstream_series(agg: &Aggregate, grid: &Grid, hidden: &FxHashSet<Vec<u8>>) -> Vec<Series> {
+    let picked = top_series(agg, grid, hidden, UPSTREAM_SEGMENTS, |c| {
+        c.upstream.map(<[u8]>::to_vec)
+    });
+    picked
+        .into_iter()
+        .map(|(name, matched)| {
+            let mut requests = vec![0.0; grid.len()];
+            if let Some(per_window) = agg.breakdown.upstream_requests_series(&name) {
+                for (w, n) in per_window.iter() {
+                    if let Some(i) = grid.at(w) {
+                        requests[i] += n as f64;
+                    }
                 }
             }
-        }
-    }
-    picked
+            Series {
+                segment: Segment::Upstream(name),
+                matched,
+                requests,
+                estimated: false,
+            }
+        })
+        .collect()
 }
 
 /// The busiest groups' series; their requests per window are the site's
 /// times the group's share of all requests.
 fn group_series(
     agg: &Aggregate,
-    matched: FxHashMap<Vec<u8>, Vec<f64>>,
+    grid: &Grid,
+    hidden: &FxHashSet<Vec<u8>>,
     site: &[f64],
 ) -> Vec<Series> {
     let totals = agg.group_counts();
     let all: u64 = totals.values().map(|c| c.requests).sum();
-    let mut picked = top_by_total(matched, GROUP_SEGMENTS, |key| {
-        let (method, route) = match memchr::memchr(0, &key) {
-            Some(p) => (key[..p].to_vec(), key[p + 1..].to_vec()),
-            None => (Vec::new(), key),
-        };
-        Segment::Group { method, route }
+    let picked = top_series(agg, grid, hidden, GROUP_SEGMENTS, |c| {
+        Some(Segment::group_key(c.method, c.route))
     });
-    for s in &mut picked {
-        s.estimated = true;
-        let Segment::Group { method, route } = &s.segment else {
-            continue;
-        };
-        let key = Segment::group_key(method, route);
-        let requests = totals.get(key.as_slice()).map_or(0, |c| c.requests);
-        let share = requests as f64 / all.max(1) as f64;
-        for (r, site) in s.requests.iter_mut().zip(site) {
-            *r = site * share;
-        }
-    }
     picked
-}
-
-/// The `limit` series with the most matched requests (ties by key), each
-/// named by `segment` from its key.
-fn top_by_total(
-    series: FxHashMap<Vec<u8>, Vec<f64>>,
-    limit: usize,
-    segment: impl Fn(Vec<u8>) -> Segment,
-) -> Vec<Series> {
-    let mut all: Vec<(Vec<u8>, Vec<f64>, f64)> = series
         .into_iter()
-        .map(|(k, v)| {
-            let t = v.iter().sum();
-            (k, v, t)
-        })
-        .filter(|(_, _, t)| *t >= MIN_SEGMENT_MATCHES as f64)
-        .collect();
-    all.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-    all.truncate(limit);
-    all.into_iter()
-        .map(|(key, matched, _)| Series {
-            segment: segment(key),
-            requests: vec![0.0; matched.len()],
-            matched,
-            estimated: false,
+        .map(|(key, matched)| {
+            let requests = totals.get(key.as_slice()).map_or(0, |c| c.requests);
+            let share = requests as f64 / all.max(1) as f64;
+            let (method, route) = match memchr::memchr(0, &key) {
+                Some(p) => (key[..p].to_vec(), key[p + 1..].to_vec()),
+                None => (Vec::new(), key),
+            };
+            Series {
+                segment: Segment::Group { method, route },
+                matched,
+                requests: site.iter().map(|r| r * share).collect(),
+                estimated: true,
+            }
         })
         .collect()
 }
