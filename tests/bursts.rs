@@ -361,3 +361,83 @@ fn a_deploy_that_breaks_what_one_app_calls_is_post_deploy() {
     assert_eq!(bursts(&without)[0]["scenario"], "device_specific");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Two probes from the internet, eight minutes apart: TLS handshakes sent
+/// to the plain-HTTP port by one address for 15 minutes, then a worm's
+/// lowercase `get` from another address for 6 minutes. A person names two
+/// incidents, each with its client; they must not merge into one burst.
+#[test]
+fn two_scanners_one_after_another_are_two_bursts() {
+    let dir = temp_dir("two-scanners");
+    let log = quiet_day(&dir);
+    let mut extra = String::new();
+    let stamp = |secs: i64| {
+        let t = chrono::DateTime::from_timestamp(DEFAULT_START + secs, 0).unwrap();
+        t.format("%d/%b/%Y:%H:%M:%S +0000").to_string()
+    };
+    // 14:00:10–14:15:10, one every 6 s.
+    for k in 0..150 {
+        let t = stamp(14 * 3600 + 10 + 6 * k);
+        extra += &format!("193.196.38.61 - - [{t}] \"\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xFC\\x03\\x03\" 501 181 \"-\" \"-\"\n");
+    }
+    // 14:23:10–14:29:40, one every 10 s.
+    for k in 0..40 {
+        let t = stamp(14 * 3600 + 23 * 60 + 10 + 10 * k);
+        extra += &format!("194.140.118.3 - - [{t}] \"get /scripts/..%c0%af../winnt/system32/cmd.exe?/c+dir HTTP/1.0\" 501 181 \"-\" \"-\"\n");
+    }
+    let mut text = std::fs::read(&log).unwrap();
+    text.extend_from_slice(extra.as_bytes());
+    std::fs::write(&log, &text).unwrap();
+    let report = json(&[log.to_str().unwrap()]);
+    let b = bursts(&report);
+    let labels: Vec<(&str, &str)> = b
+        .iter()
+        .map(|b| {
+            (
+                b["scenario"].as_str().unwrap(),
+                b["start"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("unsupported_method", "2026-05-07T14:00:00Z"),
+            ("unsupported_method", "2026-05-07T14:20:00Z"),
+        ],
+        "{b:#?}"
+    );
+    // awk over the same lines: each client's 501s inside its burst's
+    // windows, and nearly all of them.
+    for (burst, client) in b.iter().zip(["193.196.38.61", "194.140.118.3"]) {
+        let clock = |k: &str| burst[k].as_str().unwrap()[11..19].to_owned();
+        let (from, to) = (clock("start"), clock("end"));
+        let mine = format!("$1 == \"{client}\" && $(NF-3) == 501");
+        let all = awk_count(&format!("{mine} {{ n++ }} END {{ print n+0 }}"), &text);
+        let within = awk_count(
+            &format!(
+                "{mine} {{ t = substr($4, 14, 8); if (t >= \"{from}\" && t < \"{to}\") n++ }} END {{ print n+0 }}"
+            ),
+            &text,
+        );
+        assert_eq!(burst["matched"].as_u64(), Some(within), "{burst:#?}");
+        assert!(within * 100 >= all * 95, "{client}: {within} of {all}");
+        let said = burst["evidence"].to_string();
+        assert!(said.contains(client), "{client}: {said}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A day of generated traffic (at +0000) with nothing but stray 501s.
+fn quiet_day(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("access.log");
+    let cfg = SynthConfig {
+        seed: 33,
+        lines: 150_000,
+        tz_offset_secs: 0,
+        bursts: Vec::new(),
+        ..SynthConfig::default()
+    };
+    generate(&cfg, &mut std::fs::File::create(&path).unwrap()).unwrap();
+    path
+}

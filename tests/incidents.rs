@@ -7,7 +7,8 @@
 //! `cargo test --release --test incidents -- --nocapture` prints
 //! the per-label table and one line per miss, mislabel and extra burst.
 //! `FIVEOHONE_INCIDENT_SEEDS=N` runs N seeds per timeline (default 2);
-//! `FIVEOHONE_INCIDENT_VERBOSE=1` also prints every truth and burst.
+//! `FIVEOHONE_INCIDENT_VERBOSE=1` also prints every truth and burst;
+//! `FIVEOHONE_INCIDENT_ONLY=SEED` runs one seed and keeps its files.
 
 mod common;
 
@@ -245,6 +246,14 @@ fn seeds() -> u64 {
         .unwrap_or(2)
 }
 
+/// `FIVEOHONE_INCIDENT_ONLY=SEED`: run only that seed (of the first
+/// `FIVEOHONE_INCIDENT_SEEDS`) and keep its directory, to look at it.
+fn only() -> Option<u64> {
+    std::env::var("FIVEOHONE_INCIDENT_ONLY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+}
+
 fn seed_of(timeline: usize, k: u64) -> u64 {
     5000 + timeline as u64 * 101 + k * 7
 }
@@ -400,7 +409,11 @@ fn score(
             t.name, b["start"], b["end"], b["scenario"], b["confidence"], b["evidence"]
         ));
     }
-    let _ = std::fs::remove_dir_all(dir);
+    if only().is_some() {
+        eprintln!("seed {seed} {}: kept {}", t.name, dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 #[test]
@@ -409,7 +422,7 @@ fn realistic_incidents_are_found() {
     let mut notes = Vec::new();
     let mut quiet_bursts = 0;
     for (i, t) in TIMELINES.iter().enumerate() {
-        for k in 0..seeds() {
+        for k in (0..seeds()).filter(|&k| only().is_none_or(|o| o == seed_of(i, k))) {
             score(t, seed_of(i, k), &mut tally, &mut notes, &mut quiet_bursts);
         }
     }

@@ -107,17 +107,50 @@ pub const VALUE_LIMIT: usize = 50_000;
 type Series = FxHashMap<Box<[u8]>, PerWindow>;
 
 /// Counts per window start, in window order. Most values (a client, a
-/// scanned path) fall in one or a few windows: a sorted vector holds them
-/// in a fraction of a map's memory. Values seen in many windows move to a
+/// scanned path) fall in one or a few windows: one window is held inline,
+/// a few in a sorted vector, in a fraction of a map's memory. Values seen in many windows move to a
 /// B-tree, so windows arriving out of order (a log read backwards) never
 /// cost a shift of the whole vector.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum PerWindow {
+    /// One window and its count (no allocation).
+    One(i64, u64),
     /// Up to [`FEW`] windows, sorted.
     Few(Vec<(i64, u64)>),
     /// More.
     Many(BTreeMap<i64, u64>),
 }
+
+/// The windows of a [`PerWindow`] and their counts, in window order.
+pub enum Windows<'a> {
+    /// Of a [`PerWindow::One`] (taken once).
+    One(Option<(i64, u64)>),
+    /// Of a [`PerWindow::Few`].
+    Few(std::slice::Iter<'a, (i64, u64)>),
+    /// Of a [`PerWindow::Many`].
+    Many(std::collections::btree_map::Iter<'a, i64, u64>),
+}
+
+impl Iterator for Windows<'_> {
+    type Item = (i64, u64);
+
+    fn next(&mut self) -> Option<(i64, u64)> {
+        match self {
+            Windows::One(it) => it.take(),
+            Windows::Few(it) => it.next().copied(),
+            Windows::Many(it) => it.next().map(|(&w, &n)| (w, n)),
+        }
+    }
+}
+
+/// Equal when the same windows hold the same counts, however stored.
+impl PartialEq for PerWindow {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for PerWindow {}
 
 /// Windows a [`PerWindow::Few`] holds before it becomes a B-tree.
 const FEW: usize = 32;
@@ -130,11 +163,16 @@ impl Default for PerWindow {
 
 impl PerWindow {
     fn one(window: i64, n: u64) -> Self {
-        PerWindow::Few(vec![(window, n)])
+        PerWindow::One(window, n)
     }
 
     fn add(&mut self, window: i64, n: u64) {
         match self {
+            PerWindow::One(w, count) if *w == window => *count += n,
+            PerWindow::One(w, count) => {
+                let (a, b) = ((*w, *count), (window, n));
+                *self = PerWindow::Few(if a.0 < b.0 { vec![a, b] } else { vec![b, a] });
+            }
             PerWindow::Few(v) => {
                 if let Some((last, count)) = v.last_mut() {
                     if *last == window {
@@ -159,6 +197,10 @@ impl PerWindow {
     /// Adds `other`'s counts.
     fn merge(&mut self, other: PerWindow) {
         match (std::mem::take(self), other) {
+            (mut many, PerWindow::One(w, n)) | (PerWindow::One(w, n), mut many) => {
+                many.add(w, n);
+                *self = many;
+            }
             (PerWindow::Few(mine), PerWindow::Few(theirs)) => {
                 let out = merge_sorted(&mine, &theirs);
                 *self = if out.len() <= FEW {
@@ -177,16 +219,27 @@ impl PerWindow {
     }
 
     /// Every window and its count, in window order.
-    pub fn iter(&self) -> Box<dyn Iterator<Item = (i64, u64)> + '_> {
+    pub fn iter(&self) -> Windows<'_> {
         match self {
-            PerWindow::Few(v) => Box::new(v.iter().copied()),
-            PerWindow::Many(m) => Box::new(m.iter().map(|(&w, &n)| (w, n))),
+            PerWindow::One(w, n) => Windows::One(Some((*w, *n))),
+            PerWindow::Few(v) => Windows::Few(v.iter()),
+            PerWindow::Many(m) => Windows::Many(m.iter()),
+        }
+    }
+
+    /// The count over all windows.
+    fn total(&self) -> u64 {
+        match self {
+            PerWindow::One(_, n) => *n,
+            PerWindow::Few(v) => v.iter().map(|&(_, n)| n).sum(),
+            PerWindow::Many(m) => m.values().sum(),
         }
     }
 
     /// The count of window `window`.
     pub fn get(&self, window: i64) -> Option<u64> {
         match self {
+            PerWindow::One(w, n) => (*w == window).then_some(*n),
             PerWindow::Few(v) => {
                 let i = v.binary_search_by_key(&window, |&(w, _)| w).ok()?;
                 v.get(i).map(|&(_, n)| n)
@@ -198,6 +251,7 @@ impl PerWindow {
     /// The first and last windows with a count.
     pub fn span(&self) -> Option<(i64, i64)> {
         match self {
+            PerWindow::One(w, _) => Some((*w, *w)),
             PerWindow::Few(v) => Some((v.first()?.0, v.last()?.0)),
             PerWindow::Many(m) => Some((*m.first_key_value()?.0, *m.last_key_value()?.0)),
         }
@@ -206,6 +260,7 @@ impl PerWindow {
     /// How many windows have a count.
     pub fn len(&self) -> usize {
         match self {
+            PerWindow::One(..) => 1,
             PerWindow::Few(v) => v.len(),
             PerWindow::Many(m) => m.len(),
         }
@@ -219,6 +274,13 @@ impl PerWindow {
     /// The sum over windows in `[from, to)`.
     pub fn sum(&self, from: i64, to: i64) -> u64 {
         match self {
+            PerWindow::One(w, n) => {
+                if (from..to).contains(w) {
+                    *n
+                } else {
+                    0
+                }
+            }
             PerWindow::Few(v) => {
                 let start = v.partition_point(|&(w, _)| w < from);
                 v.get(start..)
@@ -236,6 +298,8 @@ impl PerWindow {
     /// Drops the windows before `t`.
     fn prune_before(&mut self, t: i64) {
         match self {
+            PerWindow::One(w, _) if *w < t => *self = PerWindow::default(),
+            PerWindow::One(..) => {}
             PerWindow::Few(v) => v.retain(|&(w, _)| w >= t),
             PerWindow::Many(m) => *m = m.split_off(&t),
         }
@@ -478,43 +542,42 @@ fn compact(series: &mut Series, limit: usize) {
     if series.len() <= limit {
         return;
     }
-    let total = |w: &PerWindow| w.iter().map(|(_, n)| n).sum::<u64>();
     let hash = |k: &[u8]| {
         use std::hash::{BuildHasher, Hasher};
         let mut h = rustc_hash::FxBuildHasher.build_hasher();
         h.write(k);
         h.finish()
     };
-    // (value, counts, `(other)`?, total, hash of the value).
-    type Entry = (Box<[u8]>, PerWindow, bool, u64, u64);
-    let mut all: Vec<Entry> = series
-        .drain()
-        .map(|(k, w)| {
-            let (t, h, o) = (total(&w), hash(&k), *k == *OTHER.as_bytes());
-            (k, w, o, t, h)
-        })
+    let mut other = series.remove(OTHER.as_bytes()).unwrap_or_default();
+    // The most counted first, ties by the value's hash and then the value:
+    // a total order, so the values kept are the same whatever order they
+    // came in (and ties rarely compare bytes). (total, hash, position).
+    let mut order: Vec<(u64, u64, usize)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, (k, w))| (w.total(), hash(k), i))
         .collect();
-    // `(other)` last, then the most counted first, ties by the value's hash
-    // and then the value: a total order, so the values kept are the same
-    // whatever order they came in (and ties rarely compare bytes).
-    let order = |a: &Entry, b: &Entry| {
-        a.2.cmp(&b.2)
-            .then(b.3.cmp(&a.3))
-            .then(a.4.cmp(&b.4))
-            .then_with(|| a.0.cmp(&b.0))
+    let keep = limit - 1;
+    let before = |a: &(u64, u64, usize), b: &(u64, u64, usize), ka: &[u8], kb: &[u8]| {
+        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then_with(|| ka.cmp(kb))
     };
-    let keep = (limit - 1).min(all.len());
-    if keep < all.len() {
-        all.select_nth_unstable_by(keep, order);
+    if keep < order.len() {
+        let keys: Vec<&[u8]> = series.keys().map(|k| &k[..]).collect();
+        order.select_nth_unstable_by(keep, |a, b| before(a, b, keys[a.2], keys[b.2]));
     }
-    let mut other = PerWindow::default();
-    for (i, (value, per_window, is_other, _, _)) in all.into_iter().enumerate() {
-        if i < keep && !is_other {
-            series.insert(value, per_window);
-        } else {
-            other.merge(per_window);
+    // The first value left out: everything before it in the order stays.
+    let Some(&cut) = order.get(keep) else {
+        series.insert(OTHER.as_bytes().into(), other);
+        return;
+    };
+    let cut_key: Box<[u8]> = series.keys().nth(cut.2).cloned().unwrap_or_default();
+    series.retain(|k, w| {
+        let kept = before(&(w.total(), hash(k), 0), &cut, k, &cut_key).is_lt();
+        if !kept {
+            other.merge(std::mem::take(w));
         }
-    }
+        kept
+    });
     series.insert(OTHER.as_bytes().into(), other);
 }
 

@@ -9,6 +9,9 @@
 //! another time, the two are separate incidents; if the segment explains
 //! nearly all of it, the segment's run is the incident (its span is the
 //! whole failure, not only where it showed above the site's noise).
+//! A run (of the site, or the segment's) made of parts that fail one
+//! after the other, each in its own segment and quiet in the others' time
+//! (two scanners minutes apart), is those parts instead.
 //! Segment runs left over are incidents of their own unless incidents
 //! already found hold most of their matched requests: then they are
 //! another view of those.
@@ -32,6 +35,12 @@ const LOCALISED: f64 = 0.5;
 /// A segment run whose matched requests incidents already hold to this
 /// share is a view of them.
 const ABSORBED: f64 = 0.5;
+/// A part of a run that fails at its own time holds at least this share of
+/// the run's excess.
+const DISJOINT_SHARE: f64 = 0.1;
+/// A part failing at its own time puts at most this share of its excess in
+/// the other parts' windows.
+const QUIET_ELSEWHERE: f64 = 0.1;
 
 /// An incident: a run of one series, minus another series' matches when
 /// it was split from one.
@@ -110,9 +119,59 @@ pub fn group(x: &Inputs) -> Vec<Incident> {
         let held: f64 = out.iter().map(|i| held_by(x, i, s, run)).sum();
         if held < ABSORBED * run.matched {
             out.push(Incident::of(s, run));
+        } else {
+            let apart = elsewhere(x, s, run, &out);
+            out.extend(apart);
         }
     }
     out.sort_by_key(|i| (i.first, i.last, i.series));
+    out
+}
+
+/// The parts of segment `s`'s `run` that no incident comes near (not in
+/// or next to their windows), each a run of its own: a worm's cluster
+/// before a TLS-handshake cluster, both in one run of unknown clients.
+fn elsewhere(x: &Inputs, s: usize, run: &Run, found: &[Incident]) -> Vec<Incident> {
+    let near = |w: usize| {
+        found.iter().any(|i| {
+            let (a, z) = i
+                .cover
+                .map_or((i.first, i.last), |(a, z)| (a.min(i.first), z.max(i.last)));
+            w + 1 >= a && w <= z + 1
+        })
+    };
+    let (matched, expected) = (&x.series[s].matched, &x.scans[s].expected);
+    let mut out = Vec::new();
+    let mut w = run.first;
+    while w <= run.last {
+        if near(w) || matched[w] < 1.0 {
+            w += 1;
+            continue;
+        }
+        let first = w;
+        while w < run.last && !near(w + 1) {
+            w += 1;
+        }
+        let last = (first..=w)
+            .rev()
+            .find(|&i| matched[i] >= 1.0)
+            .unwrap_or(first);
+        let part = Run {
+            first,
+            last,
+            matched: matched[first..=last].iter().sum(),
+            expected: expected[first..=last].iter().sum(),
+            score: 0.0,
+        };
+        let part = Run {
+            score: llr(part.matched, part.expected),
+            ..part
+        };
+        if x.params.holds(&part) {
+            out.push(Incident::of(s, &part));
+        }
+        w += 1;
+    }
     out
 }
 
@@ -124,19 +183,17 @@ type Owners = Vec<Vec<Option<usize>>>;
 /// incidents when a part and the rest fail at different times, or the
 /// site's run itself.
 fn explain(x: &Inputs, c: &Run, owner: &mut Owners, out: &mut Vec<Incident>) {
+    if let Some(split) = one_after_another(x, 0, c, owner) {
+        push_parts(x, &split, owner, out);
+        return;
+    }
     let excess = (c.matched - c.expected).max(1.0);
     let cover = Some((c.first, c.last));
     let parts = parts_of(x, c, excess);
     if let Some(&(s, r, _)) = parts.first().filter(|p| p.2 >= EXPLAINS * excess) {
         match owner[s][r] {
             Some(i) => widen(&mut out[i], c),
-            None => {
-                owner[s][r] = Some(out.len());
-                out.push(Incident {
-                    cover,
-                    ..Incident::of(s, &x.scans[s].runs[r])
-                });
-            }
+            None => settle(x, (s, r), cover, owner, out),
         }
         return;
     }
@@ -156,12 +213,19 @@ fn explain(x: &Inputs, c: &Run, owner: &mut Owners, out: &mut Vec<Incident>) {
         }
     }
     if let Some((_, s, r, rest)) = best {
-        owner[s][r] = Some(out.len());
-        out.push(Incident::of(s, &x.scans[s].runs[r]));
-        out.extend(rest.iter().map(|q| Incident {
-            without: Some(s),
-            ..Incident::of(0, q)
-        }));
+        let part = x.scans[s].runs[r];
+        settle(x, (s, r), None, owner, out);
+        for q in rest {
+            if q.last < part.first || q.first > part.last {
+                // Apart from the part: a run of the site of its own.
+                explain(x, &q, owner, out);
+            } else {
+                out.push(Incident {
+                    without: Some(s),
+                    ..Incident::of(0, &q)
+                });
+            }
+        }
         return;
     }
     out.push(Incident {
@@ -170,10 +234,137 @@ fn explain(x: &Inputs, c: &Run, owner: &mut Owners, out: &mut Vec<Incident>) {
     });
 }
 
+/// Makes segment run `(s, r)` an incident explaining the site's windows
+/// `cover`, or, when it holds parts failing one after the other, makes
+/// those parts the incidents (the run answers for the largest).
+fn settle(
+    x: &Inputs,
+    (s, r): (usize, usize),
+    cover: Option<(usize, usize)>,
+    owner: &mut Owners,
+    out: &mut Vec<Incident>,
+) {
+    if let Some(split) = one_after_another(x, s, &x.scans[s].runs[r], owner) {
+        owner[s][r] = Some(out.len());
+        push_parts(x, &split, owner, out);
+        return;
+    }
+    owner[s][r] = Some(out.len());
+    out.push(Incident {
+        cover,
+        ..Incident::of(s, &x.scans[s].runs[r])
+    });
+}
+
+/// Adds one incident per part, each explaining every matched request in
+/// its own windows, the largest first.
+fn push_parts(x: &Inputs, parts: &[(usize, usize)], owner: &mut Owners, out: &mut Vec<Incident>) {
+    for &(s, r) in parts {
+        let run = &x.scans[s].runs[r];
+        owner[s][r] = Some(out.len());
+        out.push(Incident {
+            cover: Some((run.first, run.last)),
+            ..Incident::of(s, run)
+        });
+    }
+}
+
+/// Runs of other segments inside run `c` of series `of` that fail one
+/// after the other (two scanners minutes apart, each with its own
+/// requests), as (series, run), the largest first: at least two, each
+/// shorter than `c`, none overlapping another in time and each quiet in
+/// the others' windows, together holding
+/// [`EXPLAINS`] of its excess. Concurrent parts (the routes of one device
+/// failure) never qualify.
+fn one_after_another(
+    x: &Inputs,
+    of: usize,
+    c: &Run,
+    owner: &Owners,
+) -> Option<Vec<(usize, usize)>> {
+    let excess = (c.matched - c.expected).max(1.0);
+    let length = c.last - c.first + 1;
+    let candidates: Vec<(usize, usize, f64)> = excess_held(x, c)
+        .into_iter()
+        .filter(|&(s, r, _)| s != of && owner[s][r].is_none())
+        .filter(|&(s, r, _)| x.scans[s].runs[r].last - x.scans[s].runs[r].first + 1 < length)
+        .map(|(s, r, held)| (s, r, inside(x, of, s, c).min(held)))
+        .filter(|p| p.2 >= DISJOINT_SHARE * excess)
+        .collect();
+    let mut best: Option<(f64, Vec<(usize, usize)>)> = None;
+    for seed in 0..candidates.len() {
+        let mut chosen = vec![seed];
+        for next in (0..candidates.len()).filter(|&k| k != seed) {
+            if chosen
+                .iter()
+                .all(|&k| apart(x, candidates[k], candidates[next]))
+            {
+                chosen.push(next);
+            }
+        }
+        let held: f64 = chosen.iter().map(|&k| candidates[k].2).sum();
+        if chosen.len() >= 2 && best.as_ref().is_none_or(|b| held > b.0) {
+            chosen.sort_by(|&a, &b| candidates[b].2.total_cmp(&candidates[a].2));
+            let set = chosen.iter().map(|&k| (candidates[k].0, candidates[k].1));
+            best = Some((held, set.collect()));
+        }
+    }
+    best.filter(|b| b.0 >= EXPLAINS * excess).map(|b| b.1)
+}
+
+/// Matched requests of segment `s` that are in series `of` too, in run
+/// `c`'s windows (all of them when `of` is the whole site).
+fn inside(x: &Inputs, of: usize, s: usize, c: &Run) -> f64 {
+    if of == 0 {
+        return x.series[s].matched[c.first..=c.last].iter().sum();
+    }
+    let (from, to) = x.grid.span(c.first, c.last);
+    let (outer, part) = (&x.series[of].segment, &x.series[s].segment);
+    let mut held = 0u64;
+    for (cell, counts) in x.agg.breakdown.cells() {
+        let Some(cell) = cell else { continue };
+        if outer.contains(&cell) && part.contains(&cell) {
+            held += counts
+                .iter()
+                .filter(|(w, _)| (from..to).contains(w))
+                .map(|(_, n)| n)
+                .sum::<u64>();
+        }
+    }
+    held as f64
+}
+
+/// Whether two segment runs, as (series, run, excess held), fail one after
+/// the other: sharing at most a third of the shorter run's windows, and,
+/// runs of different series, each quiet in the other's windows.
+fn apart(x: &Inputs, a: (usize, usize, f64), b: (usize, usize, f64)) -> bool {
+    let (ra, rb) = (&x.scans[a.0].runs[a.1], &x.scans[b.0].runs[b.1]);
+    let shared = (ra.last.min(rb.last) + 1).saturating_sub(ra.first.max(rb.first));
+    let shorter = (ra.last - ra.first + 1).min(rb.last - rb.first + 1);
+    let quiet = |s: usize, held: f64, other: &Run| {
+        let inside: f64 = (other.first..=other.last)
+            .map(|i| x.series[s].matched[i] - x.scans[s].expected[i])
+            .sum();
+        inside <= QUIET_ELSEWHERE * held
+    };
+    // One series' own scan already set its runs apart.
+    let quiet_both = a.0 == b.0 || (quiet(a.0, a.2, rb) && quiet(b.0, b.2, ra));
+    shared <= shorter / 3 && quiet_both
+}
+
 /// Segment runs overlapping site run `c` that hold at least
 /// [`SPLIT_SHARE`] of its excess with at most [`LOCALISED`] of its
 /// traffic, as (series, run, excess held), the most first.
 fn parts_of(x: &Inputs, c: &Run, excess: f64) -> Vec<(usize, usize, f64)> {
+    let mut parts = excess_held(x, c);
+    parts.retain(|p| p.2 >= SPLIT_SHARE * excess);
+    parts
+}
+
+/// Segment runs overlapping site run `c` with at most [`LOCALISED`] of its
+/// traffic there, as (series, run, excess held in `c`'s windows), the most
+/// first.
+fn excess_held(x: &Inputs, c: &Run) -> Vec<(usize, usize, f64)> {
     let mut parts = Vec::new();
     for (s, scan) in x.scans.iter().enumerate().skip(1) {
         for (r, run) in scan.runs.iter().enumerate() {
@@ -187,7 +378,7 @@ fn parts_of(x: &Inputs, c: &Run, excess: f64) -> Vec<(usize, usize, f64)> {
             // Most of the traffic explains nothing: a part must stand out.
             let traffic: f64 = x.series[s].requests[a..=z].iter().sum();
             let site: f64 = x.series[0].requests[a..=z].iter().sum();
-            if held >= SPLIT_SHARE * excess && traffic <= LOCALISED * site {
+            if traffic <= LOCALISED * site {
                 parts.push((s, r, held));
             }
         }
@@ -247,11 +438,7 @@ fn remainder(x: &Inputs, c: &Run, s: usize, part: &Run) -> Vec<Run> {
             q.score = llr(q.matched, q.expected);
             q
         })
-        .filter(|q| {
-            q.matched >= x.params.min_matched
-                && q.matched >= MIN_RATIO * q.expected
-                && q.score >= x.params.threshold
-        })
+        .filter(|q| x.params.holds(q))
         .collect()
 }
 

@@ -50,6 +50,16 @@ pub struct Params {
     pub min_matched: f64,
 }
 
+impl Params {
+    /// Whether `run` has the matches, the ratio and the evidence of a
+    /// burst.
+    pub fn holds(&self, run: &Run) -> bool {
+        run.matched >= self.min_matched
+            && run.matched >= MIN_RATIO * run.expected
+            && run.score >= self.threshold
+    }
+}
+
 /// Consecutive windows of a series with more matches than expected.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Run {
@@ -152,15 +162,15 @@ fn runs(m: &[f64], r: &[f64], e: &[f64], grid: &Grid, p: &Params) -> Vec<Run> {
         let (a, z) = strongest(m, e, first, last);
         let matched: f64 = m[a..=z].iter().sum();
         let expected: f64 = e[a..=z].iter().sum();
-        let score = llr(matched, expected);
-        if matched >= p.min_matched && matched >= MIN_RATIO * expected && score >= p.threshold {
-            out.push(Run {
-                first: a,
-                last: z,
-                matched,
-                expected,
-                score,
-            });
+        let run = Run {
+            first: a,
+            last: z,
+            matched,
+            expected,
+            score: llr(matched, expected),
+        };
+        if p.holds(&run) {
+            out.push(run);
         }
     }
     out
