@@ -4,8 +4,9 @@
 #
 #   benches/compare.sh [SIZE]        # default 440M
 #
-# Needs a release build (cargo build --release). Optional competitors are
-# run when installed: mawk, goaccess (apt-get install goaccess), lnav.
+# Needs a release build of both binaries (cargo build --release --workspace).
+# Optional competitors are run when installed: mawk, goaccess (apt-get
+# install goaccess), lnav.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-440M}

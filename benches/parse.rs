@@ -7,8 +7,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use fiveohone::aggregate::{Aggregate, Settings};
 use fiveohone::grammar::builtin;
 use fiveohone::scan::{Reading, Scanner};
-use fiveohone::synth::{generate, SynthConfig, SynthFormat};
 use fiveohone::timefmt::Zone;
+use fiveohone_gen::{generate, SynthConfig, SynthFormat};
 
 fn parse(c: &mut Criterion) {
     let settings = Settings::default();

@@ -11,7 +11,7 @@ use fiveohone::detect::{self, scenario, Detection};
 use fiveohone::input::discover;
 use fiveohone::pipeline::{analyze, FormatChoice, Options};
 use fiveohone::report::Report;
-use fiveohone::synth::{generate, lines_for_size, SynthConfig};
+use fiveohone_gen::{generate, lines_for_size, SynthConfig};
 
 /// Writes the log once per target dir and reuses it.
 fn log_file() -> PathBuf {

@@ -21,5 +21,4 @@ pub mod report;
 pub mod route;
 pub mod scan;
 pub mod status;
-pub mod synth;
 pub mod timefmt;

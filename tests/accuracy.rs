@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use fiveohone::synth::{
+use fiveohone_gen::{
     generate_dir, ScenarioKind, ScenarioSpec, SynthConfig, SynthFormat, DEFAULT_START,
 };
 use serde_json::Value;

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use fiveohone::synth::{generate, BurstSpec, SynthConfig, DEFAULT_START};
+use fiveohone_gen::{generate, BurstSpec, SynthConfig, DEFAULT_START};
 use serde_json::Value;
 
 /// A day of generated traffic with one generic burst at 14:00–14:20 UTC.
@@ -191,7 +191,7 @@ fn bursts_in_the_terminal_and_csv() {
 
 #[test]
 fn every_feature_in_the_registry_is_computed() {
-    use fiveohone::synth::{generate_dir, ScenarioKind, ScenarioSpec, SynthFormat};
+    use fiveohone_gen::{generate_dir, ScenarioKind, ScenarioSpec, SynthFormat};
     let dir = temp_dir("features");
     let days = 2 * 86_400;
     let cfg = SynthConfig {
@@ -223,7 +223,7 @@ fn every_feature_in_the_registry_is_computed() {
 
 #[test]
 fn uptime_monitors_are_steady_sources_not_bursts() {
-    use fiveohone::synth::{generate_dir, quiet_week, SynthFormat};
+    use fiveohone_gen::{generate_dir, quiet_week, SynthFormat};
     let dir = temp_dir("monitors");
     let cfg = quiet_week(11, SynthFormat::NginxCombined, 420_000);
     generate_dir(&cfg, &dir, 3).unwrap();
@@ -251,7 +251,7 @@ fn uptime_monitors_are_steady_sources_not_bursts() {
 
 #[test]
 fn the_verdict_does_not_depend_on_the_window() {
-    use fiveohone::synth::{generate_dir, ScenarioKind, ScenarioSpec, SynthFormat};
+    use fiveohone_gen::{generate_dir, ScenarioKind, ScenarioSpec, SynthFormat};
     let dir = temp_dir("windows");
     let days = 2 * 86_400;
     let cfg = SynthConfig {

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use fiveohone::synth::{
+use fiveohone_gen::{
     generate, generate_rotated, BurstSpec, SynthConfig, SynthFormat, DEFAULT_START,
 };
 

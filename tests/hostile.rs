@@ -9,7 +9,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use common::*;
-use fiveohone::synth::{generate, SynthConfig, Truth};
+use fiveohone_gen::{generate, SynthConfig, Truth};
 use serde_json::Value;
 
 /// `lines` generated access lines (nginx combined, no garbage or blanks)

@@ -13,7 +13,7 @@
 mod common;
 
 use common::*;
-use fiveohone::synth::{
+use fiveohone_gen::{
     generate_dir, generate_mixed_dir, generate_two_hosts, quiet_week, ScenarioKind, ScenarioSpec,
     SynthConfig, SynthFormat, Truth, DEFAULT_START,
 };

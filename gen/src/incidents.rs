@@ -22,43 +22,50 @@
 //!   at the first second, the application answering 501 while it starts).
 //!   Labelled `post_deploy`: the error log shows the reload it follows.
 //!
-//! [`Environment`] adds what is no incident at all (a DST switch, nightly
+//! [`Environment`](crate::Environment) adds what is no incident at all (a DST switch, nightly
 //! reloads, a background scanner, uptime monitors that always get 501) and
 //! what a second host looks like (skewed clock, other traffic);
-//! [`quiet_week`], [`generate_two_hosts`] and [`generate_mixed_dir`] put
+//! [`quiet_week`](crate::quiet_week), [`generate_two_hosts`](crate::generate_two_hosts) and [`generate_mixed_dir`](crate::generate_mixed_dir) put
 //! them together.
 
-use super::*;
+use crate::clock::{civil, rfc3339, TimeCache};
+use crate::config::{ScenarioKind, ScenarioSpec, SynthConfig, SynthFormat};
+use crate::digits::push_hex_fixed;
+use crate::rng::{pick_distinct, Rng};
+use crate::routes::Route;
+use crate::timeline::{scenario_seed, Group, Scanner, Scenario, Timeline, RELOAD_MERGE_SECS};
+use crate::vocab::{SCANNER_NETS, SCANNER_PATHS, SCANNER_UAS};
+use std::io;
 
 /// What the node of a partial rollout does not implement yet.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Rollout {
+pub(crate) struct Rollout {
     /// Index into [`ROLLOUT_ROUTES`].
-    route: usize,
+    pub(crate) route: usize,
     /// Percent of the route's requests that use the missing method (the
     /// others are GETs, which every node answers).
-    method_pct: u64,
+    pub(crate) method_pct: u64,
 }
 
 /// A line written besides the traffic.
 #[derive(Debug, Clone)]
-pub(super) struct ExtraLine {
-    pub(super) ts: i64,
+pub(crate) struct ExtraLine {
+    pub(crate) ts: i64,
     /// Index into [`Timeline::scanners`].
-    pub(super) client: usize,
+    pub(crate) client: usize,
     /// The request line as written between the quotes (already escaped).
-    pub(super) request: Box<[u8]>,
-    status: u16,
-    body: u64,
-    port: u16,
+    pub(crate) request: Box<[u8]>,
+    pub(crate) status: u16,
+    pub(crate) body: u64,
+    pub(crate) port: u16,
     /// The scenario whose 501 it is.
-    scenario: Option<usize>,
+    pub(crate) scenario: Option<usize>,
 }
 
 impl ExtraLine {
     /// Whether it is a request line of junk cluster `scenario` that the
     /// server cannot parse (not a `SEARCH` or `POST`, which are well formed).
-    pub(super) fn is_junk_of(&self, scenario: usize) -> bool {
+    pub(crate) fn is_junk_of(&self, scenario: usize) -> bool {
         self.scenario == Some(scenario)
             && !self.request.starts_with(b"SEARCH ")
             && !self.request.starts_with(b"POST ")
@@ -67,17 +74,17 @@ impl ExtraLine {
 
 /// A client's retry of a request a partial rollout's node refused.
 #[derive(Debug, Clone)]
-pub(super) struct Retry {
-    ts: i64,
-    client: usize,
-    method: &'static str,
-    path: Vec<u8>,
-    node: u64,
+pub(crate) struct Retry {
+    pub(crate) ts: i64,
+    pub(crate) client: usize,
+    pub(crate) method: &'static str,
+    pub(crate) path: Vec<u8>,
+    pub(crate) node: u64,
 }
 
 /// `(method the node lacks, path before the id, id kind, path after it,
 /// the route as the truth names it)`; id kind 0 is a number, 1 a UUID.
-const ROLLOUT_ROUTES: [(&str, &str, u8, &str, &str); 3] = [
+pub(crate) const ROLLOUT_ROUTES: [(&str, &str, u8, &str, &str); 3] = [
     (
         "PATCH",
         "/legacy-service/accounts/",
@@ -137,12 +144,12 @@ fn local_hm(cfg: &SynthConfig, ts: i64) -> String {
     format!("{:02}:{:02}", c.hour, c.min)
 }
 
-fn invalid(msg: String) -> io::Error {
+pub(crate) fn invalid(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg)
 }
 
 /// Checks [`SynthConfig::env`].
-pub(super) fn check_env(cfg: &SynthConfig) -> io::Result<()> {
+pub(crate) fn check_env(cfg: &SynthConfig) -> io::Result<()> {
     let env = &cfg.env;
     if env.upstream_nodes == 1 || env.upstream_nodes > 9 {
         return Err(invalid(format!(
@@ -175,7 +182,7 @@ pub(super) fn check_env(cfg: &SynthConfig) -> io::Result<()> {
 
 /// The number of upstream nodes: the configured one, else the one the
 /// first partial rollout or night-time node failure draws, else four.
-pub(super) fn pool_size(cfg: &SynthConfig, windows: &[(&ScenarioSpec, (i64, i64))]) -> u64 {
+pub(crate) fn pool_size(cfg: &SynthConfig, windows: &[(&ScenarioSpec, (i64, i64))]) -> u64 {
     if cfg.env.upstream_nodes != 0 {
         return u64::from(cfg.env.upstream_nodes);
     }
@@ -218,7 +225,7 @@ fn times(rng: &mut Rng, from: i64, len: i64, n: u64) -> Vec<i64> {
 
 /// Resolves one incident of `kind` in `[start, end)` into scenarios (and
 /// the lines, reloads and quiet windows it brings).
-pub(super) fn resolve(
+pub(crate) fn resolve(
     tl: &mut Timeline,
     cfg: &SynthConfig,
     kind: ScenarioKind,
@@ -498,9 +505,9 @@ fn internet_junk(tl: &mut Timeline, cfg: &SynthConfig, start: i64, end: i64, rng
     }
 }
 
-/// The background the [`Environment`] asks for: nightly reloads, the
+/// The background the [`Environment`](crate::Environment) asks for: nightly reloads, the
 /// all-along scanner and the uptime monitors.
-pub(super) fn background(tl: &mut Timeline, cfg: &SynthConfig) {
+pub(crate) fn background(tl: &mut Timeline, cfg: &SynthConfig) {
     let env = &cfg.env;
     let span_start = cfg.start;
     let span_end = cfg.start.saturating_add(cfg.duration_secs.max(1));
@@ -607,7 +614,7 @@ pub(super) fn background(tl: &mut Timeline, cfg: &SynthConfig) {
 /// Time-orders the extra lines and the scenarios (a resolved incident may
 /// add scenarios out of start order), keeping the indices that point at
 /// scenarios right.
-pub(super) fn finish_timeline(tl: &mut Timeline) {
+pub(crate) fn finish_timeline(tl: &mut Timeline) {
     tl.extras.sort_by_key(|e| e.ts);
     let n = tl.scenarios.len();
     let mut order: Vec<usize> = (0..n).collect();
@@ -726,341 +733,5 @@ impl ScenarioSpec {
             });
         }
         out
-    }
-}
-
-/// Seven quiet days that hold no incident at all, only the background a
-/// real server has: daily peaks, the EU switch to summer time in the middle
-/// (`+0100` to `+0200` on Sunday 2026-03-29 at 02:00 local), logrotate's
-/// reload every night at about 00:00 local, a scanner all week (a 501 for
-/// an odd method every half hour to hour and a half), two uptime monitors
-/// whose request answers 501 every minute, and the usual stray 501s. The
-/// week starts Thursday 2026-03-26 00:00 local; `lines` spread over it.
-pub fn quiet_week(seed: u64, format: SynthFormat, lines: u64) -> SynthConfig {
-    SynthConfig {
-        seed,
-        lines,
-        format,
-        start: 1_774_479_600,
-        tz_offset_secs: 3600,
-        duration_secs: 7 * 86_400,
-        bursts: Vec::new(),
-        scenarios: Vec::new(),
-        env: Environment {
-            tz_change: Some(TzChange {
-                at: 1_774_746_000,
-                offset_secs: 7200,
-            }),
-            nightly_reload: true,
-            background_scanner: true,
-            uptime_monitors: 2,
-            ..Environment::default()
-        },
-        ..SynthConfig::default()
-    }
-}
-
-/// Sums truths of logs written side by side (one directory, or several
-/// hosts): counts add up, `first`/`last` are the earliest and latest,
-/// scenarios and deploys are put together in time order.
-pub fn merge_truths(parts: &[Truth]) -> Truth {
-    let mut t = Truth::default();
-    let mut seen = false;
-    for p in parts {
-        t.lines += p.lines;
-        t.blank += p.blank;
-        t.garbage += p.garbage;
-        t.error_lines += p.error_lines;
-        t.requests += p.requests;
-        t.status_501 += p.status_501;
-        t.bytes += p.bytes;
-        for (&k, &v) in &p.by_status {
-            *t.by_status.entry(k).or_insert(0) += v;
-        }
-        if p.requests > 0 {
-            t.first = if seen { t.first.min(p.first) } else { p.first };
-            t.last = if seen { t.last.max(p.last) } else { p.last };
-            seen = true;
-        }
-        t.scenarios.extend(p.scenarios.iter().cloned());
-        t.deploys.extend(&p.deploys);
-    }
-    t.scenarios.sort_by_key(|s| (s.start, s.end));
-    t.deploys.sort_unstable();
-    t
-}
-
-fn merge_errors(parts: &[ErrorTruth]) -> ErrorTruth {
-    let mut e = ErrorTruth::default();
-    for p in parts {
-        e.lines += p.lines;
-        e.reloads.extend(&p.reloads);
-        for (k, &v) in &p.by_kind {
-            *e.by_kind.entry(k.clone()).or_insert(0) += v;
-        }
-    }
-    e.reloads.sort_unstable();
-    e
-}
-
-/// Two hosts behind one load balancer: writes `dir/web1/` and `dir/web2/`
-/// (each an `access.log` and `error.log` family of `files` files, as
-/// [`generate_dir`] does) from `cfg`: the same incidents and reloads, other
-/// requests on the second host (its [`Environment::traffic_salt`]), whose
-/// clock is `skew_secs` ahead ([`Environment::clock_skew_secs`]). Returns
-/// one truth for both: the counts summed, and each incident once, its
-/// window the union of the two as written (web2's ends `skew_secs` later),
-/// its `matched` the 501s of both.
-pub fn generate_two_hosts(
-    cfg: &SynthConfig,
-    dir: &Path,
-    skew_secs: i64,
-    files: usize,
-) -> io::Result<(Truth, ErrorTruth)> {
-    let mut b = cfg.clone();
-    b.env.clock_skew_secs = cfg.env.clock_skew_secs.saturating_add(skew_secs);
-    b.env.traffic_salt = cfg.env.traffic_salt ^ 0x5EC0_4D00_0000_0002;
-    check_env(&b)?;
-    let (ta, ea) = generate_dir(cfg, &dir.join("web1"), files)?;
-    let (tb, eb) = generate_dir(&b, &dir.join("web2"), files)?;
-    let mut truth = merge_truths(&[ta.clone(), tb.clone()]);
-    truth.scenarios = ta
-        .scenarios
-        .iter()
-        .zip(&tb.scenarios)
-        .map(|(a, b)| ScenarioTruth {
-            label: a.label.clone(),
-            start: a.start.min(b.start),
-            end: a.end.max(b.end),
-            matched: a.matched + b.matched,
-            detail: format!(
-                "{} (on web1 and web2; web2's clock {} s ahead)",
-                a.detail, skew_secs
-            ),
-        })
-        .collect();
-    Ok((truth, merge_errors(&[ea, eb])))
-}
-
-/// An nginx log and an Apache log in one directory: `nginx_access.log*`
-/// and `nginx_error.log*` from `nginx`, `apache_access.log*` and
-/// `apache_error.log*` from `apache` (`files` files each), and one truth
-/// for all of them. `nginx` must be in an nginx format and `apache` in an
-/// Apache one.
-pub fn generate_mixed_dir(
-    nginx: &SynthConfig,
-    apache: &SynthConfig,
-    dir: &Path,
-    files: usize,
-) -> io::Result<(Truth, ErrorTruth)> {
-    if !nginx.format.is_nginx() || apache.format.is_nginx() {
-        return Err(invalid(format!(
-            "a mixed directory needs an nginx format and an Apache one, not {} and {}",
-            nginx.format, apache.format
-        )));
-    }
-    let (tn, en) = generate_family(nginx, dir, "nginx_access.log", "nginx_error.log", files)?;
-    let (ta, ea) = generate_family(apache, dir, "apache_access.log", "apache_error.log", files)?;
-    Ok((merge_truths(&[tn, ta]), merge_errors(&[en, ea])))
-}
-
-// ---------------------------------------------------------------------------
-// Writing the lines
-
-impl Generator<'_> {
-    /// The time of the next scanner request, extra line or retry.
-    pub(super) fn next_due(&self) -> Option<i64> {
-        [
-            self.tl.scans.get(self.next_scan).map(|r| r.ts),
-            self.tl.extras.get(self.next_extra).map(|e| e.ts),
-            self.pending.first().map(|p| p.ts),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-    }
-
-    /// Writes the scanner requests, extra lines and retries due at or
-    /// before `upto`, in time order.
-    pub(super) fn write_due(&mut self, buf: &mut Vec<u8>, upto: i64) {
-        loop {
-            let scan = self.tl.scans.get(self.next_scan).map(|r| r.ts);
-            let extra = self.tl.extras.get(self.next_extra).map(|e| e.ts);
-            let retry = self.pending.first().map(|p| p.ts);
-            let Some(t) = [scan, extra, retry].into_iter().flatten().min() else {
-                return;
-            };
-            if t > upto {
-                return;
-            }
-            if scan == Some(t) {
-                self.write_next_scan(buf);
-            } else if extra == Some(t) {
-                let e = self.tl.extras[self.next_extra].clone();
-                self.next_extra += 1;
-                let c = &self.tl.scanners[e.client];
-                let (ip, ua) = (c.ip.clone(), c.ua);
-                let body = if e.request.starts_with(b"HEAD ") {
-                    0
-                } else {
-                    e.body
-                };
-                self.write_line(buf, e.ts, &ip, ua, &e.request, e.status, body, e.port, None);
-                buf.push(b'\n');
-                self.count_request(e.status, e.ts);
-                if let Some(i) = e.scenario {
-                    if e.status == 501 {
-                        self.matched[i] += 1;
-                    }
-                }
-            } else {
-                let r = self.pending.remove(0);
-                let c = &self.clients[r.client];
-                let (ip, ua) = (c.ip.clone(), USER_AGENTS[c.ua]);
-                let mut request = Vec::with_capacity(r.path.len() + 20);
-                request.extend_from_slice(r.method.as_bytes());
-                request.push(b' ');
-                request.extend_from_slice(&r.path);
-                request.push(b' ');
-                request.extend_from_slice(c.proto.as_bytes());
-                let (status, body) = self.rollout_ok(r.method);
-                self.write_line(
-                    buf,
-                    r.ts,
-                    &ip,
-                    ua,
-                    &request,
-                    status,
-                    body,
-                    443,
-                    Some(r.node),
-                );
-                buf.push(b'\n');
-                self.count_request(status, r.ts);
-            }
-        }
-    }
-
-    /// The answer of a node that implements `method` on the rollout route.
-    fn rollout_ok(&mut self, method: &str) -> (u16, u64) {
-        match method {
-            "GET" if self.rng.below(100) < 4 => (404, self.rng.range(25, 80)),
-            "GET" => (200, self.rng.range(200, 3_000)),
-            "POST" => (201, self.rng.range(120, 600)),
-            _ => (200, self.rng.range(150, 900)),
-        }
-    }
-
-    /// A request to a partial rollout's route; its status.
-    pub(super) fn write_rollout(&mut self, buf: &mut Vec<u8>, ts: i64, ci: usize, i: usize) -> u16 {
-        let s = &self.tl.scenarios[i];
-        let Some(ro) = s.rollout else {
-            return 0;
-        };
-        let (start, end, bad) = (s.start, s.end, s.node);
-        let (missing, before, id, after, _) = ROLLOUT_ROUTES[ro.route];
-        let method = if self.rng.below(100) < ro.method_pct {
-            missing
-        } else {
-            "GET"
-        };
-        let mut path = Vec::with_capacity(64);
-        path.extend_from_slice(before.as_bytes());
-        if id == 0 {
-            push_u64(&mut path, self.rng.range(100_000, 999_999));
-        } else {
-            let a = self.rng.next_u64();
-            let b = self.rng.next_u64();
-            push_hex_fixed(&mut path, a >> 32, 8);
-            path.push(b'-');
-            push_hex_fixed(&mut path, a >> 16, 4);
-            path.extend_from_slice(b"-4");
-            push_hex_fixed(&mut path, a, 3);
-            path.push(b'-');
-            push_hex_fixed(&mut path, 0x8 | (b >> 62), 1);
-            push_hex_fixed(&mut path, b >> 48, 3);
-            path.push(b'-');
-            push_hex_fixed(&mut path, b, 12);
-        }
-        path.extend_from_slice(after.as_bytes());
-        let nodes = self.tl.nodes;
-        let node = self.rng.range(11, 10 + nodes);
-        let fails = method == missing && ts >= start && ts < end && node == bad;
-        let (status, body) = if fails {
-            self.matched[i] += 1;
-            (501, 181)
-        } else {
-            self.rollout_ok(method)
-        };
-        let c = &self.clients[ci];
-        let (ip, ua) = (c.ip.clone(), USER_AGENTS[c.ua]);
-        let mut request = Vec::with_capacity(path.len() + 20);
-        request.extend_from_slice(method.as_bytes());
-        request.push(b' ');
-        request.extend_from_slice(&path);
-        request.push(b' ');
-        request.extend_from_slice(c.proto.as_bytes());
-        self.write_line(buf, ts, &ip, ua, &request, status, body, 443, Some(node));
-        if fails {
-            // The client retries; round robin sends it to the next node.
-            let last = self.cfg.start.saturating_add(self.cfg.duration_secs.max(1)) - 1;
-            let other = 11 + (node - 11 + self.rng.range(1, nodes - 1)) % nodes;
-            let retry = Retry {
-                ts: (ts + self.rng.range(1, 2) as i64).min(last).max(ts),
-                client: ci,
-                method,
-                path,
-                node: other,
-            };
-            let at = self.pending.partition_point(|p| p.ts <= retry.ts);
-            self.pending.insert(at, retry);
-        }
-        status
-    }
-
-    /// One line in the configured format, without its newline. `peer` is the upstream node that
-    /// answered (`None`: the front server answered itself).
-    #[allow(clippy::too_many_arguments)]
-    fn write_line(
-        &mut self,
-        buf: &mut Vec<u8>,
-        ts: i64,
-        ip: &str,
-        ua: &str,
-        request: &[u8],
-        status: u16,
-        body: u64,
-        port: u16,
-        peer: Option<u64>,
-    ) {
-        let fmt = self.cfg.format;
-        let api = request
-            .split(|&b| b == b' ')
-            .nth(1)
-            .is_some_and(|p| p.starts_with(b"/api/") || p.starts_with(b"/legacy-service/"));
-        self.write_vhost(buf, api, port);
-        buf.extend_from_slice(ip.as_bytes());
-        buf.extend_from_slice(b" - - [");
-        buf.extend_from_slice(self.time.access(ts));
-        buf.extend_from_slice(b"] \"");
-        buf.extend_from_slice(request);
-        buf.extend_from_slice(b"\" ");
-        push_u64(buf, u64::from(status));
-        buf.push(b' ');
-        match fmt {
-            SynthFormat::ApacheCommon | SynthFormat::ApacheCombined if body == 0 => buf.push(b'-'),
-            SynthFormat::ApacheVhostCombined => push_u64(buf, body + self.rng.range(180, 420)),
-            _ => push_u64(buf, body),
-        }
-        if fmt != SynthFormat::ApacheCommon {
-            buf.extend_from_slice(b" \"-\" \"");
-            buf.extend_from_slice(ua.as_bytes());
-            buf.push(b'"');
-            match fmt {
-                SynthFormat::NginxMain => buf.extend_from_slice(b" \"-\""),
-                SynthFormat::NginxUpstream => self.write_upstream(buf, api, status, body, peer),
-                _ => {}
-            }
-        }
     }
 }

@@ -4,9 +4,10 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{error::ErrorKind, Parser};
-use fiveohone::synth::{
-    self, BurstSpec, ErrorTruth, ScenarioKind, ScenarioSpec, SynthConfig, SynthFormat, Truth,
-    TzChange,
+use fiveohone_gen::{
+    generate, generate_error_log, generate_family, generate_mixed_dir, generate_rotated,
+    generate_two_hosts, lines_for_size, quiet_week, BurstSpec, ErrorTruth, ScenarioKind,
+    ScenarioSpec, SynthConfig, SynthFormat, Truth, TzChange, DEFAULT_STRAY_501_PER_MILLION,
 };
 use serde::Serialize;
 use std::fs::File;
@@ -116,7 +117,7 @@ struct Cli {
 
     /// Lone 501s per million requests (at least 150 s apart, never inside a
     /// scenario's window).
-    #[arg(long, value_name = "N", default_value_t = synth::DEFAULT_STRAY_501_PER_MILLION)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_STRAY_501_PER_MILLION)]
     stray_501_per_million: u32,
 
     /// Write no 501 burst at all.
@@ -491,12 +492,12 @@ fn run(cli: Cli) -> Result<(), String> {
             garbage_per_million: cfg.garbage_per_million,
             blank_per_million: cfg.blank_per_million,
             stray_501_per_million: cfg.stray_501_per_million,
-            ..synth::quiet_week(cli.seed, cli.format, 0)
+            ..quiet_week(cli.seed, cli.format, 0)
         };
     }
     cfg.lines = match (cli.lines, cli.size) {
         (Some(n), _) => n,
-        (None, Some(bytes)) => synth::lines_for_size(&cfg, bytes),
+        (None, Some(bytes)) => lines_for_size(&cfg, bytes),
         (None, None) => SynthConfig::default().lines,
     };
 
@@ -524,7 +525,7 @@ fn run(cli: Cli) -> Result<(), String> {
             return Err("--files must be at least 1".into());
         }
         if let Some(skew) = cli.two_hosts {
-            synth::generate_two_hosts(&cfg, dir, skew, cli.files).map(|(t, e)| {
+            generate_two_hosts(&cfg, dir, skew, cli.files).map(|(t, e)| {
                 error_truth = Some(e);
                 t
             })
@@ -536,29 +537,29 @@ fn run(cli: Cli) -> Result<(), String> {
                 bursts: Vec::new(),
                 ..cfg.clone()
             };
-            synth::generate_mixed_dir(&cfg, &apache, dir, cli.files).map(|(t, e)| {
+            generate_mixed_dir(&cfg, &apache, dir, cli.files).map(|(t, e)| {
                 error_truth = Some(e);
                 t
             })
         } else if family_errors {
-            synth::generate_family(&cfg, dir, &cli.base, &error_base(&cli.base), cli.files).map(
+            generate_family(&cfg, dir, &cli.base, &error_base(&cli.base), cli.files).map(
                 |(t, e)| {
                     error_truth = Some(e);
                     t
                 },
             )
         } else {
-            synth::generate_rotated(&cfg, dir, &cli.base, cli.files)
+            generate_rotated(&cfg, dir, &cli.base, cli.files)
         }
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))
     } else if let Some(path) = &cli.output {
         File::create(path)
-            .and_then(|f| synth::generate(&cfg, &mut BufWriter::new(f)))
+            .and_then(|f| generate(&cfg, &mut BufWriter::new(f)))
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
     } else {
         let stdout = io::stdout();
         let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-        match synth::generate(&cfg, &mut out) {
+        match generate(&cfg, &mut out) {
             // A closed pipe (`| head`) is how consumers say they have enough.
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
             r => r.map_err(|e| io::Error::new(e.kind(), format!("standard output: {e}"))),
@@ -568,7 +569,7 @@ fn run(cli: Cli) -> Result<(), String> {
 
     if let Some(path) = &error_file {
         let e = File::create(path)
-            .and_then(|f| synth::generate_error_log(&cfg, &mut BufWriter::new(f)))
+            .and_then(|f| generate_error_log(&cfg, &mut BufWriter::new(f)))
             .map_err(|e| format!("{}: {e}", path.display()))?;
         error_truth = Some(e);
     }

@@ -2,6 +2,11 @@
 //! (plain string splitting, not fiveohone's parser).
 
 use super::*;
+use crate::clock::TimeCache;
+use crate::vocab::PAGES;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
 
 /// One valid line, read by splitting.
 #[derive(Debug, Clone)]
