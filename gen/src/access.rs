@@ -8,7 +8,6 @@ use crate::clients::{
 };
 use crate::clock::{Clock, TimeCache};
 use crate::config::{ScenarioKind, SynthConfig, SynthFormat, STRAY_501_MIN_GAP_SECS};
-use crate::digits::push_u64;
 use crate::incidents;
 use crate::rng::{splitmix64, Rng};
 use crate::routes::Route;
@@ -354,13 +353,7 @@ impl<'a> Generator<'a> {
                 .unwrap_or_else(|| self.pick_status(route, method, ts))
         };
         let body = self.body_bytes(route, method, status);
-        push_u64(buf, u64::from(status));
-        buf.push(b' ');
-        match fmt {
-            SynthFormat::ApacheCommon | SynthFormat::ApacheCombined if body == 0 => buf.push(b'-'),
-            SynthFormat::ApacheVhostCombined => push_u64(buf, body + self.rng.range(180, 420)),
-            _ => push_u64(buf, body),
-        }
+        self.write_status_body(buf, status, body);
         if fmt == SynthFormat::ApacheCommon {
             return status;
         }

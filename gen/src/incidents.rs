@@ -33,8 +33,10 @@ use crate::config::{ScenarioKind, ScenarioSpec, SynthConfig, SynthFormat};
 use crate::digits::push_hex_fixed;
 use crate::rng::{pick_distinct, Rng};
 use crate::routes::Route;
-use crate::timeline::{scenario_seed, Group, Scanner, Scenario, Timeline, RELOAD_MERGE_SECS};
-use crate::vocab::{SCANNER_NETS, SCANNER_PATHS, SCANNER_UAS};
+use crate::timeline::{
+    scanner_ip, scenario_seed, Group, Scanner, Scenario, Timeline, RELOAD_MERGE_SECS,
+};
+use crate::vocab::{SCANNER_PATHS, SCANNER_UAS};
 use std::io;
 
 /// What the node of a partial rollout does not implement yet.
@@ -200,13 +202,7 @@ pub(crate) fn pool_size(cfg: &SynthConfig, windows: &[(&ScenarioSpec, (i64, i64)
 /// A new client of `tl.scanners` from a scanner network; its index.
 fn new_prober(tl: &mut Timeline, rng: &mut Rng, ua: &'static str) -> usize {
     loop {
-        let ip = format!(
-            "{}.{}.{}.{}",
-            rng.pick(&SCANNER_NETS),
-            rng.below(256),
-            rng.below(256),
-            rng.range(1, 254)
-        );
+        let ip = scanner_ip(rng);
         if tl.scanners.iter().all(|s| s.ip != ip) {
             tl.scanners.push(Scanner { ip, ua });
             return tl.scanners.len() - 1;

@@ -235,13 +235,7 @@ impl Generator<'_> {
         buf.extend_from_slice(b"] \"");
         buf.extend_from_slice(request);
         buf.extend_from_slice(b"\" ");
-        push_u64(buf, u64::from(status));
-        buf.push(b' ');
-        match fmt {
-            SynthFormat::ApacheCommon | SynthFormat::ApacheCombined if body == 0 => buf.push(b'-'),
-            SynthFormat::ApacheVhostCombined => push_u64(buf, body + self.rng.range(180, 420)),
-            _ => push_u64(buf, body),
-        }
+        self.write_status_body(buf, status, body);
         if fmt != SynthFormat::ApacheCommon {
             buf.extend_from_slice(b" \"-\" \"");
             buf.extend_from_slice(ua.as_bytes());
@@ -251,6 +245,18 @@ impl Generator<'_> {
                 SynthFormat::NginxUpstream => self.write_upstream(buf, api, status, body, peer),
                 _ => {}
             }
+        }
+    }
+
+    /// The status and the body size as the format writes them (Apache's
+    /// `-` for no body; the vhost format's `%O` counts the headers too).
+    pub(crate) fn write_status_body(&mut self, buf: &mut Vec<u8>, status: u16, body: u64) {
+        push_u64(buf, u64::from(status));
+        buf.push(b' ');
+        match self.cfg.format {
+            SynthFormat::ApacheCommon | SynthFormat::ApacheCombined if body == 0 => buf.push(b'-'),
+            SynthFormat::ApacheVhostCombined => push_u64(buf, body + self.rng.range(180, 420)),
+            _ => push_u64(buf, body),
         }
     }
 }

@@ -266,13 +266,7 @@ impl Timeline {
                     let first = tl.scanners.len();
                     let count = rng.range(1, 3) as usize;
                     while tl.scanners.len() < first + count {
-                        let ip = format!(
-                            "{}.{}.{}.{}",
-                            rng.pick(&SCANNER_NETS),
-                            rng.below(256),
-                            rng.below(256),
-                            rng.range(1, 254)
-                        );
+                        let ip = scanner_ip(&mut rng);
                         if tl.scanners[first..].iter().all(|s| s.ip != ip) {
                             let ua = *rng.pick(&SCANNER_UAS);
                             tl.scanners.push(Scanner { ip, ua });
@@ -368,4 +362,15 @@ impl Timeline {
         tl.reloads.sort_unstable();
         Ok(tl)
     }
+}
+
+/// A random address in one of the scanner networks.
+pub(crate) fn scanner_ip(rng: &mut Rng) -> String {
+    format!(
+        "{}.{}.{}.{}",
+        rng.pick(&SCANNER_NETS),
+        rng.below(256),
+        rng.below(256),
+        rng.range(1, 254)
+    )
 }
