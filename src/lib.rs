@@ -20,5 +20,6 @@ pub mod record;
 pub mod report;
 pub mod route;
 pub mod scan;
+pub mod serverconf;
 pub mod status;
 pub mod timefmt;

@@ -6,11 +6,11 @@
 //! formats are read whole. Error logs are read with the error-log layouts;
 //! a line that continues a multi-line message counts as parsed.
 
-use crate::aggregate::{Aggregate, Cursor, Settings};
+use crate::aggregate::{Aggregate, Cursor, Fit, Settings};
 use crate::grammar::error::{self, is_continuation, opens_quote, Stamp};
-use crate::grammar::Grammar;
+use crate::grammar::{Grammar, Parsed};
 use crate::input::chunk::MAX_LINE;
-use crate::record::{Record, Slot};
+use crate::record::Slot;
 use crate::timefmt::{TimeCache, Zone};
 
 /// How a file's lines are read.
@@ -116,12 +116,12 @@ impl<'a> Scanner<'a> {
                 error_lines,
             } => {
                 let err = match grammar.parse(line, &mut self.times) {
-                    Ok(p) => return self.request(agg, at, &p.record, false),
+                    Ok(p) => return self.request(agg, at, &p, false),
                     Err(err) => err,
                 };
                 for g in fallbacks {
                     if let Ok(p) = g.parse(line, &mut self.fallback_times) {
-                        return self.request(agg, at, &p.record, true);
+                        return self.request(agg, at, &p, true);
                     }
                 }
                 if *error_lines && self.error_line(agg, at, line, true) {
@@ -145,7 +145,7 @@ impl<'a> Scanner<'a> {
                 self.after_event = false;
                 for g in fallbacks {
                     if let Ok(p) = g.parse(line, &mut self.fallback_times) {
-                        return self.request(agg, at, &p.record, true);
+                        return self.request(agg, at, &p, true);
                     }
                 }
                 agg.malformed(at, line, || "not an nginx or Apache error-log line".into());
@@ -155,15 +155,13 @@ impl<'a> Scanner<'a> {
 
     /// Counts an access-log request, with its client's device group.
     #[inline]
-    fn request(
-        &mut self,
-        agg: &mut Aggregate,
-        at: &mut Cursor,
-        record: &Record,
-        other_format: bool,
-    ) {
-        let device = crate::device::group(record.slot(Slot::UserAgent));
-        agg.add(at, record, device, other_format, self.settings);
+    fn request(&mut self, agg: &mut Aggregate, at: &mut Cursor, p: &Parsed, other_format: bool) {
+        let device = crate::device::group(p.record.slot(Slot::UserAgent));
+        let fit = Fit {
+            other_format,
+            trailing: p.trailing,
+        };
+        agg.add(at, &p.record, device, fit, self.settings);
     }
 
     /// Counts `line` as an error-log event if it is one.

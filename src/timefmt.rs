@@ -30,6 +30,16 @@ pub enum TimeFormat {
 }
 
 impl TimeFormat {
+    /// Whether a time written this way may hold a space (`%t`'s zone, a
+    /// strftime pattern).
+    pub fn may_hold_spaces(&self) -> bool {
+        match self {
+            TimeFormat::Clf => true,
+            TimeFormat::Strftime(pattern) => pattern.contains(' ') || pattern.contains("%c"),
+            _ => false,
+        }
+    }
+
     /// Parses `raw` into UTC unix seconds.
     pub fn parse(&self, raw: &[u8]) -> Option<i64> {
         match self {

@@ -137,12 +137,20 @@ impl Fields {
             "$upstream_connect_time" | "$upstream_header_time" | "$upstream_response_time" => {
                 self.request_time.clone()
             }
+            "$request_length" | "%I" | "$upstream_response_length" => self.port.to_string(),
+            "$proxy_upstream_name" => format!("default-{}-80", self.vhost),
+            "$proxy_alternative_upstream_name" => String::new(),
+            "$req_id" => format!("{:032x}", self.time),
             other => panic!("no value for {other}"),
         }
     }
 
-    /// The line `g`'s format string writes for these fields.
+    /// The line `g`'s format string writes for these fields (for JSON
+    /// lines, nginx's variable names as keys, numbers unquoted).
     fn render(&self, g: &Grammar) -> String {
+        if g.name() == "json" {
+            return self.json();
+        }
         let format = g.format();
         let mut out = String::new();
         let mut rest = format;
@@ -165,6 +173,35 @@ impl Fields {
             }
         }
         out
+    }
+}
+
+impl Fields {
+    fn json(&self) -> String {
+        let string = |var: &str| format!("\"{}\":\"{}\"", &var[1..], self.value(var));
+        let mut pairs: Vec<String> = [
+            "$remote_addr",
+            "$remote_user",
+            "$time_local",
+            "$request",
+            "$body_bytes_sent",
+            "$http_referer",
+            "$http_user_agent",
+            "$http_x_forwarded_for",
+            "$host",
+            "$request_time",
+            "$upstream_addr",
+            "$upstream_status",
+        ]
+        .into_iter()
+        .map(string)
+        .collect();
+        // Keys in any order: the status (a number) goes in the middle.
+        pairs.insert(
+            self.port as usize % pairs.len(),
+            format!("\"status\":{}", self.status),
+        );
+        format!("{{{}}}", pairs.join(","))
     }
 }
 

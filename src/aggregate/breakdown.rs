@@ -602,17 +602,23 @@ fn totals(series: &Series, ranges: &[(i64, i64)]) -> Vec<(String, u64)> {
 }
 
 /// The upstream that answered, from `$upstream_addr`: the last of a list
-/// (`10.0.1.11:8080, 10.0.1.12:8080` after a retry).
+/// (`10.0.1.11:8080, 10.0.1.12:8080` after a retry, `… : 10.0.1.13:8080`
+/// after an internal redirect to another group).
 pub fn last_upstream(value: &[u8]) -> &[u8] {
-    let last = match memchr::memrchr(b',', value) {
-        Some(p) => &value[p + 1..],
-        None => value,
-    };
+    let comma = memchr::memrchr(b',', value).map(|p| p + 1);
+    let group = memchr::memmem::rfind(value, b" : ").map(|p| p + 3);
+    let last = &value[comma.max(group).unwrap_or(0)..];
     let start = last
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(last.len());
     &last[start..]
+}
+
+/// Whether `$upstream_addr` names more than one try (a retry on another
+/// upstream, or an internal redirect).
+pub fn retried(value: &[u8]) -> bool {
+    memchr::memchr(b',', value).is_some() || memchr::memmem::find(value, b" : ").is_some()
 }
 
 #[cfg(test)]
@@ -630,6 +636,13 @@ mod tests {
             b"10.0.1.12:8080"
         );
         assert_eq!(last_upstream(b"10.0.1.11:8080"), b"10.0.1.11:8080");
+        assert_eq!(
+            last_upstream(b"10.0.0.5:8080, 10.0.0.6:8080 : 10.0.0.7:8080"),
+            b"10.0.0.7:8080"
+        );
+        assert_eq!(last_upstream(b"unix:/run/app.sock"), b"unix:/run/app.sock");
+        assert!(retried(b"10.0.0.5:8080 : 10.0.0.7:8080"));
+        assert!(!retried(b"10.0.0.7:8080"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::record::Record;
 use crate::record::Slot;
 use crate::route;
 use crate::status::StatusSet;
-use breakdown::{last_upstream, Breakdown, Cell, Dim, MethodClass, WindowStats};
+use breakdown::{last_upstream, retried, Breakdown, Cell, Dim, MethodClass, WindowStats};
 
 /// Distinct method/route groups reported (twice as many are kept while
 /// reading); requests of further ones are counted in the `(other)` group,
@@ -100,6 +100,15 @@ impl Counts {
     }
 }
 
+/// How a parsed line fit its file's grammar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fit {
+    /// It needed another built-in grammar than the file's own.
+    pub other_format: bool,
+    /// Fields followed the format's last one.
+    pub trailing: bool,
+}
+
 /// Line counts of one input file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileStats {
@@ -113,6 +122,12 @@ pub struct FileStats {
     pub blank: u64,
     /// Parsed lines that needed another built-in grammar than the file's own.
     pub other_format: u64,
+    /// Parsed lines with fields after the format's last one (a server
+    /// appending `$request_time` to `combined`).
+    pub trailing: u64,
+    /// Requests whose `$upstream_addr` names more than one try (a retry on
+    /// another upstream, or an internal redirect).
+    pub retried: u64,
     /// Parsed lines outside `--since`/`--until`.
     pub out_of_range: u64,
     /// Parsed lines that were error-log events.
@@ -136,6 +151,8 @@ impl FileStats {
         self.malformed += o.malformed;
         self.blank += o.blank;
         self.other_format += o.other_format;
+        self.trailing += o.trailing;
+        self.retried += o.retried;
         self.out_of_range += o.out_of_range;
         self.events += o.events;
         self.continuations += o.continuations;
@@ -275,7 +292,7 @@ impl Aggregate {
         at: &mut Cursor,
         record: &Record,
         device: Device,
-        other_format: bool,
+        fit: Fit,
         settings: &Settings,
     ) {
         at.line += 1;
@@ -283,7 +300,8 @@ impl Aggregate {
         let stats = &mut at.stats;
         stats.lines += 1;
         stats.parsed += 1;
-        stats.other_format += u64::from(other_format);
+        stats.other_format += u64::from(fit.other_format);
+        stats.trailing += u64::from(fit.trailing);
         stats.first = min_opt(stats.first, Some(t));
         stats.last = max_opt(stats.last, Some(t));
         let in_range =
@@ -309,10 +327,13 @@ impl Aggregate {
         w.counts.add(counts);
         w.devices[device as usize].add(counts);
         w.methods[MethodClass::of(record.method) as usize].add(counts);
-        let upstream = record.slot(Slot::UpstreamAddr).map(last_upstream);
-        if let Some(up) = upstream {
-            self.breakdown.upstream_request(up, window);
+        let upstream = record.slot(Slot::UpstreamAddr);
+        if let Some(tries) = upstream {
+            at.stats.retried += u64::from(retried(tries));
+            self.breakdown
+                .upstream_request(last_upstream(tries), window);
         }
+        let upstream = upstream.map(last_upstream);
         let method = record.method.get(..METHOD_LEN).unwrap_or(record.method);
         group_key(&mut at.key, method, record);
         if in_range {

@@ -33,6 +33,7 @@ pub fn all() -> &'static [Grammar] {
                 }
             }
         }
+        grammars.push(Grammar::json_lines());
         grammars
     })
 }

@@ -11,7 +11,7 @@ use nom::multi::{many0, many1};
 use nom::sequence::{delimited, preceded};
 use nom::{IResult, Parser};
 
-use super::{End, Field, Grammar, Item};
+use super::{json, Body, End, Field, Grammar, Item};
 use crate::record::Slot;
 use crate::timefmt::TimeFormat;
 
@@ -275,7 +275,7 @@ fn take_while_digits_commas(i: &str) -> IResult<&str, &str> {
 }
 
 /// What an nginx variable means.
-fn nginx_field(var: &str) -> Field {
+pub(super) fn nginx_field(var: &str) -> Field {
     match var {
         "remote_addr" | "realip_remote_addr" | "binary_remote_addr" => Field::Slot(Slot::Client),
         "remote_user" => Field::Slot(Slot::User),
@@ -287,6 +287,7 @@ fn nginx_field(var: &str) -> Field {
         "request_uri" | "uri" | "document_uri" => Field::Target,
         "status" => Field::Status,
         "body_bytes_sent" | "bytes_sent" => Field::Slot(Slot::Bytes),
+        "request_length" => Field::Size,
         "http_referer" => Field::Slot(Slot::Referer),
         "http_user_agent" => Field::Slot(Slot::UserAgent),
         "host" | "http_host" | "server_name" => Field::Slot(Slot::Host),
@@ -299,7 +300,7 @@ fn nginx_field(var: &str) -> Field {
 }
 
 /// What an Apache directive means; `%t` is expanded by the caller.
-fn apache_field(arg: Option<&str>, letter: char) -> Result<Field, String> {
+pub(super) fn apache_field(arg: Option<&str>, letter: char) -> Result<Field, String> {
     let header = arg.map(str::to_ascii_lowercase);
     Ok(match (letter, header.as_deref()) {
         ('h' | 'a', _) => Field::Slot(Slot::Client),
@@ -309,6 +310,7 @@ fn apache_field(arg: Option<&str>, letter: char) -> Result<Field, String> {
         ('U', _) => Field::Target,
         ('s', _) => Field::Status,
         ('b' | 'B' | 'O', _) => Field::Slot(Slot::Bytes),
+        ('I', _) => Field::Size,
         ('i', Some("referer")) => Field::Slot(Slot::Referer),
         ('i', Some("user-agent")) => Field::Slot(Slot::UserAgent),
         ('i', Some("host")) | ('v' | 'V', _) => Field::Slot(Slot::Host),
@@ -318,7 +320,7 @@ fn apache_field(arg: Option<&str>, letter: char) -> Result<Field, String> {
         ('t', _) => apache_time(arg.unwrap_or_default()),
         (
             'l' | 'A' | 'C' | 'e' | 'f' | 'H' | 'i' | 'k' | 'L' | 'n' | 'o' | 'p' | 'P' | 'q' | 'R'
-            | 'X' | 'I' | 'S' | 'x' | 'c',
+            | 'X' | 'S' | 'x' | 'c',
             _,
         ) => Field::Skip,
         _ => return Err(format!("unknown Apache format directive `%{letter}`")),
@@ -392,6 +394,15 @@ pub fn compile(name: &str, text: &str) -> Result<Grammar, FormatError> {
 /// Compiles a [`FormatDef`] into a grammar named `name`.
 pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, FormatError> {
     let format = def.format.as_str();
+    if format.trim_start().starts_with('{') {
+        if let Some(keys) = json::Keys::from_template(format, def.dialect == Dialect::Nginx) {
+            return Ok(Grammar {
+                name: name.to_string(),
+                format: format.to_string(),
+                body: Body::Json(keys),
+            });
+        }
+    }
     let tokens = match def.dialect {
         Dialect::Nginx => nginx_tokens(format),
         Dialect::Apache => apache_tokens(format),
@@ -473,6 +484,7 @@ pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, Format
             }
             Ok((field, shown)) => {
                 let end = match pieces.get(i + 1) {
+                    None if is_token(field) => End::Token,
                     None => End::Eol,
                     Some((_, Ok((_, next)))) => {
                         return Err(error(
@@ -490,15 +502,22 @@ pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, Format
                             lit.push_str(s);
                             j += 1;
                         }
+                        let quoted = prev_lit_ends_quote && lit.starts_with('"');
+                        let status_next = matches!(pieces.get(j), Some((_, Ok((Field::Status, _)))));
                         End::Lit {
-                            quoted: prev_lit_ends_quote && lit.starts_with('"'),
+                            quoted,
                             lit: lit.into_bytes().into_boxed_slice(),
+                            list: shown.starts_with("$upstream_"),
+                            before_status: quoted && *field == Field::Request && status_next,
                         }
                     }
                 };
                 // A slot captured twice (`%D … %T`) keeps its first field.
                 let field = match field {
-                    Field::Slot(slot) if !seen_slots.insert(*slot as usize) => Field::Skip,
+                    Field::Slot(slot) if !seen_slots.insert(*slot as usize) => match slot {
+                        Slot::Bytes => Field::Size,
+                        _ => Field::Skip,
+                    },
                     f => f.clone(),
                 };
                 items.push(Item::Field {
@@ -532,7 +551,7 @@ pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, Format
     Ok(Grammar {
         name: name.to_string(),
         format: format.to_string(),
-        items,
+        body: Body::Text(items),
     })
 }
 
@@ -550,6 +569,21 @@ fn directive_end(format: &str, start: usize) -> usize {
         i += 1;
     }
     (i + 1).min(b.len())
+}
+
+/// Whether a field's values never hold a space: last in its format, it
+/// ends at the first space, and what follows is fields the format does
+/// not name (`combined` plus `$request_time`).
+fn is_token(field: &Field) -> bool {
+    match field {
+        Field::Status | Field::Method | Field::Target | Field::Zone | Field::Size => true,
+        Field::Time(format) => !format.may_hold_spaces(),
+        Field::Slot(slot) => matches!(
+            slot,
+            Slot::Client | Slot::User | Slot::Bytes | Slot::RequestTime | Slot::UpstreamStatus
+        ),
+        Field::Request | Field::Skip => false,
+    }
 }
 
 /// The name used for a field in error messages.

@@ -34,6 +34,7 @@ pub fn detect(lines: &[&[u8]], prefer_apache: bool) -> Content {
     if lines.is_empty() {
         return Content::Empty;
     }
+    let prefer_apache = prefer_apache || lines.iter().any(|l| written_by_apache(l));
     let errors = lines.iter().filter(|l| looks_like_error_line(l)).count();
     let mut best: Option<(usize, (usize, usize, usize, bool))> = None;
     for (index, grammar) in builtin::all().iter().enumerate() {
@@ -68,6 +69,20 @@ fn score(grammar: &Grammar, lines: &[&[u8]], prefer_apache: bool) -> (usize, usi
         grammar.field_count(),
         apache == prefer_apache,
     )
+}
+
+/// Whether a line shows a habit of Apache's that nginx does not share
+/// where their formats read alike: `-` for an empty body after the status
+/// (nginx writes `0`), or a quote inside a quoted field escaped as `\"`
+/// (nginx writes `\x22`).
+fn written_by_apache(line: &[u8]) -> bool {
+    let empty_body = memchr::memmem::find_iter(line, b" - ").any(|p| {
+        let before = &line[..p];
+        before.len() > 5
+            && before[before.len() - 3..].iter().all(u8::is_ascii_digit)
+            && before[..before.len() - 3].ends_with(b"\" ")
+    });
+    empty_body || memchr::memmem::find(line, b"\\\"").is_some()
 }
 
 /// The share (in percent) of control bytes in `head` when there are too

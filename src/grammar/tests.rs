@@ -23,10 +23,13 @@ fn all_builtins_compile() {
             "nginx-combined",
             "nginx-main",
             "nginx-upstream",
+            "nginx-upstreaminfo",
             "apache-common",
             "apache-combined",
             "apache-vhost-combined",
-            "apache-vhost-common"
+            "apache-vhost-common",
+            "apache-combinedio",
+            "json"
         ]
     );
 }
@@ -263,4 +266,104 @@ fn detection_picks_the_format_that_fits() {
     assert_eq!(detect(apache_error, false), Content::ErrorLog);
     assert_eq!(detect(b"hello\nworld\n", false), Content::Unknown);
     assert_eq!(detect(b"\n\n", false), Content::Empty);
+}
+
+#[test]
+fn fields_after_a_known_format_keep_the_format() {
+    use detect::Content;
+    let detect = |text: &[u8]| {
+        let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+        match detect::detect(&lines, false) {
+            Content::Access(i) => builtin::all()[i].name().to_string(),
+            other => format!("{other:?}"),
+        }
+    };
+    // combined plus ` $request_time`, plus ` "-" rt=0.004`, Apache combined
+    // plus `%D`: the base format, its User-Agent read, the rest left over.
+    for (line, base) in [
+        (&br#"1.2.3.4 - - [07/May/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0 (iPhone)" 0.004"#[..], "nginx-combined"),
+        (br#"1.2.3.4 - - [07/May/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0 (iPhone)" "-" rt=0.004"#, "nginx-main"),
+        (br#"1.2.3.4 - - [07/May/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 - "-" "Mozilla/5.0 (iPhone)" 1532"#, "apache-combined"),
+    ] {
+        assert_eq!(detect(line), base, "{}", String::from_utf8_lossy(line));
+        let p = parse(g(base), line);
+        assert!(p.trailing);
+        assert_eq!(p.record.slot(Slot::UserAgent), Some(&b"Mozilla/5.0 (iPhone)"[..]));
+    }
+    // A common log still reads as common, and `%b` no longer swallows the
+    // rest of a line.
+    let common = b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5";
+    assert!(!parse(g("apache-common"), common).trailing);
+    let longer = b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5 0.004";
+    assert!(parse(g("apache-common"), longer).trailing);
+    let io = br#"1.2.3.4 - - [07/May/2026:10:00:01 +0200] "GET / HTTP/1.1" 200 5 "-" "curl/8.5" 312 5120"#;
+    assert_eq!(detect(io), "apache-combinedio");
+}
+
+#[test]
+fn apache_habits_break_the_tie_with_nginx() {
+    use detect::Content;
+    let name = |text: &[u8]| {
+        let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+        match detect::detect(&lines, false) {
+            Content::Access(i) => builtin::all()[i].name().to_string(),
+            other => format!("{other:?}"),
+        }
+    };
+    let ok = b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\"";
+    let empty_body =
+        b"1.2.3.4 - - [07/May/2026:10:00:02 +0000] \"HEAD / HTTP/1.1\" 304 - \"-\" \"curl\"";
+    let escaped =
+        br#"1.2.3.4 - - [07/May/2026:10:00:03 +0000] "GET /?q=\"x\" HTTP/1.1" 200 5 "-" "curl""#;
+    assert_eq!(name(ok), "nginx-combined");
+    assert_eq!(
+        name(&[&ok[..], b"\n", empty_body].concat()),
+        "apache-combined"
+    );
+    assert_eq!(name(&[&ok[..], b"\n", escaped].concat()), "apache-combined");
+}
+
+#[test]
+fn ingress_nginx_upstreaminfo_and_multi_try_upstreams() {
+    let line = br#"192.168.1.10 - - [07/May/2026:10:00:01 +0000] "PATCH /legacy-service/accounts/42 HTTP/2.0" 501 0 "-" "okhttp/4.12.0" 412 0.012 [shop-legacy-80] [] 10.0.0.5:8080, 10.0.0.6:8080 : 10.0.0.7:8080 0, 0 : 173 0.004, 0.003 : 0.005 502, 502 : 501 6b1b0e8f3c2e4b7fa7e2d1c0b9a8f7e6"#;
+    let p = parse(g("nginx-upstreaminfo"), line);
+    assert!(!p.trailing);
+    let r = p.record;
+    assert_eq!(r.status, 501);
+    assert_eq!(r.method, b"PATCH");
+    assert_eq!(
+        r.slot(Slot::UpstreamAddr),
+        Some(&b"10.0.0.5:8080, 10.0.0.6:8080 : 10.0.0.7:8080"[..])
+    );
+    assert_eq!(r.slot(Slot::UpstreamStatus), Some(&b"502, 502 : 501"[..]));
+    assert_eq!(r.slot(Slot::RequestTime), Some(&b"0.012"[..]));
+    let lines: Vec<&[u8]> = vec![line];
+    assert_eq!(
+        detect::detect(&lines, false),
+        detect::Content::Access(
+            builtin::all()
+                .iter()
+                .position(|g| g.name() == "nginx-upstreaminfo")
+                .unwrap()
+        )
+    );
+}
+
+#[test]
+fn a_quote_the_server_did_not_escape_does_not_end_the_request() {
+    for grammar in ["apache-combined", "nginx-combined", "apache-common"] {
+        let line = br#"198.51.100.9 - - [07/May/2026:10:00:01 +0000] "GET" /cgi-bin/x?id=' HTTP/1.0" 501 345 "-" "-""#;
+        let line = if grammar == "apache-common" {
+            &line[..line.len() - 8]
+        } else {
+            &line[..]
+        };
+        let r = parse(g(grammar), line).record;
+        assert_eq!(r.status, 501, "{grammar}");
+        assert_eq!(r.method, INVALID_METHOD);
+        assert_eq!(r.target, br#"GET" /cgi-bin/x?id=' HTTP/1.0"#);
+    }
+    // An escaped quote is no end either, and a plain line is unchanged.
+    let line = br#"1.2.3.4 - - [07/May/2026:10:00:01 +0000] "GET /a"b HTTP/1.1" 200 5 "-" "c""#;
+    assert_eq!(parse(g("apache-combined"), line).record.target, br#"/a"b"#);
 }

@@ -93,6 +93,10 @@ pub struct FileRow {
     pub blank: u64,
     /// Lines read with another built-in grammar than the file's.
     pub other_format: u64,
+    /// Parsed lines with fields after the format's last one.
+    pub trailing: u64,
+    /// Requests tried on more than one upstream.
+    pub retried: u64,
     /// Error-log events among the parsed lines.
     pub events: u64,
     /// Why the file was not read, if it was not.
@@ -223,6 +227,8 @@ impl Report {
                     malformed: s.malformed,
                     blank: s.blank,
                     other_format: s.other_format,
+                    trailing: s.trailing,
+                    retried: s.retried,
                     events: s.events,
                     skipped: input.skipped.clone(),
                     problems: input.problems.clone(),

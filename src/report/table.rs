@@ -260,6 +260,18 @@ fn render_input(r: &Report, style: Style, out: &mut String) {
                 thousands(f.other_format)
             ));
         }
+        if f.trailing > 0 {
+            notes.push(format!(
+                "{} with fields after the format (not read)",
+                thousands(f.trailing)
+            ));
+        }
+        if f.retried > 0 {
+            notes.push(format!(
+                "{} tried on more than one upstream (the last one counts)",
+                thousands(f.retried)
+            ));
+        }
         if f.blank > 0 {
             notes.push(format!("{} blank", thousands(f.blank)));
         }
