@@ -39,6 +39,7 @@ fn pipeline(c: &mut Criterion) {
     let options = Options {
         settings: Settings::default(),
         format: FormatChoice::Auto,
+        configured: Vec::new(),
         threads: 0,
         tz: None,
         follow: false,

@@ -16,6 +16,7 @@ use fiveohone::input;
 use fiveohone::pipeline::{self, FormatChoice, Options};
 use fiveohone::report::terminal::printable;
 use fiveohone::report::{self, table, Report};
+use fiveohone::serverconf;
 use fiveohone::status::StatusSet;
 use fiveohone::timefmt;
 
@@ -32,8 +33,9 @@ use fiveohone::timefmt;
                   fiveohone --log-format '$remote_addr [$time_local] \"$request\" $status' app.log"
 )]
 struct Cli {
-    /// Log files or directories; `-` reads stdin. Without any: /var/log/nginx,
-    /// /var/log/apache2 and /var/log/httpd, where present.
+    /// Log files or directories; `-` reads stdin. Without any: the logs the
+    /// server configs in /etc name, else /var/log/nginx, /var/log/apache2
+    /// and /var/log/httpd, where present.
     paths: Vec<PathBuf>,
 
     /// Access-log format: `auto` (detected per file) or a built-in grammar
@@ -45,6 +47,20 @@ struct Cli {
     /// Apache `LogFormat` string, or the whole directive.
     #[arg(long, value_name = "FORMAT", conflicts_with = "format")]
     log_format: Option<String>,
+
+    /// Read the logs nginx's configuration names, each with its own
+    /// `log_format`: `nginx.conf` (its `include`s followed), or `-` for
+    /// `nginx -T` output on stdin. Without paths or this option,
+    /// /etc/nginx/nginx.conf is read when it exists.
+    #[arg(long, value_name = "FILE")]
+    nginx_conf: Option<PathBuf>,
+
+    /// Read the logs Apache's configuration names, each with its own
+    /// `LogFormat`: `apache2.conf` or `httpd.conf` (its `Include`s
+    /// followed). Without paths or this option, /etc/apache2/apache2.conf
+    /// or /etc/httpd/conf/httpd.conf is read when it exists.
+    #[arg(long, value_name = "FILE")]
+    apache_conf: Option<PathBuf>,
 
     /// Statuses to look for: codes, classes and ranges, e.g. `501`, `501,502`,
     /// `5xx`, `500-504`.
@@ -142,6 +158,59 @@ fn sensitivity(s: &str) -> Result<f64, String> {
         Ok(x) if (1.0..=10.0).contains(&x) => Ok(x),
         _ => Err(format!("`{s}` is not a sensitivity from 1 to 10")),
     }
+}
+
+/// The logs the server configs name (`--nginx-conf`, `--apache-conf`, or
+/// without them and without paths the usual configs in /etc), with the
+/// formats they index; what the configs skip or guess goes to stderr.
+fn server_configs(cli: &Cli) -> Result<(input::Discovery, Vec<FormatChoice>), String> {
+    let given = cli.nginx_conf.is_some() || cli.apache_conf.is_some();
+    let mut confs = Vec::new();
+    if let Some(path) = &cli.nginx_conf {
+        confs.push(read_nginx_conf(path).map_err(|e| format!("--nginx-conf: {e}"))?);
+    }
+    if let Some(path) = &cli.apache_conf {
+        let conf = serverconf::read_apache(path).map_err(|e| format!("--apache-conf: {e}"))?;
+        confs.push(conf);
+    }
+    if !given && cli.paths.is_empty() {
+        let nginx = PathBuf::from("/etc/nginx/nginx.conf");
+        confs.extend(
+            nginx
+                .is_file()
+                .then(|| serverconf::read_nginx(&nginx).ok())
+                .flatten(),
+        );
+        let apache = ["/etc/apache2/apache2.conf", "/etc/httpd/conf/httpd.conf"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file());
+        confs.extend(apache.and_then(|p| serverconf::read_apache(&p).ok()));
+    }
+    let (mut logs, mut formats) = (Vec::new(), Vec::new());
+    for conf in &confs {
+        let (mine, theirs, notes) = pipeline::from_config(conf);
+        for note in conf.notes.iter().chain(&notes) {
+            eprintln!("fiveohone: {}", printable(note));
+        }
+        logs.extend(mine.into_iter().map(|mut log| {
+            log.format = log.format.map(|i| i + formats.len());
+            log
+        }));
+        formats.extend(theirs);
+    }
+    Ok((input::discover_configured(&logs), formats))
+}
+
+/// `--nginx-conf FILE`, or `-`: `nginx -T` output on stdin.
+fn read_nginx_conf(path: &std::path::Path) -> Result<serverconf::ServerConf, String> {
+    if path.as_os_str() != "-" {
+        return serverconf::read_nginx(path).map_err(|e| e.to_string());
+    }
+    let mut text = String::new();
+    io::Read::read_to_string(&mut io::stdin(), &mut text)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    serverconf::parse_nginx_dump(&text).map_err(|e| e.to_string())
 }
 
 /// Reads `--deploys FILE`: one time per line.
@@ -258,7 +327,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             )
         })?),
     };
-    let paths = if cli.paths.is_empty() {
+    let from_configs = server_configs(&cli)?;
+    let given = cli.nginx_conf.is_some() || cli.apache_conf.is_some();
+    if given && cli.paths.is_empty() && from_configs.0.sources.is_empty() {
+        let missing: Vec<&str> = from_configs.0.errors.iter().map(String::as_str).collect();
+        return Err(format!(
+            "none of the logs the server config names can be read here{}",
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!(":\n  {}", missing.join("\n  "))
+            }
+        ));
+    }
+    let paths = if !cli.paths.is_empty() || given {
+        cli.paths.clone()
+    } else if !from_configs.0.sources.is_empty() {
+        Vec::new()
+    } else {
         let defaults = input::default_paths();
         if defaults.is_empty() {
             return Err("no input: give log files or directories (or - for stdin); \
@@ -266,9 +352,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .into());
         }
         defaults
-    } else {
-        cli.paths.clone()
     };
+    if cli.follow && !from_configs.0.sources.is_empty() {
+        return Err("--follow takes log paths, not a server config yet: \
+             give the directories the config names"
+            .into());
+    }
 
     let extra = match &cli.scenarios {
         Some(path) => Some((
@@ -296,7 +385,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         detection.deploys.extend(read_deploys(path)?);
     }
 
-    let discovery = input::discover(&paths);
+    let (configured, formats) = from_configs;
+    let mut discovery = input::discover(&paths);
+    discovery.sources.extend(configured.sources);
+    discovery.errors.extend(configured.errors);
     for e in &discovery.errors {
         eprintln!("fiveohone: {}", printable(e));
     }
@@ -308,6 +400,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             until: cli.until,
         },
         format,
+        configured: formats,
         threads: cli.threads,
         tz: cli.tz.clone(),
         follow: cli.follow,

@@ -53,14 +53,6 @@ const NOT_READ: &[(&str, &str)] = &[
         "`#` annotation of the origin project",
     ),
     (
-        "matomo-log-analytics/nginx_json.log:1",
-        "JSON lines: use --log-format with the log_format",
-    ),
-    (
-        "matomo-log-analytics/nginx_json.log:2",
-        "JSON lines: use --log-format with the log_format",
-    ),
-    (
         "vrl/parse_apache_log.rs.extracted.log:9",
         "parser test input, not a log line",
     ),

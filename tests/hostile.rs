@@ -430,6 +430,7 @@ fn a_file_gone_between_listing_and_opening_is_named_and_the_rest_read() {
     let opts = Options {
         settings: Default::default(),
         format: FormatChoice::Auto,
+        configured: Vec::new(),
         threads: 2,
         tz: None,
         follow: false,

@@ -187,3 +187,96 @@ fn json_lines_in_any_key_order() {
     checks("json", &path, &dir.join("original.log"), "json");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A server config is all a user gives: `--nginx-conf` finds the rotated
+/// family of each `access_log` and reads it with its own `log_format` (a
+/// layout no built-in grammar has), so one upstream node's failure is
+/// `upstream_node`, which needs the upstream field read.
+#[test]
+fn the_nginx_config_gives_each_log_its_format() {
+    let dir = temp_dir("layout-conf");
+    let cfg = SynthConfig {
+        seed: 43,
+        lines: 120_000,
+        format: fiveohone_gen::SynthFormat::NginxUpstream,
+        bursts: Vec::new(),
+        scenarios: vec![ScenarioSpec {
+            kind: ScenarioKind::UpstreamNode,
+            start: DEFAULT_START + 14 * 3600,
+            duration_secs: 40 * 60,
+        }],
+        ..SynthConfig::default()
+    };
+    let mut original = Vec::new();
+    generate(&cfg, &mut original).unwrap();
+    let g = builtin::by_name("nginx-upstream").unwrap();
+    let mut times = TimeCache::default();
+    let mut edge = Vec::new();
+    for line in original.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        if let Ok(p) = g.parse(line, &mut times) {
+            let r = &p.record;
+            let t = chrono::DateTime::from_timestamp(r.time, 0).unwrap();
+            edge.extend(
+                format!(
+                    "{} [{}] {} \"{}\" {} {} {} \"{}\"\n",
+                    s(r.slot(Slot::Host)),
+                    t.format("%Y-%m-%dT%H:%M:%S+00:00"),
+                    s(r.slot(Slot::Client)),
+                    request(r),
+                    r.status,
+                    s(r.slot(Slot::Bytes)),
+                    s(r.slot(Slot::UpstreamAddr)),
+                    s(r.slot(Slot::UserAgent)),
+                )
+                .into_bytes(),
+            );
+        }
+    }
+    // Rotated once: the older half in edge.log.1.
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let half = edge.len() / 2
+        + edge[edge.len() / 2..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap()
+        + 1;
+    std::fs::write(logs.join("edge.log.1"), &edge[..half]).unwrap();
+    std::fs::write(logs.join("edge.log"), &edge[half..]).unwrap();
+    let conf = dir.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "events {{}}\nhttp {{\n    log_format edge '$host [$time_iso8601] $remote_addr \"$request\" '\n                    \
+             '$status $body_bytes_sent $upstream_addr \"$http_user_agent\"';\n    \
+             server {{\n        listen 80;\n        access_log {}/edge.log edge;\n    }}\n}}\n",
+            logs.display()
+        ),
+    )
+    .unwrap();
+    let report = json(&["--nginx-conf", conf.to_str().unwrap()]);
+    let files = report["summary"]["files"].as_array().unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(
+        names[0].ends_with("edge.log.1") && names[1].ends_with("/edge.log"),
+        "{names:?}"
+    );
+    for f in files {
+        assert_eq!(f["format"], "edge", "{f:#}");
+        assert_eq!(f["malformed"], 0, "{f:#}");
+    }
+    // The status is the first word after the request's closing quote.
+    let want = awk_count(
+        "BEGIN { FS = \"\\\"\" } { split($3, a, \" \"); if (a[1] == 501) n++ } END { print n+0 }",
+        &edge,
+    );
+    assert!(want > 50);
+    assert_eq!(report["summary"]["matched"].as_u64(), Some(want));
+    let bursts = report["bursts"].as_array().unwrap();
+    let labels: Vec<&str> = bursts
+        .iter()
+        .map(|b| b["scenario"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["upstream_node"], "{bursts:#?}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -392,7 +392,7 @@ pub fn compile(name: &str, text: &str) -> Result<Grammar, FormatError> {
 }
 
 /// Compiles a [`FormatDef`] into a grammar named `name`.
-pub(super) fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, FormatError> {
+pub fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, FormatError> {
     let format = def.format.as_str();
     if format.trim_start().starts_with('{') {
         if let Some(keys) = json::Keys::from_template(format, def.dialect == Dialect::Nginx) {

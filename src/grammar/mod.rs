@@ -14,7 +14,7 @@ pub mod detect;
 pub mod error;
 mod json;
 
-pub use compile::{compile, directives, Dialect, FormatDef, FormatError};
+pub use compile::{compile, compile_def, directives, Dialect, FormatDef, FormatError};
 
 use crate::record::{Record, Slot, INVALID_METHOD};
 use crate::timefmt::{TimeCache, TimeFormat};

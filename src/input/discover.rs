@@ -18,6 +18,9 @@ pub struct Source {
     /// Whether the name is a rotated one (`access.log.1`, `….2.gz`,
     /// `…-20260507`): such files are read but not followed.
     pub rotated: bool,
+    /// The format the server's config gives it: an index into the run's
+    /// configured formats.
+    pub format: Option<usize>,
 }
 
 impl Source {
@@ -28,6 +31,7 @@ impl Source {
             error_by_name: false,
             apache_hint: false,
             rotated: false,
+            format: None,
         }
     }
 
@@ -49,6 +53,7 @@ impl Source {
             rotated: age != Age::Current || base.len() < name.len(),
             apache_hint: full.contains("apache") || full.contains("httpd"),
             path: Some(path),
+            format: None,
         }
     }
 
@@ -107,6 +112,85 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
         }
     }
     found
+}
+
+/// A log a server's config names: its path as written (a `$variable` in
+/// the file name matches anything) and the index of its format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Configured {
+    /// The path in the config.
+    pub path: PathBuf,
+    /// Index of its format among the run's configured formats.
+    pub format: Option<usize>,
+    /// Where the config names it (`nginx.conf:42`), for messages.
+    pub origin: String,
+}
+
+/// The rotated families of the logs a server's config names: for
+/// `/var/log/nginx/access.log`, `access.log` and its rotations
+/// (`access.log.1`, `access.log.2.gz`, `access.log-20260507`), oldest
+/// first, each with its configured format.
+pub fn discover_configured(logs: &[Configured]) -> Discovery {
+    let mut found = Discovery::default();
+    for log in logs {
+        let before = found.sources.len();
+        let (Some(dir), Some(name)) = (log.path.parent(), log.path.file_name()) else {
+            continue;
+        };
+        let pattern = name.to_string_lossy().into_owned();
+        match fs::read_dir(dir) {
+            Err(e) => found.errors.push(format!(
+                "{} (from {}): {}",
+                log.path.display(),
+                log.origin,
+                describe(&e)
+            )),
+            Ok(entries) => {
+                let mut family: Vec<(Age, PathBuf)> = entries
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+                    .filter_map(|e| {
+                        let (base, age) = split_rotation(&e.file_name().to_string_lossy());
+                        names_match(&pattern, &base).then(|| (age, e.path()))
+                    })
+                    .collect();
+                family.sort();
+                found
+                    .sources
+                    .extend(family.into_iter().map(|(_, path)| Source {
+                        format: log.format,
+                        ..Source::file(path)
+                    }));
+            }
+        }
+        if found.sources.len() == before && dir.is_dir() {
+            found.errors.push(format!(
+                "{} (from {}): no such file yet",
+                log.path.display(),
+                log.origin
+            ));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    found.sources.retain(|s| seen.insert(s.path.clone()));
+    found
+}
+
+/// Whether a file's family base is the configured name, where a
+/// `$variable` (nginx: `$host.access.log`) matches one or more characters.
+fn names_match(pattern: &str, name: &str) -> bool {
+    let Some((head, rest)) = pattern.split_once('$') else {
+        return pattern == name;
+    };
+    let after = rest.trim_start_matches(|c: char| {
+        c.is_ascii_alphanumeric() || c == '_' || c == '{' || c == '}'
+    });
+    let Some(tail) = name.strip_prefix(head) else {
+        return false;
+    };
+    (1..=tail.len())
+        .filter(|&k| tail.is_char_boundary(k))
+        .any(|k| names_match(after, &tail[k..]))
 }
 
 fn discover_dir(dir: &Path, found: &mut Discovery) {

@@ -11,5 +11,5 @@ pub mod chunk;
 pub mod discover;
 pub mod open;
 
-pub use discover::{default_paths, discover, Discovery, Source};
+pub use discover::{default_paths, discover, discover_configured, Configured, Discovery, Source};
 pub use open::Compression;

@@ -9,6 +9,7 @@
 //! so memory holds a few blocks plus one set of counters per thread,
 //! whatever the input size.
 
+mod configured;
 mod prepare;
 
 use std::cell::RefCell;
@@ -27,6 +28,7 @@ use crate::input::open::{decoded, open_decoded};
 use crate::input::{Compression, Discovery, Source};
 use crate::scan::{Reading, Scanner};
 use crate::timefmt::Zone;
+pub use configured::from_config;
 use prepare::{assign_zones, pipe_reader, prepare, Plan, Prepared};
 
 /// Which grammar reads the access logs.
@@ -46,6 +48,9 @@ pub struct Options {
     pub settings: Settings,
     /// Which grammar.
     pub format: FormatChoice,
+    /// The formats a server's config gives its logs (a source's
+    /// [`Source::format`] indexes them); they win over `format`.
+    pub configured: Vec<FormatChoice>,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
     /// Zone of error-log times when no access log beside them tells it.
@@ -163,7 +168,11 @@ impl<'g> Inputs<'g> {
     }
 
     fn push(&mut self, source: &Source, opts: &'g Options) {
-        let (input, prep) = prepare(source, &opts.format, opts.follow);
+        let choice = source
+            .format
+            .and_then(|i| opts.configured.get(i))
+            .unwrap_or(&opts.format);
+        let (input, prep) = prepare(source, choice, opts.follow);
         self.files.push(input);
         self.prepared.push(prep);
         self.sources.push(source.clone());
