@@ -27,6 +27,7 @@ fn parse(c: &mut Criterion) {
             grammar,
             fallbacks: Vec::new(),
             error_lines: false,
+            envelope: None,
         };
         let zone = Zone::Utc;
         group.throughput(Throughput::Bytes(block.len() as u64));
@@ -78,6 +79,7 @@ fn parse_errors(c: &mut Criterion) {
     let settings = Settings::default();
     let reading = Reading::Error {
         fallbacks: Vec::new(),
+        envelope: None,
     };
     let zone = Zone::Fixed(7200);
     let mut group = c.benchmark_group("parse-error-log");
@@ -95,5 +97,94 @@ fn parse_errors(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse, parse_errors);
+/// The generated nginx-combined block rewritten line by line by `f`.
+fn rewritten(f: impl Fn(usize, &[u8], &fiveohone::record::Record) -> String) -> Vec<u8> {
+    let mut block = Vec::new();
+    let cfg = SynthConfig {
+        seed: 42,
+        lines: 40_000,
+        ..SynthConfig::default()
+    };
+    generate(&cfg, &mut block).expect("generate into memory");
+    let g = builtin::by_name("nginx-combined").expect("built in");
+    let mut times = fiveohone::timefmt::TimeCache::default();
+    let mut out = String::new();
+    for (i, line) in block.split(|&b| b == b'\n').enumerate() {
+        if let Ok(p) = g.parse(line, &mut times) {
+            out.push_str(&f(i, line, &p.record));
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+/// JSON lines (the same requests, nginx's variable names as keys) and
+/// container envelopes around combined lines.
+fn parse_layouts(c: &mut Criterion) {
+    use fiveohone::grammar::envelope::Envelope;
+    use fiveohone::record::Slot;
+    let text = |v: Option<&[u8]>| String::from_utf8_lossy(v.unwrap_or(b"-")).into_owned();
+    let json = rewritten(|_, _, r| {
+        format!(
+            "{{\"time_local\":\"{}\",\"remote_addr\":\"{}\",\"request\":\"{} {} {}\",\"status\":{},\"body_bytes_sent\":{},\"http_referer\":\"{}\",\"http_user_agent\":\"{}\",\"request_time\":0.004}}",
+            String::from_utf8_lossy(r.time_raw),
+            text(r.slot(Slot::Client)),
+            String::from_utf8_lossy(r.method),
+            String::from_utf8_lossy(r.target),
+            String::from_utf8_lossy(r.protocol),
+            r.status,
+            text(r.slot(Slot::Bytes)).replace('-', "0"),
+            text(r.slot(Slot::Referer)),
+            text(r.slot(Slot::UserAgent)),
+        )
+    });
+    let cri = rewritten(|i, line, _| {
+        format!(
+            "2026-05-07T10:00:00.{i:09}Z stdout F {}",
+            String::from_utf8_lossy(line)
+        )
+    });
+    let docker = rewritten(|i, line, _| {
+        let log = serde_json::to_string(&format!("{}\n", String::from_utf8_lossy(line)))
+            .expect("a string");
+        format!("{{\"log\":{log},\"stream\":\"stdout\",\"time\":\"2026-05-07T10:00:00.{i:09}Z\"}}")
+    });
+    let settings = Settings::default();
+    let zone = Zone::Utc;
+    let combined = builtin::by_name("nginx-combined").expect("built in");
+    let mut group = c.benchmark_group("parse-layouts");
+    for (name, block, grammar, envelope) in [
+        (
+            "json",
+            &json,
+            builtin::by_name("json").expect("built in"),
+            None,
+        ),
+        ("cri nginx-combined", &cri, combined, Some(Envelope::Cri)),
+        (
+            "docker nginx-combined",
+            &docker,
+            combined,
+            Some(Envelope::Docker),
+        ),
+    ] {
+        let reading = Reading::Access {
+            grammar,
+            fallbacks: Vec::new(),
+            error_lines: false,
+            envelope,
+        };
+        group.throughput(Throughput::Bytes(block.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut agg = Aggregate::default();
+                Scanner::new(&reading, &zone, b'\n', &settings).scan(&mut agg, 0, 0, block);
+                agg
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, parse, parse_errors, parse_layouts);
 criterion_main!(benches);

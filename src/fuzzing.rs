@@ -69,9 +69,11 @@ pub fn scan_block(block: &[u8]) {
             grammar: first,
             fallbacks: rest.iter().collect(),
             error_lines: true,
+            envelope: None,
         },
         Reading::Error {
             fallbacks: all.iter().collect(),
+            envelope: None,
         },
     ];
     for reading in &readings {

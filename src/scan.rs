@@ -7,6 +7,7 @@
 //! a line that continues a multi-line message counts as parsed.
 
 use crate::aggregate::{Aggregate, Cursor, Fit, Settings};
+use crate::grammar::envelope::{unescape, Envelope};
 use crate::grammar::error::{self, is_continuation, opens_quote, Stamp};
 use crate::grammar::{Grammar, Parsed};
 use crate::input::chunk::MAX_LINE;
@@ -26,13 +27,26 @@ pub enum Reading<'a> {
         fallbacks: Vec<&'a Grammar>,
         /// Whether error-log lines are recognised too.
         error_lines: bool,
+        /// The container envelope each line is unwrapped from.
+        envelope: Option<Envelope>,
     },
     /// An nginx or Apache error log; access lines found in it are read
     /// with `fallbacks` (auto mode: the built-in grammars).
     Error {
         /// Grammars for access lines among the error lines.
         fallbacks: Vec<&'a Grammar>,
+        /// The container envelope each line is unwrapped from.
+        envelope: Option<Envelope>,
     },
+}
+
+impl Reading<'_> {
+    /// The container envelope each line is unwrapped from.
+    pub fn envelope(&self) -> Option<Envelope> {
+        match self {
+            Reading::Access { envelope, .. } | Reading::Error { envelope, .. } => *envelope,
+        }
+    }
 }
 
 /// Parses blocks of one file's lines.
@@ -49,6 +63,9 @@ pub struct Scanner<'a> {
     after_event: bool,
     /// Whether that event's message left a quote open.
     quote_open: bool,
+    /// An enveloped line's pieces so far (a long line split by the
+    /// container runtime), unescaped.
+    pieces: Vec<u8>,
 }
 
 impl<'a> Scanner<'a> {
@@ -65,6 +82,7 @@ impl<'a> Scanner<'a> {
             zone_cache: None,
             after_event: false,
             quote_open: false,
+            pieces: Vec::new(),
         }
     }
 
@@ -80,6 +98,11 @@ impl<'a> Scanner<'a> {
         }
         if start < block.len() {
             self.line(agg, &mut at, &block[start..]);
+        }
+        // A long line's first pieces at the end of a block: read as a line.
+        if !self.pieces.is_empty() {
+            let pieces = std::mem::take(&mut self.pieces);
+            self.inner(agg, &mut at, &pieces);
         }
         agg.end_chunk(at);
     }
@@ -109,11 +132,47 @@ impl<'a> Scanner<'a> {
             agg.blank(at);
             return;
         }
+        match self.reading.envelope() {
+            Some(envelope) => self.enveloped(agg, at, line, envelope),
+            None => self.inner(agg, at, line),
+        }
+    }
+
+    /// Unwraps an enveloped line and reads what it holds; the pieces of a
+    /// split line count as continuations of the line they end with.
+    fn enveloped(&mut self, agg: &mut Aggregate, at: &mut Cursor, line: &[u8], envelope: Envelope) {
+        let Some(inner) = envelope.open(line) else {
+            agg.malformed(at, line, || format!("not a {} line", envelope.name()));
+            return;
+        };
+        if !inner.escaped && !inner.partial && self.pieces.is_empty() {
+            return self.inner(agg, at, inner.text);
+        }
+        let mut text = std::mem::take(&mut self.pieces);
+        if inner.escaped {
+            unescape(inner.text, &mut text);
+        } else {
+            text.extend_from_slice(inner.text);
+        }
+        if inner.partial {
+            agg.continuation(at);
+            self.pieces = text;
+            return;
+        }
+        self.inner(agg, at, &text);
+        text.clear();
+        self.pieces = text;
+    }
+
+    /// Reads one line as the file's layout says.
+    #[inline]
+    fn inner(&mut self, agg: &mut Aggregate, at: &mut Cursor, line: &[u8]) {
         match self.reading {
             Reading::Access {
                 grammar,
                 fallbacks,
                 error_lines,
+                ..
             } => {
                 let err = match grammar.parse(line, &mut self.times) {
                     Ok(p) => return self.request(agg, at, &p, false),
@@ -131,7 +190,7 @@ impl<'a> Scanner<'a> {
                     format!("not {}: {}", grammar.name(), grammar.explain(&err, line))
                 });
             }
-            Reading::Error { fallbacks } => {
+            Reading::Error { fallbacks, .. } => {
                 if self.error_line(agg, at, line, false) {
                     return;
                 }

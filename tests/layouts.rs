@@ -280,3 +280,68 @@ fn the_nginx_config_gives_each_log_its_format() {
     assert_eq!(labels, ["upstream_node"], "{bursts:#?}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// What `kubectl logs` files and Docker's json-file driver hold: each line
+/// of the same day wrapped, every 500th split in two pieces (a partial `P`
+/// piece, or a `log` without its `\n`). Read unwrapped with the inner
+/// format, the pieces joined.
+#[test]
+fn container_envelopes_are_unwrapped() {
+    let dir = temp_dir("layout-envelopes");
+    let original = day(&dir);
+    let lines: Vec<&[u8]> = original
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let (mut cri, mut docker, mut split) = (Vec::new(), Vec::new(), 0u64);
+    for (i, line) in lines.iter().enumerate() {
+        let text = String::from_utf8_lossy(line);
+        let stamp = format!("2026-05-07T10:00:{:02}.{:09}Z", i % 60, i);
+        let pieces: Vec<&str> = if i % 500 == 7 && text.len() > 20 {
+            split += 1;
+            let cut = (1..20).find(|&k| text.is_char_boundary(k)).unwrap_or(1);
+            vec![&text[..cut], &text[cut..]]
+        } else {
+            vec![&text[..]]
+        };
+        for (k, piece) in pieces.iter().enumerate() {
+            let last = k + 1 == pieces.len();
+            let tag = if last { "F" } else { "P" };
+            cri.extend(format!("{stamp} stdout {tag} {piece}\n").into_bytes());
+            let log = if last {
+                format!("{piece}\n")
+            } else {
+                piece.to_string()
+            };
+            let log = serde_json::to_string(&log).unwrap();
+            docker.extend(
+                format!("{{\"log\":{log},\"stream\":\"stdout\",\"time\":\"{stamp}\"}}\n")
+                    .into_bytes(),
+            );
+        }
+    }
+    assert!(split > 100);
+    for (name, text) in [("cri.log", &cri), ("docker-json.log", &docker)] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let report = json(&[path.to_str().unwrap()]);
+        let file = &report["summary"]["files"][0];
+        assert_eq!(file["format"], "nginx-combined", "{name}: {file:#}");
+        assert!(file["notes"].to_string().contains("envelopes"), "{file:#}");
+        let base = json(&[dir.join("original.log").to_str().unwrap()]);
+        let base = &base["summary"]["files"][0];
+        // Each first piece counts as a continuation of its line.
+        assert_eq!(n(file, "parsed"), n(base, "parsed") + split, "{name}");
+        assert_eq!(file["malformed"], base["malformed"], "{name}");
+        let want = awk_count("$9 == 501 { n++ } END { print n+0 }", &original);
+        assert_eq!(report["summary"]["matched"].as_u64(), Some(want), "{name}");
+        let labels: Vec<&str> = report["bursts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["scenario"].as_str().unwrap())
+            .collect();
+        assert_eq!(labels, ["device_specific"], "{name}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -199,6 +199,26 @@ impl Keys {
     }
 }
 
+/// The raw values of keys `first` (required) and `second` in the object
+/// `line` holds, if it is one.
+pub(super) fn pair_values<'a>(
+    line: &'a [u8],
+    first: &[u8],
+    second: &[u8],
+) -> Option<(&'a [u8], Option<&'a [u8]>)> {
+    let (mut a, mut b) = (None, None);
+    walk(line, |key, value| {
+        if key == first {
+            a = Some(value);
+        } else if key == second {
+            b = Some(value);
+        }
+        Ok(())
+    })
+    .ok()?;
+    Some((a?, b))
+}
+
 /// Describes why `line` is not a JSON access-log line.
 pub fn explain(err: &LineError, line: &[u8]) -> String {
     let at = err.at + 1;

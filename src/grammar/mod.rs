@@ -11,6 +11,7 @@
 pub mod builtin;
 mod compile;
 pub mod detect;
+pub mod envelope;
 pub mod error;
 mod json;
 

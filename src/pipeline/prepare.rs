@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use super::{FormatChoice, InputFile};
 use crate::grammar::detect::{self, Content};
+use crate::grammar::envelope::{unescape, Envelope};
 use crate::grammar::{builtin, error, Grammar};
 use crate::input::discover::describe;
 use crate::input::open::{data_start, decode_head, read_head};
@@ -58,6 +59,23 @@ pub(super) struct Prepared<'g> {
     /// Following: the file as opened when its size was taken, for the
     /// follower to go on from (whatever the path names by then).
     pub handle: Option<File>,
+}
+
+/// The lines of a sample wrapped in `envelope`, unwrapped (and unescaped).
+fn unwrap_sample(envelope: Envelope, lines: &[&[u8]]) -> Vec<Vec<u8>> {
+    lines
+        .iter()
+        .filter_map(|l| envelope.open(l))
+        .map(|inner| {
+            let mut text = Vec::new();
+            if inner.escaped {
+                unescape(inner.text, &mut text);
+            } else {
+                text.extend_from_slice(inner.text);
+            }
+            text
+        })
+        .collect()
 }
 
 /// Opens an input's head and decides how to read it; with `follow`, plain
@@ -147,11 +165,23 @@ pub(super) fn prepare<'g>(
     if !text.contains(&b'\n') && text.contains(&b'\r') {
         prep.eol = b'\r';
     }
-    let lines: Vec<&[u8]> = text
+    let raw: Vec<&[u8]> = text
         .split(|&b| b == prep.eol)
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
         .take(detect::SAMPLE_LINES)
         .collect();
+    let envelope = Envelope::detect(&raw);
+    let unwrapped = envelope.map(|e| unwrap_sample(e, &raw)).unwrap_or_default();
+    let lines: Vec<&[u8]> = match envelope {
+        Some(e) => {
+            input.notes.push(format!(
+                "lines wrapped in {} envelopes: read unwrapped",
+                e.name()
+            ));
+            unwrapped.iter().map(Vec::as_slice).collect()
+        }
+        None => raw,
+    };
 
     let content = detect::detect(&lines, source.apache_hint);
     let fixed_fits = |g: &Grammar| {
@@ -191,7 +221,10 @@ pub(super) fn prepare<'g>(
             FormatChoice::Auto => builtin::all().iter().collect(),
             FormatChoice::Fixed(_) => Vec::new(),
         };
-        Reading::Error { fallbacks }
+        Reading::Error {
+            fallbacks,
+            envelope,
+        }
     } else {
         let (grammar, fallbacks) = match choice {
             FormatChoice::Fixed(g) => (g, Vec::new()),
@@ -222,6 +255,7 @@ pub(super) fn prepare<'g>(
             grammar,
             error_lines: !fallbacks.is_empty(),
             fallbacks,
+            envelope,
         }
     };
     // Error logs are read in order, so multi-line messages stay whole.
