@@ -389,6 +389,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let mut discovery = input::discover(&paths);
     discovery.sources.extend(configured.sources);
     discovery.errors.extend(configured.errors);
+    for note in &discovery.notes {
+        eprintln!("fiveohone: {}", printable(note));
+    }
     for e in &discovery.errors {
         eprintln!("fiveohone: {}", printable(e));
     }

@@ -293,3 +293,53 @@ fn one_wild_time_does_not_slow_detection() {
     assert_eq!(n(&report["summary"], "matched"), 201);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// cPanel's domlogs: one combined log per domain named after the domain
+/// alone (`example.com`, `example.com-ssl_log`) beside bandwidth and FTP
+/// logs that hold no requests. The HTTP logs are read whole; the others
+/// are skipped with a note, not counted as malformed.
+#[test]
+fn cpanel_domlogs_read_the_http_logs_and_skip_the_byte_logs() {
+    let dir = temp_dir("domlogs");
+    let http: String = (0..40)
+        .map(|i| {
+            let status = if i % 4 == 0 { 501 } else { 200 };
+            format!("198.51.100.{i} - - [07/May/2026:10:{:02}:00 +0000] \"GET /p/{i} HTTP/1.1\" {status} 512 \"-\" \"Mozilla/5.0\"\n", i % 60)
+        })
+        .collect();
+    std::fs::write(dir.join("example.com"), &http).unwrap();
+    std::fs::write(dir.join("example.com-ssl_log"), &http).unwrap();
+    std::fs::write(
+        dir.join("example.com-bytes_log"),
+        "1778148000 5120 .\n1778148060 1024 .\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("ftp.example.com-ftp_log"),
+        "Thu May  7 10:00:01 2026 0 198.51.100.7 1024 /public_html/a.txt b _ i r user ftp 0 * c\n",
+    )
+    .unwrap();
+    let out = run(&["--json", dir.to_str().unwrap()], None);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &report["summary"];
+    let read: Vec<&str> = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(read, ["example.com", "example.com-ssl_log"]);
+    assert_eq!(s["malformed"], 0);
+    let want = 2 * awk_count("$9 == 501 { n++ } END { print n+0 }", http.as_bytes());
+    assert_eq!(s["matched"].as_u64(), Some(want));
+    let said = stderr(&out);
+    assert!(
+        said.contains("example.com-bytes_log: a cPanel bandwidth log"),
+        "{said}"
+    );
+    assert!(
+        said.contains("ftp_log: a cPanel FTP transfer log"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

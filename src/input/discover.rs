@@ -76,6 +76,9 @@ pub struct Discovery {
     /// Files in directories passed over because their names are not log
     /// names or they are not regular files (FIFOs, sockets, devices).
     pub ignored: Vec<PathBuf>,
+    /// Files passed over that look like logs but are not access or error
+    /// logs (cPanel's bandwidth logs), one line each.
+    pub notes: Vec<String>,
 }
 
 /// The default inputs when no path is given: the usual log directories
@@ -205,7 +208,12 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
     };
     // (family base, age key, path)
     let mut logs: Vec<(String, Age, PathBuf)> = Vec::new();
-    for entry in entries.flatten() {
+    let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+    let names: std::collections::HashSet<String> = entries
+        .iter()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for entry in entries {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
@@ -228,7 +236,15 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
             }
         }
         let (base, age) = split_rotation(&name);
-        if is_log_name(&base) {
+        if let Some(what) = not_a_request_log(&base) {
+            found.notes.push(format!(
+                "{}: {what}, not an access log: skipped",
+                path.display()
+            ));
+            found.ignored.push(path);
+        } else if is_log_name(&base) || names.contains(&format!("{base}-bytes_log")) {
+            // cPanel names a domain's access log after the domain alone,
+            // beside its `-bytes_log`.
             logs.push((base, age, path));
         } else {
             found.ignored.push(path);
@@ -301,6 +317,19 @@ fn split_date_suffix(name: &str) -> Option<(&str, String)> {
 fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
     let cut = s.len().checked_sub(suffix.len())?;
     (s.is_char_boundary(cut) && s[cut..].eq_ignore_ascii_case(suffix)).then(|| &s[..cut])
+}
+
+/// What a log that holds no requests is, by its hosting panel's name for
+/// it (cPanel's `DOMAIN-bytes_log` and `DOMAIN-ftp_log`).
+fn not_a_request_log(base: &str) -> Option<&'static str> {
+    let b = base.to_ascii_lowercase();
+    if b.ends_with("-bytes_log") {
+        Some("a cPanel bandwidth log")
+    } else if b.ends_with("-ftp_log") {
+        Some("a cPanel FTP transfer log")
+    } else {
+        None
+    }
 }
 
 /// Whether a family base name is a log's: `*.log`, `*_log`, or one that
