@@ -219,6 +219,7 @@ impl<'a> Scanner<'a> {
         let fit = Fit {
             other_format,
             trailing: p.trailing,
+            rest: p.rest,
         };
         agg.add(at, &p.record, device, fit, self.settings);
     }

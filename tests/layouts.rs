@@ -118,6 +118,10 @@ fn combined_plus_request_time_is_combined() {
         n(file, "parsed"),
         "{file:#}"
     );
+    // The report shows what the extra field looks like: the first line's.
+    let first = timed.split(|&b| b == b'\n').next().unwrap();
+    let last_word = String::from_utf8_lossy(first.rsplit(|&b| b == b' ').next().unwrap());
+    assert_eq!(file["trailing_example"], *last_word, "{file:#}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -100,7 +100,7 @@ const DIMS: usize = 5;
 pub const OTHER: &str = "(other)";
 
 /// Distinct values reported per dimension (a quarter as many again are kept
-/// while counting, see [`in_flight`]); the rest are counted as [`OTHER`].
+/// while counting, see `in_flight`); the rest are counted as [`OTHER`].
 pub const VALUE_LIMIT: usize = 50_000;
 
 /// Per value, per window start: a count.
@@ -115,7 +115,7 @@ type Series = FxHashMap<Box<[u8]>, PerWindow>;
 pub enum PerWindow {
     /// One window and its count (no allocation).
     One(i64, u64),
-    /// Up to [`FEW`] windows, sorted.
+    /// Up to `FEW` (32) windows, sorted.
     Few(Vec<(i64, u64)>),
     /// More.
     Many(BTreeMap<i64, u64>),

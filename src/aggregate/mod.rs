@@ -102,12 +102,17 @@ impl Counts {
 
 /// How a parsed line fit its file's grammar.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Fit {
+pub struct Fit<'a> {
     /// It needed another built-in grammar than the file's own.
     pub other_format: bool,
     /// Fields followed the format's last one.
     pub trailing: bool,
+    /// Those fields.
+    pub rest: &'a [u8],
 }
+
+/// How many bytes of a line's extra fields the report shows.
+const EXAMPLE_BYTES: usize = 60;
 
 /// Line counts of one input file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -125,6 +130,9 @@ pub struct FileStats {
     /// Parsed lines with fields after the format's last one (a server
     /// appending `$request_time` to `combined`).
     pub trailing: u64,
+    /// The extra fields of the first such line, with its chunk number
+    /// (the earliest chunk's wins a merge).
+    pub trailing_example: Option<(u64, String)>,
     /// Requests whose `$upstream_addr` names more than one try (a retry on
     /// another upstream, or an internal redirect).
     pub retried: u64,
@@ -152,6 +160,10 @@ impl FileStats {
         self.blank += o.blank;
         self.other_format += o.other_format;
         self.trailing += o.trailing;
+        self.trailing_example = match (self.trailing_example.take(), o.trailing_example) {
+            (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+            (a, b) => a.or(b),
+        };
         self.retried += o.retried;
         self.out_of_range += o.out_of_range;
         self.events += o.events;
@@ -302,6 +314,11 @@ impl Aggregate {
         stats.parsed += 1;
         stats.other_format += u64::from(fit.other_format);
         stats.trailing += u64::from(fit.trailing);
+        if fit.trailing && stats.trailing_example.is_none() {
+            let shown = fit.rest.get(..EXAMPLE_BYTES).unwrap_or(fit.rest);
+            let shown = String::from_utf8_lossy(shown).trim().to_string();
+            stats.trailing_example = Some((at.chunk, shown));
+        }
         stats.first = min_opt(stats.first, Some(t));
         stats.last = max_opt(stats.last, Some(t));
         let in_range =

@@ -180,8 +180,12 @@ impl Keys {
         if !request && target.is_none() {
             return Err(fail(at, Why::NoRequest));
         }
-        let trailing = line[end..].iter().any(|b| !b.is_ascii_whitespace());
-        Ok(Parsed { record, trailing })
+        let rest = line[end..].trim_ascii();
+        Ok(Parsed {
+            record,
+            trailing: !rest.is_empty(),
+            rest,
+        })
     }
 
     /// The zone offset written in `line`'s time, if it has one.

@@ -110,6 +110,8 @@ pub struct Parsed<'a> {
     /// Whether bytes were left after the format's last item (servers that
     /// append fields to a known format); such lines still count as parsed.
     pub trailing: bool,
+    /// Those bytes (empty when there are none).
+    pub rest: &'a [u8],
 }
 
 impl Grammar {
@@ -253,6 +255,7 @@ fn parse_text<'a>(
     Ok(Parsed {
         record,
         trailing: pos < line.len(),
+        rest: line.get(pos..).unwrap_or_default(),
     })
 }
 

@@ -1,6 +1,6 @@
 //! Finding, opening and cutting up log files. Knows nothing about formats.
 //!
-//! - [`discover`]: paths and directories into an ordered list of sources,
+//! - [`discover`](mod@discover): paths and directories into an ordered list of sources,
 //!   log families read oldest to newest;
 //! - [`open`]: plain, gzip and stdin readers, compression sniffed from the
 //!   first bytes;

@@ -95,6 +95,8 @@ pub struct FileRow {
     pub other_format: u64,
     /// Parsed lines with fields after the format's last one.
     pub trailing: u64,
+    /// The first such line's extra fields (at most 60 bytes).
+    pub trailing_example: Option<String>,
     /// Requests tried on more than one upstream.
     pub retried: u64,
     /// Error-log events among the parsed lines.
@@ -228,6 +230,7 @@ impl Report {
                     blank: s.blank,
                     other_format: s.other_format,
                     trailing: s.trailing,
+                    trailing_example: s.trailing_example.as_ref().map(|(_, e)| e.clone()),
                     retried: s.retried,
                     events: s.events,
                     skipped: input.skipped.clone(),

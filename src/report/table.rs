@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
+use super::terminal::printable;
 use super::{Report, WindowRow};
 use crate::timefmt::rfc3339;
 
@@ -261,9 +262,11 @@ fn render_input(r: &Report, style: Style, out: &mut String) {
             ));
         }
         if f.trailing > 0 {
+            let example = f.trailing_example.as_deref().unwrap_or_default();
             notes.push(format!(
-                "{} with fields after the format (not read)",
-                thousands(f.trailing)
+                "{} with fields after the format (not read), e.g. `{}`",
+                thousands(f.trailing),
+                printable(example)
             ));
         }
         if f.retried > 0 {
