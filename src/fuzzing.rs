@@ -3,6 +3,7 @@
 //! checks what must hold whatever the input. A panic here is a bug.
 
 use crate::aggregate::{Aggregate, Settings};
+use crate::grammar::envelope::Envelope;
 use crate::grammar::{self, builtin, error, Grammar};
 use crate::record::{Record, Slot, INVALID_METHOD};
 use crate::scan::{Reading, Scanner};
@@ -64,12 +65,19 @@ pub fn scan_block(block: &[u8]) {
     };
     let settings = Settings::default();
     let zone = Zone::Fixed(3600);
+    let access = |envelope| Reading::Access {
+        grammar: first,
+        fallbacks: rest.iter().collect(),
+        error_lines: true,
+        envelope,
+    };
     let readings = [
-        Reading::Access {
-            grammar: first,
-            fallbacks: rest.iter().collect(),
-            error_lines: true,
-            envelope: None,
+        access(None),
+        access(Some(Envelope::Docker)),
+        access(Some(Envelope::Cri)),
+        Reading::Error {
+            fallbacks: all.iter().collect(),
+            envelope: Some(Envelope::Cri),
         },
         Reading::Error {
             fallbacks: all.iter().collect(),

@@ -64,8 +64,9 @@ pub struct Scanner<'a> {
     /// Whether that event's message left a quote open.
     quote_open: bool,
     /// An enveloped line's pieces so far (a long line split by the
-    /// container runtime), unescaped.
+    /// container runtime), unescaped, and how many.
     pieces: Vec<u8>,
+    pending: u64,
 }
 
 impl<'a> Scanner<'a> {
@@ -83,6 +84,7 @@ impl<'a> Scanner<'a> {
             after_event: false,
             quote_open: false,
             pieces: Vec::new(),
+            pending: 0,
         }
     }
 
@@ -100,8 +102,9 @@ impl<'a> Scanner<'a> {
             self.line(agg, &mut at, &block[start..]);
         }
         // A long line's first pieces at the end of a block: read as a line.
-        if !self.pieces.is_empty() {
-            let pieces = std::mem::take(&mut self.pieces);
+        if self.pending > 0 {
+            self.pending -= 1;
+            let pieces = self.join(agg, &mut at);
             self.inner(agg, &mut at, &pieces);
         }
         agg.end_chunk(at);
@@ -145,23 +148,31 @@ impl<'a> Scanner<'a> {
             agg.malformed(at, line, || format!("not a {} line", envelope.name()));
             return;
         };
-        if !inner.escaped && !inner.partial && self.pieces.is_empty() {
+        if !inner.escaped && !inner.partial && self.pending == 0 {
             return self.inner(agg, at, inner.text);
         }
-        let mut text = std::mem::take(&mut self.pieces);
         if inner.escaped {
-            unescape(inner.text, &mut text);
+            unescape(inner.text, &mut self.pieces);
         } else {
-            text.extend_from_slice(inner.text);
+            self.pieces.extend_from_slice(inner.text);
         }
         if inner.partial {
-            agg.continuation(at);
-            self.pieces = text;
+            self.pending += 1;
             return;
         }
+        let mut text = self.join(agg, at);
         self.inner(agg, at, &text);
         text.clear();
         self.pieces = text;
+    }
+
+    /// The pieces so far as one line; the `pending` pieces before the one
+    /// that ends it count as its continuations.
+    fn join(&mut self, agg: &mut Aggregate, at: &mut Cursor) -> Vec<u8> {
+        for _ in 0..std::mem::take(&mut self.pending) {
+            agg.continuation(at);
+        }
+        std::mem::take(&mut self.pieces)
     }
 
     /// Reads one line as the file's layout says.
