@@ -349,3 +349,63 @@ fn container_envelopes_are_unwrapped() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The same through Apache's config: `--apache-conf` follows an
+/// `IncludeOptional`, takes the vhost's `CustomLog` with its `LogFormat`
+/// nickname (a layout no built-in has), and the device failure is
+/// `device_specific`, which needs the User-Agent read.
+#[test]
+fn the_apache_config_gives_each_log_its_format() {
+    let dir = temp_dir("layout-apache-conf");
+    let original = day(&dir);
+    let shop = rewrite(&original, |_, r| {
+        format!(
+            "{} {} \"{}\" {} \"{}\"",
+            String::from_utf8_lossy(r.time_raw),
+            s(r.slot(Slot::Client)),
+            request(r),
+            r.status,
+            s(r.slot(Slot::UserAgent)),
+        )
+        .into_bytes()
+    });
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(logs.join("../sites-enabled")).unwrap();
+    std::fs::write(logs.join("shop_access.log"), &shop).unwrap();
+    std::fs::write(
+        dir.join("apache2.conf"),
+        format!(
+            "ServerRoot \"{}\"\nLogFormat \"%{{%d/%b/%Y:%H:%M:%S %z}}t %a \\\"%r\\\" %>s \\\"%{{User-Agent}}i\\\"\" shop\n\
+             IncludeOptional sites-enabled/*.conf\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sites-enabled/shop.conf"),
+        "<VirtualHost *:80>\n    ServerName shop.example.com\n    CustomLog logs/shop_access.log shop\n</VirtualHost>\n",
+    )
+    .unwrap();
+    let report = json(&["--apache-conf", dir.join("apache2.conf").to_str().unwrap()]);
+    let files = report["summary"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{files:#?}");
+    assert_eq!(files[0]["format"], "shop", "{:#}", files[0]);
+    let base = json(&[dir.join("original.log").to_str().unwrap()]);
+    // The config's format has no fallbacks: the original's few lines in
+    // other formats (kept as they were) are malformed here.
+    let base = &base["summary"]["files"][0];
+    assert_eq!(
+        n(&files[0], "parsed"),
+        n(base, "parsed") - n(base, "other_format")
+    );
+    let want = awk_count("$9 == 501 { n++ } END { print n+0 }", &original);
+    assert_eq!(report["summary"]["matched"].as_u64(), Some(want));
+    let labels: Vec<&str> = report["bursts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["scenario"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["device_specific"]);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -509,6 +509,7 @@ pub fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, FormatError> 
                             lit: lit.into_bytes().into_boxed_slice(),
                             list: shown.starts_with("$upstream_"),
                             before_status: quoted && *field == Field::Request && status_next,
+                            spaces: time_spaces(field),
                         }
                     }
                 };
@@ -569,6 +570,18 @@ fn directive_end(format: &str, start: usize) -> usize {
         i += 1;
     }
     (i + 1).min(b.len())
+}
+
+/// How many spaces a time field's own format writes (a strftime pattern
+/// with spaces; `%c` writes four).
+fn time_spaces(field: &Field) -> u8 {
+    match field {
+        Field::Time(TimeFormat::Strftime(pattern)) => {
+            let spaces = pattern.matches(' ').count() + 4 * pattern.matches("%c").count();
+            u8::try_from(spaces).unwrap_or(u8::MAX)
+        }
+        _ => 0,
+    }
 }
 
 /// Whether a field's values never hold a space: last in its format, it

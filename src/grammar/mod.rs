@@ -59,11 +59,14 @@ enum End {
     /// A quoted request line `before_status` ends at the first `lit` that a
     /// status follows: a quote inside it that the server did not escape
     /// (`"GET" /x?id=' HTTP/1.0" 501`, old Apache, scanners) does not.
+    /// A time whose format writes `spaces` spaces (`%{%Y-%m-%d %H:%M:%S}t`)
+    /// ends at the `lit` after them.
     Lit {
         lit: Box<[u8]>,
         quoted: bool,
         list: bool,
         before_status: bool,
+        spaces: u8,
     },
 }
 
@@ -333,6 +336,19 @@ impl End {
             End::Lit {
                 lit, quoted, list, ..
             } if *list => find_list_end(rest, lit, *quoted),
+            End::Lit {
+                lit,
+                quoted,
+                spaces,
+                ..
+            } if *spaces > 0 => {
+                // Past the time's own spaces, then the literal.
+                let mut from = 0;
+                for _ in 0..*spaces {
+                    from += memchr::memchr(b' ', rest.get(from..)?)? + 1;
+                }
+                Some(from + find_end(rest.get(from..)?, lit, *quoted)?)
+            }
             End::Lit {
                 lit,
                 quoted,

@@ -367,3 +367,12 @@ fn a_quote_the_server_did_not_escape_does_not_end_the_request() {
     let line = br#"1.2.3.4 - - [07/May/2026:10:00:01 +0000] "GET /a"b HTTP/1.1" 200 5 "-" "c""#;
     assert_eq!(parse(g("apache-combined"), line).record.target, br#"/a"b"#);
 }
+
+#[test]
+fn a_time_written_with_spaces_ends_after_them() {
+    let g = compile("custom", r#"%{%Y-%m-%d %H:%M:%S}t %a "%r" %>s"#).unwrap();
+    let r = parse(&g, br#"2026-05-07 10:00:01 1.2.3.4 "GET / HTTP/1.1" 501"#).record;
+    assert_eq!(r.time, utc("2026-05-07T10:00:01Z"));
+    assert_eq!(r.slot(Slot::Client), Some(&b"1.2.3.4"[..]));
+    assert_eq!(r.status, 501);
+}
