@@ -173,7 +173,8 @@ fn server_configs(cli: &Cli) -> Result<(input::Discovery, Vec<FormatChoice>), St
         let conf = serverconf::read_apache(path).map_err(|e| format!("--apache-conf: {e}"))?;
         confs.push(conf);
     }
-    if !given && cli.paths.is_empty() {
+    // Live mode follows paths; a bare `--follow` keeps its directories.
+    if !given && cli.paths.is_empty() && !cli.follow {
         let nginx = PathBuf::from("/etc/nginx/nginx.conf");
         confs.extend(
             nginx
@@ -387,7 +388,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
     let (configured, formats) = from_configs;
     let mut discovery = input::discover(&paths);
-    discovery.sources.extend(configured.sources);
+    // A file both named and in a config is read once, with the config's
+    // format.
+    let mut seen = std::collections::HashSet::new();
+    let sources = std::mem::take(&mut discovery.sources);
+    discovery.sources = configured
+        .sources
+        .into_iter()
+        .chain(sources)
+        .filter(|s| {
+            seen.insert(
+                s.path
+                    .as_ref()
+                    .map(|p| std::fs::canonicalize(p).unwrap_or(p.clone())),
+            )
+        })
+        .collect();
     discovery.errors.extend(configured.errors);
     for note in &discovery.notes {
         eprintln!("fiveohone: {}", printable(note));

@@ -288,6 +288,7 @@ fn one_after_another(
         .into_iter()
         .filter(|&(s, r, _)| s != of && owner[s][r].is_none())
         .filter(|&(s, r, _)| x.scans[s].runs[r].last - x.scans[s].runs[r].first + 1 < length)
+        .filter(|p| p.2 >= DISJOINT_SHARE * excess)
         .map(|(s, r, held)| (s, r, inside(x, of, s, c).min(held)))
         .filter(|p| p.2 >= DISJOINT_SHARE * excess)
         .collect();

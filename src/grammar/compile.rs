@@ -503,7 +503,13 @@ pub fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, FormatError> 
                             j += 1;
                         }
                         let quoted = prev_lit_ends_quote && lit.starts_with('"');
-                        let status_next = matches!(pieces.get(j), Some((_, Ok((Field::Status, _)))));
+                        // A status that a space (or the line's end) follows.
+                        let status_next = matches!(pieces.get(j), Some((_, Ok((Field::Status, _)))))
+                            && match pieces.get(j + 1) {
+                                None => true,
+                                Some((_, Err(after))) => after.starts_with(' '),
+                                Some(_) => false,
+                            };
                         End::Lit {
                             quoted,
                             lit: lit.into_bytes().into_boxed_slice(),
@@ -593,7 +599,7 @@ fn is_token(field: &Field) -> bool {
         Field::Time(format) => !format.may_hold_spaces(),
         Field::Slot(slot) => matches!(
             slot,
-            Slot::Client | Slot::User | Slot::Bytes | Slot::RequestTime | Slot::UpstreamStatus
+            Slot::Client | Slot::User | Slot::Bytes | Slot::RequestTime
         ),
         Field::Request | Field::Skip => false,
     }

@@ -72,9 +72,13 @@ fn docker(line: &[u8]) -> Option<Inner<'_>> {
     let (log, stream) = json::pair_values(line, b"log", b"stream")?;
     let stream = stream?;
     (stream == b"stdout" || stream == b"stderr").then_some(())?;
-    let (text, partial) = match log.strip_suffix(br"\n") {
-        Some(text) => (text.strip_suffix(br"\r").unwrap_or(text), false),
-        None => (log, true),
+    // `\n` ends the line unless its backslash is itself escaped.
+    let backslashes = log
+        .strip_suffix(b"n")
+        .map_or(0, |l| l.iter().rev().take_while(|&&b| b == b'\\').count());
+    let (text, partial) = match log.get(..log.len().saturating_sub(2)) {
+        Some(text) if backslashes % 2 == 1 => (text.strip_suffix(br"\r").unwrap_or(text), false),
+        _ => (log, true),
     };
     Some(Inner {
         text,
@@ -113,31 +117,39 @@ pub fn unescape(text: &[u8], out: &mut Vec<u8>) {
     while let Some(p) = memchr::memchr(b'\\', &text[i..]) {
         out.extend_from_slice(&text[i..i + p]);
         i += p;
-        let (bytes, used) = escape_at(&text[i..]);
-        out.extend_from_slice(&bytes);
-        i += used;
+        i += escape_at(&text[i..], out);
     }
     out.extend_from_slice(&text[i..]);
 }
 
-/// The bytes the escape at the start of `s` stands for, and its length.
-fn escape_at(s: &[u8]) -> (Vec<u8>, usize) {
-    let simple = |b: u8| (vec![b], 2);
-    match s.get(1) {
-        Some(b'"') => simple(b'"'),
-        Some(b'\\') => simple(b'\\'),
-        Some(b'/') => simple(b'/'),
-        Some(b'n') => simple(b'\n'),
-        Some(b't') => simple(b'\t'),
-        Some(b'r') => simple(b'\r'),
-        Some(b'b') => simple(0x08),
-        Some(b'f') => simple(0x0c),
-        Some(b'u') => match unicode_at(s) {
-            Some((c, used)) => (c.to_string().into_bytes(), used),
-            None => (s[..2].to_vec(), 2),
-        },
-        _ => (s.get(..2).unwrap_or(s).to_vec(), s.len().min(2)),
-    }
+/// Appends what the escape at the start of `s` stands for to `out`;
+/// returns its length.
+fn escape_at(s: &[u8], out: &mut Vec<u8>) -> usize {
+    let byte = match s.get(1) {
+        Some(b'"') => b'"',
+        Some(b'\\') => b'\\',
+        Some(b'/') => b'/',
+        Some(b'n') => b'\n',
+        Some(b't') => b'\t',
+        Some(b'r') => b'\r',
+        Some(b'b') => 0x08,
+        Some(b'f') => 0x0c,
+        Some(b'u') => {
+            let Some((c, used)) = unicode_at(s) else {
+                out.extend_from_slice(s.get(..2).unwrap_or(s));
+                return 2;
+            };
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            return used;
+        }
+        _ => {
+            let kept = s.get(..2).unwrap_or(s);
+            out.extend_from_slice(kept);
+            return kept.len();
+        }
+    };
+    out.push(byte);
+    2
 }
 
 /// `\uXXXX`, or a surrogate pair `\uD83D\uDE00`, at the start of `s`.
@@ -172,6 +184,10 @@ mod tests {
         );
         let cut = br#"{"log":"first half","stream":"stdout","time":"2026-06-03T10:00:01.1Z"}"#;
         assert!(Envelope::Docker.open(cut).unwrap().partial);
+        // An escaped backslash before `n` is no line end.
+        let backslash =
+            br#"{"log":"path C:\\n","stream":"stdout","time":"2026-06-03T10:00:01.1Z"}"#;
+        assert!(Envelope::Docker.open(backslash).unwrap().partial);
         let cri = b"2026-06-03T10:00:01.123456789Z stdout F 1.2.3.4 - - [03/Jun/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5";
         let inner = Envelope::Cri.open(cri).unwrap();
         assert!(inner.text.starts_with(b"1.2.3.4 - -") && !inner.partial && !inner.escaped);

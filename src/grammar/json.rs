@@ -100,9 +100,15 @@ impl Keys {
         let mut keys = Keys::builtin().clone();
         let mut mapped = 0;
         walk(template.trim().as_bytes(), |key, value| {
-            if let Some(role) = template_role(value, nginx) {
-                keys.insert(key, role);
-                mapped += 1;
+            match template_role(value, nginx) {
+                Some(role) => {
+                    keys.insert(key, role);
+                    mapped += 1;
+                }
+                // The template says what the key holds: nothing read.
+                None => {
+                    keys.roles.remove(&*key.to_ascii_lowercase());
+                }
             }
             Ok(())
         })
@@ -148,15 +154,16 @@ impl Keys {
         let (mut time, mut status) = (None, None);
         let (mut method, mut target, mut request) = (None, None, false);
         let end = walk(line, |key, value| {
+            // A key's first value counts.
             match self.role(key) {
                 Some(Role::Time) if time.is_none() => time = Some(value),
-                Some(Role::Status) => status = Some(value),
-                Some(Role::Request) => {
+                Some(Role::Status) if status.is_none() => status = Some(value),
+                Some(Role::Request) if !request => {
                     record.set_request(value);
                     request = true;
                 }
-                Some(Role::Method) => method = Some(value),
-                Some(Role::Target) => target = Some(value),
+                Some(Role::Method) if method.is_none() => method = Some(value),
+                Some(Role::Target) if target.is_none() => target = Some(value),
                 Some(Role::Protocol) => record.protocol = value,
                 Some(Role::Slot(slot)) => record.set_slot(slot, value),
                 _ => {}
@@ -254,6 +261,7 @@ fn time_format(raw: &[u8]) -> TimeFormat {
     let digits = raw.iter().take_while(|b| b.is_ascii_digit()).count();
     let numeric = digits > 0 && raw.iter().all(|&b| b.is_ascii_digit() || b == b'.');
     match (numeric, digits) {
+        (true, 16..) => TimeFormat::EpochMicros,
         (true, 13..) => TimeFormat::EpochMillis,
         (true, _) => TimeFormat::EpochSecs,
         _ => TimeFormat::Iso8601,
@@ -322,8 +330,9 @@ fn role_named(name: &str) -> Option<Role> {
 }
 
 /// Walks the top-level pairs of the object `line` holds, calling `pair`
-/// with each key and raw value (strings without their quotes); returns
-/// where the object ends.
+/// with each key and raw value (strings without their quotes; nested
+/// objects and arrays, no field of ours, as Caddy's `"request":{…}`, are
+/// read past); returns where the object ends.
 fn walk<'a>(
     line: &'a [u8],
     mut pair: impl FnMut(&'a [u8], &'a [u8]) -> Result<(), LineError>,
@@ -343,8 +352,11 @@ fn walk<'a>(
             return Err(fail(at, Why::Syntax));
         }
         at = skip_space(line, at + 1);
+        let nested = matches!(line.get(at), Some(b'{' | b'['));
         let (value, after) = value(line, at)?;
-        pair(key, value)?;
+        if !nested {
+            pair(key, value)?;
+        }
         at = skip_space(line, after);
         match line.get(at) {
             Some(b',') => at = skip_space(line, at + 1),
@@ -528,5 +540,31 @@ mod tests {
         );
         assert_eq!((r.status, r.method), (501, &b"SEARCH"[..]));
         assert!(Keys::from_template("$remote_addr [$time_local]", true).is_none());
+        // A key the template fills with something else loses its built-in
+        // meaning: `status` here is the cache status.
+        let cache = Keys::from_template(
+            r#"{"time":"$time_iso8601","code":$status,"status":"$upstream_cache_status","uri":"$request_uri"}"#,
+            true,
+        )
+        .unwrap();
+        let r = parse(
+            &cache,
+            br#"{"time":"2026-05-07T10:00:01Z","code":501,"status":"MISS","uri":"/x"}"#,
+        );
+        assert_eq!(r.status, 501);
+    }
+
+    #[test]
+    fn nested_values_and_long_epochs() {
+        // Caddy-like nesting is read past, not taken as the request.
+        let r = parse(
+            Keys::builtin(),
+            br#"{"ts":1778148001123456,"request":{"method":"GET","uri":"/"},"uri":"/api/x","status":501}"#,
+        );
+        assert_eq!(
+            (r.time, r.status, r.target),
+            (1_778_148_001, 501, &b"/api/x"[..])
+        );
+        assert_eq!(r.method, b"-");
     }
 }

@@ -369,6 +369,19 @@ fn a_quote_the_server_did_not_escape_does_not_end_the_request() {
 }
 
 #[test]
+fn a_status_followed_by_no_space_keeps_the_first_quote() {
+    let g = compile(
+        "csv",
+        r#"$time_iso8601,"$request",$status,$body_bytes_sent,"$http_user_agent",$request_length"#,
+    )
+    .unwrap();
+    let line = br#"2026-05-07T10:00:01+00:00,"GET / HTTP/1.1",200,512,"curl/8",100"#;
+    let r = parse(&g, line).record;
+    assert_eq!((r.status, r.target), (200, &b"/"[..]));
+    assert_eq!(r.slot(Slot::UserAgent), Some(&b"curl/8"[..]));
+}
+
+#[test]
 fn a_time_written_with_spaces_ends_after_them() {
     let g = compile("custom", r#"%{%Y-%m-%d %H:%M:%S}t %a "%r" %>s"#).unwrap();
     let r = parse(&g, br#"2026-05-07 10:00:01 1.2.3.4 "GET / HTTP/1.1" 501"#).record;

@@ -151,7 +151,9 @@ pub fn discover_configured(logs: &[Configured]) -> Discovery {
             Ok(entries) => {
                 let mut family: Vec<(Age, PathBuf)> = entries
                     .flatten()
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+                    // What a symlink points to: /dev/stdout in nginx's
+                    // Docker image is no file to read.
+                    .filter(|e| fs::metadata(e.path()).is_ok_and(|m| m.is_file()))
                     .filter_map(|e| {
                         let (base, age) = split_rotation(&e.file_name().to_string_lossy());
                         names_match(&pattern, &base).then(|| (age, e.path()))
@@ -185,9 +187,10 @@ fn names_match(pattern: &str, name: &str) -> bool {
     let Some((head, rest)) = pattern.split_once('$') else {
         return pattern == name;
     };
-    let after = rest.trim_start_matches(|c: char| {
-        c.is_ascii_alphanumeric() || c == '_' || c == '{' || c == '}'
-    });
+    let after = match rest.strip_prefix('{') {
+        Some(braced) => braced.split_once('}').map_or("", |(_, after)| after),
+        None => rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+    };
     let Some(tail) = name.strip_prefix(head) else {
         return false;
     };
@@ -352,6 +355,19 @@ pub fn describe(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn configured_names_with_variables() {
+        assert!(names_match("access.log", "access.log"));
+        assert!(names_match(
+            "$host.access.log",
+            "shop.example.com.access.log"
+        ));
+        assert!(names_match("${host}_access.log", "shop_access.log"));
+        assert!(!names_match("${host}_access.log", "error.log"));
+        assert!(!names_match("$host.access.log", ".access.log"));
+        assert!(!names_match("access.log", "error.log"));
+    }
 
     #[test]
     fn rotation_names() {
