@@ -182,21 +182,53 @@ pub fn discover_configured(logs: &[Configured]) -> Discovery {
 }
 
 /// Whether a file's family base is the configured name, where a
-/// `$variable` (nginx: `$host.access.log`) matches one or more characters.
+/// `$variable` (nginx: `$host.access.log`) matches one or more bytes.
+/// Linear in the name whatever the number of variables: each literal part
+/// between them is matched at its first place (the variables before it
+/// taking at least one byte each), which finds a match if there is one.
 fn names_match(pattern: &str, name: &str) -> bool {
-    let Some((head, rest)) = pattern.split_once('$') else {
-        return pattern == name;
-    };
-    let after = match rest.strip_prefix('{') {
-        Some(braced) => braced.split_once('}').map_or("", |(_, after)| after),
-        None => rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_'),
-    };
-    let Some(tail) = name.strip_prefix(head) else {
+    let parts = literal_parts(pattern);
+    let name = name.as_bytes();
+    let (Some(head), Some(tail)) = (parts.first(), parts.last()) else {
         return false;
     };
-    (1..=tail.len())
-        .filter(|&k| tail.is_char_boundary(k))
-        .any(|k| names_match(after, &tail[k..]))
+    if parts.len() == 1 {
+        return head.as_bytes() == name;
+    }
+    let variables = parts.len() - 1;
+    if name.len() < head.len() + tail.len() + variables
+        || !name.starts_with(head.as_bytes())
+        || !name.ends_with(tail.as_bytes())
+    {
+        return false;
+    }
+    let mut rest = &name[head.len()..name.len() - tail.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        let Some(at) = rest
+            .get(1..)
+            .and_then(|r| memchr::memmem::find(r, mid.as_bytes()))
+        else {
+            return false;
+        };
+        rest = &rest[1 + at + mid.len()..];
+    }
+    !rest.is_empty()
+}
+
+/// The literal parts of a configured name between its `$variable`s
+/// (`$host`, `${host}`): one more than there are variables.
+fn literal_parts(pattern: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = pattern;
+    while let Some((literal, after)) = rest.split_once('$') {
+        parts.push(literal);
+        rest = match after.strip_prefix('{') {
+            Some(braced) => braced.split_once('}').map_or("", |(_, after)| after),
+            None => after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+        };
+    }
+    parts.push(rest);
+    parts
 }
 
 fn discover_dir(dir: &Path, found: &mut Discovery) {
@@ -367,6 +399,13 @@ mod tests {
         assert!(!names_match("${host}_access.log", "error.log"));
         assert!(!names_match("$host.access.log", ".access.log"));
         assert!(!names_match("access.log", "error.log"));
+        assert!(names_match("$a-$b.log", "x-y.log"));
+        assert!(!names_match("$a-$b.log", "-y.log"));
+        assert!(!names_match("$a-$b.log", "x-.log"));
+        // Many variables stay linear.
+        let many = "$a".repeat(40) + ".log";
+        assert!(!names_match(&many, &("x".repeat(39) + ".log")));
+        assert!(names_match(&many, &("x".repeat(400) + ".log")));
     }
 
     #[test]
