@@ -229,7 +229,6 @@ impl<'a> Scanner<'a> {
         let device = crate::device::group(p.record.slot(Slot::UserAgent));
         let fit = Fit {
             other_format,
-            trailing: p.trailing,
             rest: p.rest,
         };
         agg.add(at, &p.record, device, fit, self.settings);

@@ -229,7 +229,7 @@ proptest! {
                 }
             };
             let r = &parsed.record;
-            prop_assert!(!parsed.trailing, "{}: {line}", g.name());
+            prop_assert!(!parsed.trailing(), "{}: {line}", g.name());
             prop_assert_eq!(r.time, f.time, "{}: {}", g.name(), line);
             prop_assert_eq!(r.status, f.status);
             prop_assert_eq!(r.method, f.method.as_bytes());

@@ -105,9 +105,7 @@ impl Counts {
 pub struct Fit<'a> {
     /// It needed another built-in grammar than the file's own.
     pub other_format: bool,
-    /// Fields followed the format's last one.
-    pub trailing: bool,
-    /// Those fields.
+    /// The fields that followed the format's last one (empty when none).
     pub rest: &'a [u8],
 }
 
@@ -313,8 +311,9 @@ impl Aggregate {
         stats.lines += 1;
         stats.parsed += 1;
         stats.other_format += u64::from(fit.other_format);
-        stats.trailing += u64::from(fit.trailing);
-        if fit.trailing && stats.trailing_example.is_none() {
+        let trailing = !fit.rest.is_empty();
+        stats.trailing += u64::from(trailing);
+        if trailing && stats.trailing_example.is_none() {
             let shown = fit.rest.get(..EXAMPLE_BYTES).unwrap_or(fit.rest);
             let shown = String::from_utf8_lossy(shown).trim().to_string();
             stats.trailing_example = Some((at.chunk, shown));

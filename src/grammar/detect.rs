@@ -59,7 +59,7 @@ fn score(grammar: &Grammar, lines: &[&[u8]], prefer_apache: bool) -> (usize, usi
     for line in lines {
         if let Ok(p) = grammar.parse(line, &mut times) {
             parsed += 1;
-            exact += usize::from(!p.trailing);
+            exact += usize::from(!p.trailing());
         }
     }
     let apache = grammar.name().starts_with("apache");

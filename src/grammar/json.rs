@@ -188,11 +188,7 @@ impl Keys {
             return Err(fail(at, Why::NoRequest));
         }
         let rest = line[end..].trim_ascii();
-        Ok(Parsed {
-            record,
-            trailing: !rest.is_empty(),
-            rest,
-        })
+        Ok(Parsed { record, rest })
     }
 
     /// The zone offset written in `line`'s time, if it has one.

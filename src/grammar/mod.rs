@@ -110,11 +110,17 @@ pub struct LineError {
 pub struct Parsed<'a> {
     /// The record.
     pub record: Record<'a>,
-    /// Whether bytes were left after the format's last item (servers that
-    /// append fields to a known format); such lines still count as parsed.
-    pub trailing: bool,
-    /// Those bytes (empty when there are none).
+    /// The bytes left after the format's last item (servers that append
+    /// fields to a known format), empty when there are none; such lines
+    /// still count as parsed.
     pub rest: &'a [u8],
+}
+
+impl Parsed<'_> {
+    /// Whether fields followed the format's last one.
+    pub fn trailing(&self) -> bool {
+        !self.rest.is_empty()
+    }
 }
 
 impl Grammar {
@@ -257,7 +263,6 @@ fn parse_text<'a>(
     }
     Ok(Parsed {
         record,
-        trailing: pos < line.len(),
         rest: line.get(pos..).unwrap_or_default(),
     })
 }

@@ -39,7 +39,7 @@ fn nginx_combined() {
     let line = br#"203.0.113.7 - alice [07/May/2026:10:00:01 +0200] "PROPFIND /dav/files/42?depth=1 HTTP/1.1" 501 173 "https://example.com/" "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)""#;
     let p = parse(g("nginx-combined"), line);
     let r = &p.record;
-    assert!(!p.trailing);
+    assert!(!p.trailing());
     assert_eq!(r.time, utc("2026-05-07T08:00:01Z"));
     assert_eq!(r.status, 501);
     assert_eq!(r.method, b"PROPFIND");
@@ -65,7 +65,7 @@ fn nginx_main_and_upstream() {
     );
     assert_eq!(p.record.slot(Slot::Referer), None);
     // A combined grammar reads it too, with the extra field left over.
-    assert!(parse(g("nginx-combined"), main).trailing);
+    assert!(parse(g("nginx-combined"), main).trailing());
 
     let up = br#"10.0.0.1 - - [07/May/2026:10:00:01 +0000] "POST /api/v1/orders HTTP/2.0" 501 0 "-" "okhttp/4.12.0" rt=0.004 uct="0.001" uht="0.004" urt="0.004" ua="10.1.0.12:8080" us="501" host=shop.example.com"#;
     let r = parse(g("nginx-upstream"), up).record;
@@ -287,15 +287,15 @@ fn fields_after_a_known_format_keep_the_format() {
     ] {
         assert_eq!(detect(line), base, "{}", String::from_utf8_lossy(line));
         let p = parse(g(base), line);
-        assert!(p.trailing);
+        assert!(p.trailing());
         assert_eq!(p.record.slot(Slot::UserAgent), Some(&b"Mozilla/5.0 (iPhone)"[..]));
     }
     // A common log still reads as common, and `%b` no longer swallows the
     // rest of a line.
     let common = b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5";
-    assert!(!parse(g("apache-common"), common).trailing);
+    assert!(!parse(g("apache-common"), common).trailing());
     let longer = b"1.2.3.4 - - [07/May/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5 0.004";
-    assert!(parse(g("apache-common"), longer).trailing);
+    assert!(parse(g("apache-common"), longer).trailing());
     let io = br#"1.2.3.4 - - [07/May/2026:10:00:01 +0200] "GET / HTTP/1.1" 200 5 "-" "curl/8.5" 312 5120"#;
     assert_eq!(detect(io), "apache-combinedio");
 }
@@ -327,7 +327,7 @@ fn apache_habits_break_the_tie_with_nginx() {
 fn ingress_nginx_upstreaminfo_and_multi_try_upstreams() {
     let line = br#"192.168.1.10 - - [07/May/2026:10:00:01 +0000] "PATCH /legacy-service/accounts/42 HTTP/2.0" 501 0 "-" "okhttp/4.12.0" 412 0.012 [shop-legacy-80] [] 10.0.0.5:8080, 10.0.0.6:8080 : 10.0.0.7:8080 0, 0 : 173 0.004, 0.003 : 0.005 502, 502 : 501 6b1b0e8f3c2e4b7fa7e2d1c0b9a8f7e6"#;
     let p = parse(g("nginx-upstreaminfo"), line);
-    assert!(!p.trailing);
+    assert!(!p.trailing());
     let r = p.record;
     assert_eq!(r.status, 501);
     assert_eq!(r.method, b"PATCH");
