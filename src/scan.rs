@@ -7,12 +7,21 @@
 //! a line that continues a multi-line message counts as parsed.
 
 use crate::aggregate::{Aggregate, Cursor, Fit, Settings};
-use crate::grammar::envelope::{unescape, Envelope};
+use crate::grammar::envelope::{unescape, Envelope, Inner, Stream};
 use crate::grammar::error::{self, is_continuation, opens_quote, Stamp};
 use crate::grammar::{Grammar, Parsed};
 use crate::input::chunk::MAX_LINE;
 use crate::record::Slot;
 use crate::timefmt::{TimeCache, Zone};
+
+/// Appends the line `inner` holds to `out`, its escapes undone.
+fn unwrap_into(inner: &Inner, out: &mut Vec<u8>) {
+    if inner.escaped {
+        unescape(inner.text, out);
+    } else {
+        out.extend_from_slice(inner.text);
+    }
+}
 
 /// How a file's lines are read.
 #[derive(Debug, Clone)]
@@ -63,10 +72,20 @@ pub struct Scanner<'a> {
     after_event: bool,
     /// Whether that event's message left a quote open.
     quote_open: bool,
-    /// An enveloped line's pieces so far (a long line split by the
-    /// container runtime), unescaped, and how many.
-    pieces: Vec<u8>,
-    pending: u64,
+    /// An enveloped line's pieces so far on stdout and on stderr (a long
+    /// line split by the container runtime).
+    pieces: [Pieces; 2],
+    /// An enveloped line, unescaped.
+    unwrapped: Vec<u8>,
+}
+
+/// The pieces of one stream's long line so far.
+#[derive(Default)]
+struct Pieces {
+    /// Their text, unescaped.
+    text: Vec<u8>,
+    /// The physical line of the chunk the first one is on, once there is one.
+    start: Option<u64>,
 }
 
 impl<'a> Scanner<'a> {
@@ -83,8 +102,8 @@ impl<'a> Scanner<'a> {
             zone_cache: None,
             after_event: false,
             quote_open: false,
-            pieces: Vec::new(),
-            pending: 0,
+            pieces: Default::default(),
+            unwrapped: Vec::new(),
         }
     }
 
@@ -102,10 +121,8 @@ impl<'a> Scanner<'a> {
             self.line(agg, &mut at, &block[start..]);
         }
         // A long line's first pieces at the end of a block: read as a line.
-        if self.pending > 0 {
-            self.pending -= 1;
-            let pieces = self.join(agg, &mut at);
-            self.inner(agg, &mut at, &pieces);
+        for stream in [Stream::Stdout, Stream::Stderr] {
+            self.join(agg, &mut at, stream);
         }
         agg.end_chunk(at);
     }
@@ -141,38 +158,75 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Unwraps an enveloped line and reads what it holds; the pieces of a
-    /// split line count as continuations of the line they end with.
+    /// Unwraps an enveloped line and reads what it holds. The pieces of a
+    /// long line are joined per stream: the line counts where its first
+    /// piece is, the others as its continuations.
     fn enveloped(&mut self, agg: &mut Aggregate, at: &mut Cursor, line: &[u8], envelope: Envelope) {
         let Some(inner) = envelope.open(line) else {
             agg.malformed(at, line, || format!("not a {} line", envelope.name()));
             return;
         };
-        if !inner.escaped && !inner.partial && self.pending == 0 {
-            return self.inner(agg, at, inner.text);
+        let pieces = &mut self.pieces[inner.stream as usize];
+        if pieces.start.is_none() && !inner.partial {
+            return self.whole(agg, at, inner);
         }
-        if inner.escaped {
-            unescape(inner.text, &mut self.pieces);
-        } else {
-            self.pieces.extend_from_slice(inner.text);
+        unwrap_into(&inner, &mut pieces.text);
+        match pieces.start {
+            // Its place is kept until the line is read.
+            None => {
+                pieces.start = Some(at.position());
+                at.seek(at.position() + 1);
+            }
+            Some(_) => agg.continuation(at),
         }
-        if inner.partial {
-            self.pending += 1;
-            return;
+        if !inner.partial {
+            self.join(agg, at, inner.stream);
         }
-        let mut text = self.join(agg, at);
-        self.inner(agg, at, &text);
-        text.clear();
-        self.pieces = text;
     }
 
-    /// The pieces so far as one line; the `pending` pieces before the one
-    /// that ends it count as its continuations.
-    fn join(&mut self, agg: &mut Aggregate, at: &mut Cursor) -> Vec<u8> {
-        for _ in 0..std::mem::take(&mut self.pending) {
-            agg.continuation(at);
+    /// Reads an enveloped line that came whole.
+    fn whole(&mut self, agg: &mut Aggregate, at: &mut Cursor, inner: Inner) {
+        if !inner.escaped {
+            return self.stream_line(agg, at, inner.text, inner.stream);
         }
-        std::mem::take(&mut self.pieces)
+        let mut text = std::mem::take(&mut self.unwrapped);
+        text.clear();
+        unwrap_into(&inner, &mut text);
+        self.stream_line(agg, at, &text, inner.stream);
+        self.unwrapped = text;
+    }
+
+    /// Reads the pieces of `stream`'s long line so far as one line, at the
+    /// place of its first piece.
+    fn join(&mut self, agg: &mut Aggregate, at: &mut Cursor, stream: Stream) {
+        let pieces = &mut self.pieces[stream as usize];
+        let Some(start) = pieces.start.take() else {
+            return;
+        };
+        let mut text = std::mem::take(&mut pieces.text);
+        let here = at.position();
+        at.seek(start);
+        self.stream_line(agg, at, &text, stream);
+        at.seek(here);
+        text.clear();
+        self.pieces[stream as usize].text = text;
+    }
+
+    /// Reads a line a container wrote to `stream`: what nginx's and httpd's
+    /// images write to stderr is their error log.
+    fn stream_line(&mut self, agg: &mut Aggregate, at: &mut Cursor, line: &[u8], stream: Stream) {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return agg.blank(at);
+        }
+        if stream == Stream::Stderr {
+            agg.stderr(at);
+            if matches!(self.reading, Reading::Access { .. })
+                && self.error_line(agg, at, line, false)
+            {
+                return;
+            }
+        }
+        self.inner(agg, at, line);
     }
 
     /// Reads one line as the file's layout says.

@@ -347,6 +347,149 @@ fn container_envelopes_are_unwrapped() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// What nginx's container image writes: the access log on stdout, the
+/// error log on stderr, in one CRI file (what `kubectl logs` reads), in
+/// time order. A traffic spike with worker exhaustion in the error log.
+/// Long lines come in pieces, and a piece of the other stream may come
+/// between them (the runtime splits each stream on its own). The stderr
+/// lines are the error log's events, also with a fixed `-f`, and the
+/// report is the one of the two files read apart.
+#[test]
+fn a_containers_stdout_and_stderr_are_its_access_and_error_logs() {
+    let dir = temp_dir("layout-streams");
+    let cfg = SynthConfig {
+        seed: 7,
+        lines: 150_000,
+        tz_offset_secs: 0,
+        bursts: Vec::new(),
+        scenarios: vec![ScenarioSpec {
+            kind: ScenarioKind::TrafficSpike,
+            start: DEFAULT_START + 14 * 3600,
+            duration_secs: 20 * 60,
+        }],
+        ..SynthConfig::default()
+    };
+    let (mut access, mut error) = (Vec::new(), Vec::new());
+    generate(&cfg, &mut access).unwrap();
+    fiveohone_gen::generate_error_log(&cfg, &mut error).unwrap();
+    std::fs::write(dir.join("access.log"), &access).unwrap();
+    std::fs::write(dir.join("error.log"), &error).unwrap();
+    let mut lines: Vec<(i64, &str, String)> = Vec::new();
+    let mut last = 0;
+    for (text, stream) in [(&access, "stdout"), (&error, "stderr")] {
+        for line in String::from_utf8_lossy(text).lines() {
+            last = line_time(line, stream).unwrap_or(last);
+            lines.push((last, stream, line.to_string()));
+        }
+    }
+    lines.sort_by_key(|l| l.0);
+    // A long line that fits nothing, its pieces apart, early (among the
+    // samples kept): its sample points at its first piece.
+    let junk = (lines[5].0, "stdout", format!("junk {}", "x".repeat(300)));
+    lines.insert(6, junk);
+    let junk_line = 7;
+    let (mut cri, mut split, mut between) = (String::new(), 0u64, 0u64);
+    let mut i = 0;
+    while let Some((time, stream, text)) = lines.get(i) {
+        let stamp = chrono::DateTime::from_timestamp(*time, 0).unwrap();
+        let stamp = stamp.format("%Y-%m-%dT%H:%M:%S%.9fZ");
+        let next_other = lines
+            .get(i + 1)
+            .filter(|n| n.1 != *stream && i + 2 != junk_line);
+        let cut = text.len().min(20);
+        let whole = |s: &str, t: &str| format!("{stamp} {s} F {t}\n");
+        if (i % 400 == 7 || next_other.is_some() || i + 1 == junk_line)
+            && text.is_char_boundary(cut)
+        {
+            split += 1;
+            cri += &format!("{stamp} {stream} P {}\n", &text[..cut]);
+            if let Some((_, other, line)) = next_other {
+                between += 1;
+                cri += &whole(other, line);
+                i += 1;
+            }
+            cri += &whole(stream, &text[cut..]);
+        } else {
+            cri += &whole(stream, text);
+        }
+        i += 1;
+    }
+    assert!(split > 100 && between > 50, "{split} {between}");
+    let path = dir.join("nginx-7d9f.log");
+    std::fs::write(&path, &cri).unwrap();
+
+    let error_lines = awk_count(
+        "/^[0-9][0-9][0-9][0-9]\\/[0-9][0-9]\\/[0-9][0-9] / { n++ } END { print n+0 }",
+        &error,
+    );
+    assert!(error_lines > 50);
+    let want_501 = awk_count("$9 == 501 { n++ } END { print n+0 }", &access);
+    let (access_path, error_path) = (dir.join("access.log"), dir.join("error.log"));
+    for args in [vec![], vec!["-f", "nginx-combined"]] {
+        let with = |paths: &[&Path]| {
+            let mut all = args.clone();
+            all.extend(paths.iter().map(|p| p.to_str().unwrap()));
+            json(&all)
+        };
+        let report = with(&[&path]);
+        let apart = with(&[&access_path, &error_path]);
+        let file = &report["summary"]["files"][0];
+        assert_eq!(n(file, "stderr"), error_lines, "{args:?}: {file:#}");
+        let access_file = &apart["summary"]["files"][0];
+        // The error lines, and (in auto mode) the few error lines among the
+        // access ones.
+        assert_eq!(
+            n(file, "events"),
+            error_lines + n(access_file, "events"),
+            "{args:?}: {file:#}"
+        );
+        // Every line read: the access log's malformed lines, and the junk.
+        assert_eq!(
+            n(file, "malformed"),
+            n(access_file, "malformed") + 1,
+            "{args:?}"
+        );
+        assert_eq!(
+            n(file, "parsed"),
+            n(access_file, "parsed") + error_lines + split,
+            "{args:?}"
+        );
+        assert_eq!(report["summary"]["matched"].as_u64(), Some(want_501));
+        let sample = report["summary"]["malformed_samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["text"].as_str().unwrap().starts_with("junk"))
+            .unwrap_or_else(|| panic!("{args:?}: no junk sample in {report:#}"));
+        // Lines before it, each split one a line more.
+        let at = cri.lines().position(|l| l.contains(" P junk")).unwrap() + 1;
+        assert_eq!(n(sample, "line"), at as u64, "{args:?}");
+        assert_eq!(labels(&report), ["traffic_spike"], "{args:?}");
+        for key in ["start", "end", "matched", "nearby_events", "evidence"] {
+            assert_eq!(
+                report["bursts"][0][key], apart["bursts"][0][key],
+                "{args:?} {key}"
+            );
+        }
+        let events = report["bursts"][0]["nearby_events"].to_string();
+        assert!(events.contains("worker_exhaustion"), "{args:?}: {events}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The time of an nginx access line (`[07/May/2026:14:00:01 +0000]`) on
+/// stdout or error line (`2026/05/07 14:00:01`) on stderr, in UTC.
+fn line_time(line: &str, stream: &str) -> Option<i64> {
+    let parse = |s: &str, f: &str| chrono::NaiveDateTime::parse_from_str(s, f).ok();
+    let stamp = if stream == "stdout" {
+        let at = line.find('[')?;
+        parse(line.get(at + 1..at + 21)?, "%d/%b/%Y:%H:%M:%S")
+    } else {
+        parse(line.get(..19)?, "%Y/%m/%d %H:%M:%S")
+    };
+    Some(stamp?.and_utc().timestamp())
+}
+
 /// The same through Apache's config: `--apache-conf` follows an
 /// `IncludeOptional`, takes the vhost's `CustomLog` with its `LogFormat`
 /// nickname (a layout no built-in has), and the device failure is

@@ -131,6 +131,8 @@ pub struct FileStats {
     /// The extra fields of the first such line, with its chunk number
     /// (the earliest chunk's wins a merge).
     pub trailing_example: Option<(u64, String)>,
+    /// Lines a container wrote to stderr (in a container envelope).
+    pub stderr: u64,
     /// Requests whose `$upstream_addr` names more than one try (a retry on
     /// another upstream, or an internal redirect).
     pub retried: u64,
@@ -163,6 +165,7 @@ impl FileStats {
             (a, b) => a.or(b),
         };
         self.retried += o.retried;
+        self.stderr += o.stderr;
         self.out_of_range += o.out_of_range;
         self.events += o.events;
         self.continuations += o.continuations;
@@ -245,6 +248,18 @@ impl Cursor {
             cell: Vec::with_capacity(128),
             stats: FileStats::default(),
         }
+    }
+
+    /// The physical line of the chunk the next count goes to.
+    pub fn position(&self) -> u64 {
+        self.line
+    }
+
+    /// Moves to physical line `line` of the chunk: a line whose pieces
+    /// came apart counts where it starts. Every line passed over must be
+    /// counted before the chunk ends.
+    pub fn seek(&mut self, line: u64) {
+        self.line = line;
     }
 }
 
@@ -433,6 +448,11 @@ impl Aggregate {
         at.stats.lines += 1;
         at.stats.parsed += 1;
         at.stats.continuations += 1;
+    }
+
+    /// Notes that the next line counted came from a container's stderr.
+    pub fn stderr(&mut self, at: &mut Cursor) {
+        at.stats.stderr += 1;
     }
 
     /// Closes a chunk: adds its line counts and records how many physical

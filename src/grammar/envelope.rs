@@ -22,11 +22,34 @@ pub enum Envelope {
     Cri,
 }
 
+/// The output stream a container wrote a line to. nginx's and httpd's
+/// container images send the access log to stdout and the error log to
+/// stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+impl Stream {
+    fn named(name: &[u8]) -> Option<Stream> {
+        match name {
+            b"stdout" => Some(Stream::Stdout),
+            b"stderr" => Some(Stream::Stderr),
+            _ => None,
+        }
+    }
+}
+
 /// One unwrapped line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Inner<'a> {
     /// The line inside, as written in the envelope.
     pub text: &'a [u8],
+    /// The stream it was written to.
+    pub stream: Stream,
     /// Whether `text` is JSON-escaped (Docker).
     pub escaped: bool,
     /// Whether the line goes on in the next piece.
@@ -70,8 +93,7 @@ fn docker(line: &[u8]) -> Option<Inner<'_>> {
         return None;
     }
     let (log, stream) = json::pair_values(line, b"log", b"stream")?;
-    let stream = stream?;
-    (stream == b"stdout" || stream == b"stderr").then_some(())?;
+    let stream = Stream::named(stream?)?;
     // `\n` ends the line unless its backslash is itself escaped.
     let backslashes = log
         .strip_suffix(b"n")
@@ -82,6 +104,7 @@ fn docker(line: &[u8]) -> Option<Inner<'_>> {
     };
     Some(Inner {
         text,
+        stream,
         escaped: true,
         partial,
     })
@@ -94,9 +117,10 @@ fn cri(line: &[u8]) -> Option<Inner<'_>> {
     let (time, stream, tag) = (parts.next()?, parts.next()?, parts.next()?);
     let text = parts.next().unwrap_or_default();
     let timelike = time.len() >= 20 && time.get(10) == Some(&b'T') && time.get(4) == Some(&b'-');
-    if !timelike || !(stream == b"stdout" || stream == b"stderr") {
+    if !timelike {
         return None;
     }
+    let stream = Stream::named(stream)?;
     let partial = match tag.split(|&b| b == b':').next()? {
         b"F" => false,
         b"P" => true,
@@ -104,6 +128,7 @@ fn cri(line: &[u8]) -> Option<Inner<'_>> {
     };
     Some(Inner {
         text,
+        stream,
         escaped: false,
         partial,
     })
@@ -175,7 +200,7 @@ mod tests {
     fn docker_and_cri_lines_unwrap() {
         let docker = br#"{"log":"1.2.3.4 - - [03/Jun/2026:10:00:01 +0000] \"GET /a HTTP/1.1\" 501 0 \"-\" \"curl/8\"\n","stream":"stdout","time":"2026-06-03T10:00:01.1Z"}"#;
         let inner = Envelope::Docker.open(docker).unwrap();
-        assert!(inner.escaped && !inner.partial);
+        assert!(inner.escaped && !inner.partial && inner.stream == Stream::Stdout);
         let mut out = Vec::new();
         unescape(inner.text, &mut out);
         assert_eq!(
@@ -191,12 +216,10 @@ mod tests {
         let cri = b"2026-06-03T10:00:01.123456789Z stdout F 1.2.3.4 - - [03/Jun/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5";
         let inner = Envelope::Cri.open(cri).unwrap();
         assert!(inner.text.starts_with(b"1.2.3.4 - -") && !inner.partial && !inner.escaped);
-        assert!(
-            Envelope::Cri
-                .open(b"2026-06-03T10:00:01.1Z stderr P part")
-                .unwrap()
-                .partial
-        );
+        let part = Envelope::Cri
+            .open(b"2026-06-03T10:00:01.1Z stderr P part")
+            .unwrap();
+        assert!(part.partial && part.stream == Stream::Stderr);
         // An access line is neither.
         let plain = b"1.2.3.4 - - [03/Jun/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 5";
         assert_eq!(Envelope::detect(&[plain, plain]), None);

@@ -99,6 +99,8 @@ pub struct FileRow {
     pub trailing_example: Option<String>,
     /// Requests tried on more than one upstream.
     pub retried: u64,
+    /// Lines a container wrote to stderr.
+    pub stderr: u64,
     /// Error-log events among the parsed lines.
     pub events: u64,
     /// Why the file was not read, if it was not.
@@ -232,6 +234,7 @@ impl Report {
                     trailing: s.trailing,
                     trailing_example: s.trailing_example.as_ref().map(|(_, e)| e.clone()),
                     retried: s.retried,
+                    stderr: s.stderr,
                     events: s.events,
                     skipped: input.skipped.clone(),
                     problems: input.problems.clone(),

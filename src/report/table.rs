@@ -275,6 +275,12 @@ fn render_input(r: &Report, style: Style, out: &mut String) {
                 thousands(f.retried)
             ));
         }
+        if f.stderr > 0 {
+            notes.push(format!(
+                "{} from the container's stderr",
+                thousands(f.stderr)
+            ));
+        }
         if f.blank > 0 {
             notes.push(format!("{} blank", thousands(f.blank)));
         }
