@@ -163,7 +163,7 @@ fn sensitivity(s: &str) -> Result<f64, String> {
 /// The logs the server configs name (`--nginx-conf`, `--apache-conf`, or
 /// without them and without paths the usual configs in /etc), with the
 /// formats they index; what the configs skip or guess goes to stderr.
-fn server_configs(cli: &Cli) -> Result<(input::Discovery, Vec<FormatChoice>), String> {
+fn server_configs(cli: &Cli) -> Result<(Vec<input::Configured>, Vec<FormatChoice>), String> {
     let given = cli.nginx_conf.is_some() || cli.apache_conf.is_some();
     let mut confs = Vec::new();
     if let Some(path) = &cli.nginx_conf {
@@ -173,8 +173,7 @@ fn server_configs(cli: &Cli) -> Result<(input::Discovery, Vec<FormatChoice>), St
         let conf = serverconf::read_apache(path).map_err(|e| format!("--apache-conf: {e}"))?;
         confs.push(conf);
     }
-    // Live mode follows paths; a bare `--follow` keeps its directories.
-    if !given && cli.paths.is_empty() && !cli.follow {
+    if !given && cli.paths.is_empty() {
         let nginx = PathBuf::from("/etc/nginx/nginx.conf");
         confs.extend(
             nginx
@@ -200,7 +199,7 @@ fn server_configs(cli: &Cli) -> Result<(input::Discovery, Vec<FormatChoice>), St
         }));
         formats.extend(theirs);
     }
-    Ok((input::discover_configured(&logs), formats))
+    Ok((logs, formats))
 }
 
 /// `--nginx-conf FILE`, or `-`: `nginx -T` output on stdin.
@@ -234,11 +233,30 @@ fn read_deploys(path: &std::path::Path) -> Result<Vec<Deploy>, String> {
     Ok(out)
 }
 
+/// How to read the inputs: the command line's settings, and the formats
+/// of the configured logs.
+fn options(cli: &Cli, format: FormatChoice, configured: Vec<FormatChoice>) -> Options {
+    Options {
+        settings: Settings {
+            status: cli.status.clone(),
+            window: cli.window,
+            since: cli.since,
+            until: cli.until,
+        },
+        format,
+        configured,
+        threads: cli.threads,
+        tz: cli.tz.clone(),
+        follow: cli.follow,
+    }
+}
+
 /// `--follow`: events while following, then the report of the whole
 /// period on SIGINT/SIGTERM (a second SIGINT exits at once).
 fn follow(
     cli: &Cli,
     paths: &[PathBuf],
+    logs: &[input::Configured],
     options: &Options,
     detection: &Detection,
 ) -> Result<ExitCode, String> {
@@ -257,7 +275,7 @@ fn follow(
     };
     let mut out = io::stdout().lock();
     let (analysis, verdict) =
-        fiveohone::follow::run(paths, options, detection, &settings, &stop, &mut out)?;
+        fiveohone::follow::run(paths, logs, options, detection, &settings, &stop, &mut out)?;
     let report = Report::new(&analysis, verdict);
     output(cli, &report, &mut out, true)?;
     Ok(ExitCode::SUCCESS)
@@ -328,10 +346,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             )
         })?),
     };
-    let from_configs = server_configs(&cli)?;
+    let (logs, formats) = server_configs(&cli)?;
+    let found = input::discover_configured(&logs);
     let given = cli.nginx_conf.is_some() || cli.apache_conf.is_some();
-    if given && cli.paths.is_empty() && from_configs.0.sources.is_empty() {
-        let missing: Vec<&str> = from_configs.0.errors.iter().map(String::as_str).collect();
+    // Live mode waits for a configured log the server has not written yet.
+    if given && cli.paths.is_empty() && found.sources.is_empty() && !cli.follow {
+        let missing: Vec<&str> = found
+            .errors
+            .iter()
+            .chain(&found.notes)
+            .map(String::as_str)
+            .collect();
         return Err(format!(
             "none of the logs the server config names can be read here{}",
             if missing.is_empty() {
@@ -343,7 +368,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
     let paths = if !cli.paths.is_empty() || given {
         cli.paths.clone()
-    } else if !from_configs.0.sources.is_empty() {
+    } else if !logs.is_empty() {
         Vec::new()
     } else {
         let defaults = input::default_paths();
@@ -354,11 +379,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         defaults
     };
-    if cli.follow && !from_configs.0.sources.is_empty() {
-        return Err("--follow takes log paths, not a server config yet: \
-             give the directories the config names"
-            .into());
-    }
 
     let extra = match &cli.scenarios {
         Some(path) => Some((
@@ -386,47 +406,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         detection.deploys.extend(read_deploys(path)?);
     }
 
-    let (configured, formats) = from_configs;
-    let mut discovery = input::discover(&paths);
-    // A file both named and in a config is read once, with the config's
-    // format.
-    let mut seen = std::collections::HashSet::new();
-    let sources = std::mem::take(&mut discovery.sources);
-    discovery.sources = configured
-        .sources
-        .into_iter()
-        .chain(sources)
-        .filter(|s| {
-            seen.insert(
-                s.path
-                    .as_ref()
-                    .map(|p| std::fs::canonicalize(p).unwrap_or(p.clone())),
-            )
-        })
-        .collect();
-    discovery.errors.extend(configured.errors);
+    if cli.follow {
+        let options = options(&cli, format, formats);
+        return follow(&cli, &paths, &logs, &options, &detection);
+    }
+    let discovery = input::discover_all(&paths, &logs);
     for note in &discovery.notes {
         eprintln!("fiveohone: {}", printable(note));
     }
     for e in &discovery.errors {
         eprintln!("fiveohone: {}", printable(e));
     }
-    let options = Options {
-        settings: Settings {
-            status: cli.status.clone(),
-            window: cli.window,
-            since: cli.since,
-            until: cli.until,
-        },
-        format,
-        configured: formats,
-        threads: cli.threads,
-        tz: cli.tz.clone(),
-        follow: cli.follow,
-    };
-    if cli.follow {
-        return follow(&cli, &paths, &options, &detection);
-    }
+    let options = options(&cli, format, formats);
     let analysis = pipeline::analyze(discovery, &options)?;
     for input in &analysis.inputs {
         if input.unreadable {

@@ -75,13 +75,19 @@ impl Follower {
     }
 
     fn start_with(dir: &Path, poll: bool, extra: &[&str]) -> Follower {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fiveohone"));
-        cmd.args(["--follow", "--json", "--idle", "1s"]).args(extra);
+        let mut args = extra.to_vec();
         if poll {
-            cmd.args(["--poll", "100ms"]);
+            args.extend(["--poll", "100ms"]);
         }
-        let mut child = cmd
-            .arg(dir)
+        args.push(dir.to_str().unwrap());
+        Follower::start_args(&args)
+    }
+
+    /// `fiveohone --follow --json --idle 1s ARGS`.
+    fn start_args(args: &[&str]) -> Follower {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fiveohone"))
+            .args(["--follow", "--json", "--idle", "1s"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -253,6 +259,72 @@ fn waiting_costs_nothing() {
         assert!(used < 10, "poll {poll}: {used} ticks while idle");
         f.stop();
     }
+    let _ = std::fs::remove_dir_all(d);
+}
+
+/// `--follow --nginx-conf`: the logs the config names are followed with
+/// their `log_format` (one no built-in reads), a log named with `$host`
+/// and one the server had not written at the start among them.
+#[test]
+fn the_logs_an_nginx_config_names_are_followed_with_their_formats() {
+    let d = dir("nginx-conf");
+    let conf = d.join("nginx.conf");
+    let dir = d.display();
+    std::fs::write(
+        &conf,
+        format!(
+            "http {{\n  log_format edge '$time_local|$remote_addr|$request|$status|$http_user_agent';\n  \
+             access_log {dir}/shop.access.log edge;\n  access_log {dir}/$host.api.log edge buffer=32k;\n}}\n"
+        ),
+    )
+    .unwrap();
+    // The combined lines in the `edge` layout.
+    let edge = |text: &str| -> String {
+        text.lines()
+            .map(|l| {
+                let (time, rest) = (&l[l.find('[').unwrap() + 1..], l);
+                let time = &time[..time.find(']').unwrap()];
+                let request = rest.split('"').nth(1).unwrap();
+                let status = rest
+                    .split('"')
+                    .nth(2)
+                    .unwrap()
+                    .split_whitespace()
+                    .next()
+                    .unwrap();
+                let ip = rest.split(' ').next().unwrap();
+                format!("{time}|{ip}|{request}|{status}|curl/8\n")
+            })
+            .collect()
+    };
+    let history = edge(&traffic(0, 600, (0, 0)));
+    append(&d.join("shop.access.log"), &history);
+    let f = Follower::start_args(&["--poll", "100ms", "--nginx-conf", conf.to_str().unwrap()]);
+    let shop = edge(&traffic(600, 1200, (700, 900)));
+    append(&d.join("shop.access.log"), &shop);
+    let api = edge(&traffic(1200, 1800, (1300, 1500)));
+    append(&d.join("api.example.com.api.log"), &api);
+    std::thread::sleep(Duration::from_secs(4));
+    let report = f.stop();
+    let s = &report["summary"];
+    let all = [history.as_str(), &shop, &api].concat();
+    let want_501 = awk_count(
+        "BEGIN { FS = \"|\" } $4 == 501 { n++ } END { print n+0 }",
+        all.as_bytes(),
+    );
+    assert!(want_501 > 50);
+    assert_eq!(
+        (n(s, "lines"), n(s, "malformed"), n(s, "matched")),
+        (all.lines().count() as u64, 0, want_501),
+        "{s:#}"
+    );
+    let files: Vec<&str> = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["edge", "edge"], "{s:#}");
     let _ = std::fs::remove_dir_all(d);
 }
 

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::aggregate::Aggregate;
 use crate::detect::{self, Burst, Detection};
-use crate::input::{discover, Source};
+use crate::input::{discover_all, Configured, Source};
 use crate::pipeline::{Analysis, Inputs, Options};
 use crate::report::table::thousands;
 use crate::report::terminal::printable;
@@ -73,17 +73,23 @@ struct Reported {
     ended: BTreeSet<i64>,
 }
 
-/// Runs the follow loop until `stop` is set; returns the analysis of the
-/// whole followed period and the verdict on it.
+/// Runs the follow loop over `paths` and the `configured` logs (new files
+/// in their directories and families are followed as they appear) until
+/// `stop` is set; returns the analysis of the whole followed period and
+/// the verdict on it.
 pub fn run(
     paths: &[PathBuf],
+    configured: &[Configured],
     opts: &Options,
     detection: &Detection,
     follow: &Follow,
     stop: &AtomicBool,
     out: &mut dyn Write,
 ) -> Result<(Analysis, detect::Verdict), String> {
-    let mut discovery = discover(paths);
+    let mut discovery = discover_all(paths, configured);
+    for line in discovery.notes.iter().chain(&discovery.errors) {
+        note(line);
+    }
     if opts.settings.since.is_none() {
         skip_old(&mut discovery.sources);
     }
@@ -122,6 +128,9 @@ pub fn run(
             .any(|w| e.starts_with(&format!("{}:", w.display())))
     });
     let dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    let config_dirs = configured
+        .iter()
+        .filter_map(|c| c.path.parent().map(PathBuf::from));
     note(&format!(
         "read {} lines of history; following {} files",
         thousands(agg.file_totals().lines),
@@ -256,11 +265,12 @@ pub fn run(
             });
             false
         });
-        if last_rescan.elapsed() >= RESCAN && !dirs.is_empty() {
+        if last_rescan.elapsed() >= RESCAN && !(dirs.is_empty() && configured.is_empty()) {
             last_rescan = Instant::now();
-            for source in discover(&dirs).sources {
+            for source in discover_all(&dirs, configured).sources {
                 let Some(path) = &source.path else { continue };
-                if source.rotated || followed.iter().any(|f| f.tail.path() == path.as_path()) {
+                // A known file is followed already, or not to be read.
+                if source.rotated || inputs.has(path) {
                     continue;
                 }
                 let input = inputs.add(&source, opts);
@@ -286,7 +296,8 @@ pub fn run(
                         }
                     })
                 })
-                .chain(dirs.iter().cloned());
+                .chain(dirs.iter().cloned())
+                .chain(config_dirs.clone());
             for dir in parents.collect::<Vec<_>>() {
                 if !watched.contains(&dir) && w.watch(&dir, RecursiveMode::NonRecursive).is_ok() {
                     watched.insert(dir);

@@ -168,8 +168,9 @@ pub fn discover_configured(logs: &[Configured]) -> Discovery {
                     }));
             }
         }
+        // The server has not written it yet: no read failure.
         if found.sources.len() == before && dir.is_dir() {
-            found.errors.push(format!(
+            found.notes.push(format!(
                 "{} (from {}): no such file yet",
                 log.path.display(),
                 log.origin
@@ -178,6 +179,27 @@ pub fn discover_configured(logs: &[Configured]) -> Discovery {
     }
     let mut seen = std::collections::HashSet::new();
     found.sources.retain(|s| seen.insert(s.path.clone()));
+    found
+}
+
+/// The logs the server configs name ([`discover_configured`]), then the
+/// command-line `paths` ([`discover`]); a file in both is read once, with
+/// its configured format.
+pub fn discover_all(paths: &[PathBuf], configured: &[Configured]) -> Discovery {
+    let mut found = discover_configured(configured);
+    let named = discover(paths);
+    let mut seen = std::collections::HashSet::new();
+    found.sources.extend(named.sources);
+    found.sources.retain(|s| {
+        seen.insert(
+            s.path
+                .as_ref()
+                .map(|p| fs::canonicalize(p).unwrap_or(p.clone())),
+        )
+    });
+    found.errors.extend(named.errors);
+    found.ignored.extend(named.ignored);
+    found.notes.extend(named.notes);
     found
 }
 

@@ -11,5 +11,7 @@ pub mod chunk;
 pub mod discover;
 pub mod open;
 
-pub use discover::{default_paths, discover, discover_configured, Configured, Discovery, Source};
+pub use discover::{
+    default_paths, discover, discover_all, discover_configured, Configured, Discovery, Source,
+};
 pub use open::Compression;

@@ -191,6 +191,11 @@ impl<'g> Inputs<'g> {
         self.files.len() - 1
     }
 
+    /// Whether some input is the file at `path`.
+    pub fn has(&self, path: &std::path::Path) -> bool {
+        self.sources.iter().any(|s| s.path.as_deref() == Some(path))
+    }
+
     /// Following: the file of input `input` as it was opened when its size
     /// was taken (once).
     pub fn take_handle(&mut self, input: usize) -> Option<File> {

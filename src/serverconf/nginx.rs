@@ -278,9 +278,12 @@ impl Walker {
                 .filter(|b| !b.iter().any(is_access_log))
                 .map(|b| (s, b))
         });
+        // With no server at all, nginx answers through an implicit default
+        // server, which logs as http says.
+        let servers = block.iter().any(|s| s.name == "server");
         let http = Http {
             formats: self.formats(block),
-            inherited: bare.is_some(),
+            inherited: bare.is_some() || !servers,
         };
         self.walk(block, Ctx::Http(&http));
         if let (Some((server, body)), false) = (bare, block.iter().any(is_access_log)) {
@@ -700,6 +703,15 @@ mod tests {
             ]
         );
         assert!(conf.notes[0].contains("nor in server b:"));
+    }
+
+    #[test]
+    fn an_http_log_with_no_server_is_used() {
+        let text = dump(&[(CONF, "http {\n access_log /all.log;\n}")]);
+        let conf = parse_nginx_dump(&text).unwrap();
+        let paths: Vec<&Path> = conf.targets.iter().map(|t| t.path.as_path()).collect();
+        assert_eq!(paths, [Path::new("/all.log")]);
+        assert_eq!(conf.notes, Vec::<String>::new());
     }
 
     #[test]
