@@ -343,3 +343,99 @@ fn cpanel_domlogs_read_the_http_logs_and_skip_the_byte_logs() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Plesk's domain logs (`/var/www/vhosts/system/DOMAIN/logs`): its daily
+/// statistics run moves each log's lines to `NAME.processed` (rotated as
+/// `NAME.processed.1.gz`, …) and leaves copies in `NAME.webstat`. With its
+/// nginx proxy on, `proxy_access_log` holds every request as clients saw
+/// it, and Apache's `access_log` the same ones again. Each request is
+/// counted once, each family read oldest first.
+#[test]
+fn plesk_domain_logs_count_each_request_once() {
+    let dir = temp_dir("plesk");
+    let day = |d: u32, apache: bool| -> String {
+        (0..30)
+            .map(|i| {
+                let status = if (i + d).is_multiple_of(5) { 501 } else { 200 };
+                let agent = if apache { "Mozilla/5.0 (apache)" } else { "Mozilla/5.0" };
+                format!(
+                    "203.0.113.{i} - - [{:02}/May/2026:10:{:02}:00 +0000] \"GET /p/{i} HTTP/1.1\" {status} 512 \"-\" \"{agent}\"\n",
+                    5 + d,
+                    i
+                )
+            })
+            .collect()
+    };
+    let gz = |text: &str| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut e, text.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
+    for (prefix, apache) in [("proxy_", false), ("", true)] {
+        write(
+            &format!("{prefix}access_log.processed.1.gz"),
+            &gz(&day(0, apache)),
+        );
+        write(
+            &format!("{prefix}access_log.processed"),
+            day(1, apache).as_bytes(),
+        );
+        write(&format!("{prefix}access_log"), day(2, apache).as_bytes());
+        write(
+            &format!("{prefix}access_ssl_log"),
+            day(3, apache).as_bytes(),
+        );
+    }
+    write("access_log.webstat", day(2, true).as_bytes());
+    write("access_ssl_log.webstat", day(3, true).as_bytes());
+    let out = run(&["--json", dir.to_str().unwrap()], None);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &report["summary"];
+    let read: Vec<&str> = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        read,
+        [
+            "proxy_access_log.processed.1.gz",
+            "proxy_access_log.processed",
+            "proxy_access_log",
+            "proxy_access_ssl_log"
+        ]
+    );
+    let once: String = (0..4).map(|d| day(d, false)).collect();
+    let want = awk_count("$9 == 501 { n++ } END { print n+0 }", once.as_bytes());
+    assert_eq!(
+        (s["matched"].as_u64(), n(s, "requests"), n(s, "malformed")),
+        (Some(want), 120, 0)
+    );
+    let said = stderr(&out);
+    for note in [
+        "access_log.webstat: a Plesk statistics copy",
+        "access_log and its 2 older files: Plesk's Apache log behind its nginx proxy",
+        "access_ssl_log: Plesk's Apache log behind",
+    ] {
+        assert!(said.contains(note), "{note}: {said}");
+    }
+    // With the proxy off there are no proxy logs: Apache's are read.
+    for name in [
+        "proxy_access_log.processed.1.gz",
+        "proxy_access_log.processed",
+        "proxy_access_log",
+        "proxy_access_ssl_log",
+    ] {
+        std::fs::remove_file(dir.join(name)).unwrap();
+    }
+    let report = json(&[dir.to_str().unwrap()]);
+    let s = &report["summary"];
+    assert_eq!(n(s, "requests"), 120, "{s:#}");
+    assert_eq!(
+        s["files"][0]["path"].as_str().unwrap().rsplit('/').next(),
+        Some("access_log.processed.1.gz")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -294,10 +294,9 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
         }
         let (base, age) = split_rotation(&name);
         if let Some(what) = not_a_request_log(&base) {
-            found.notes.push(format!(
-                "{}: {what}, not an access log: skipped",
-                path.display()
-            ));
+            found
+                .notes
+                .push(format!("{}: {what}: skipped", path.display()));
             found.ignored.push(path);
         } else if is_log_name(&base) || names.contains(&format!("{base}-bytes_log")) {
             // cPanel names a domain's access log after the domain alone,
@@ -306,6 +305,34 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
         } else {
             found.ignored.push(path);
         }
+    }
+    let proxied: std::collections::HashSet<&str> = logs
+        .iter()
+        .filter(|(base, _, path)| {
+            base.starts_with("proxy_") && fs::metadata(path).is_ok_and(|m| m.len() > 0)
+        })
+        .map(|(base, _, _)| base.as_str())
+        .collect();
+    let (behind, mut logs): (Vec<_>, Vec<_>) = logs
+        .iter()
+        .cloned()
+        .partition(|(base, _, _)| behind_proxy(base, &proxied));
+    let mut families: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
+    for (base, _, path) in behind {
+        families.entry(base).or_default().push(path);
+    }
+    for (base, paths) in families {
+        let older = match paths.len() - 1 {
+            0 => String::new(),
+            1 => " and its older file".into(),
+            n => format!(" and its {n} older files"),
+        };
+        found.notes.push(format!(
+            "{}{older}: Plesk's Apache log behind its nginx proxy, the same requests as \
+             proxy_{base}: skipped (name it to read it)",
+            dir.join(&base).display()
+        ));
+        found.ignored.extend(paths);
     }
     logs.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
     found
@@ -316,6 +343,10 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
 /// A rotated file's place in its family; sorts oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Age {
+    /// Plesk's `access_log.processed.N` (higher N is older), then
+    /// `access_log.processed` (0): lines its statistics run moved out of
+    /// the live file, each day.
+    Processed(Reverse<u64>),
     /// `access.log.N`: higher N is older.
     Numbered(Reverse<u64>),
     /// `access.log-20260507`: earlier date is older.
@@ -325,8 +356,22 @@ enum Age {
 }
 
 /// Splits a file name into its family base and its age:
-/// `access.log.2.gz` → (`access.log`, Numbered(2)).
+/// `access.log.2.gz` → (`access.log`, Numbered(2)),
+/// `access_log.processed.1.gz` → (`access_log`, Processed(1)).
 fn split_rotation(name: &str) -> (String, Age) {
+    let (base, age) = split_numbered(name);
+    let processed = |n| match age {
+        Age::Numbered(n) => Age::Processed(n),
+        _ => Age::Processed(Reverse(n)),
+    };
+    match strip_suffix_ci(&base, ".processed") {
+        Some(b) if matches!(age, Age::Numbered(_) | Age::Current) => (b.to_string(), processed(0)),
+        _ => (base, age),
+    }
+}
+
+/// [`split_rotation`] without Plesk's `.processed`.
+fn split_numbered(name: &str) -> (String, Age) {
     let mut base = name;
     for ext in [".gz", ".bz2", ".xz", ".zst", ".lz4", ".z"] {
         if let Some(b) = strip_suffix_ci(base, ext) {
@@ -376,17 +421,29 @@ fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
     (s.is_char_boundary(cut) && s[cut..].eq_ignore_ascii_case(suffix)).then(|| &s[..cut])
 }
 
-/// What a log that holds no requests is, by its hosting panel's name for
-/// it (cPanel's `DOMAIN-bytes_log` and `DOMAIN-ftp_log`).
+/// What a log that holds no requests of its own is, by its hosting
+/// panel's name for it: cPanel's `DOMAIN-bytes_log` and `DOMAIN-ftp_log`,
+/// Plesk's `access_log.stat` and `access_log.webstat` (the copies its
+/// statistics run reads, lines of the access logs beside them).
 fn not_a_request_log(base: &str) -> Option<&'static str> {
     let b = base.to_ascii_lowercase();
     if b.ends_with("-bytes_log") {
-        Some("a cPanel bandwidth log")
+        Some("a cPanel bandwidth log, not an access log")
     } else if b.ends_with("-ftp_log") {
-        Some("a cPanel FTP transfer log")
+        Some("a cPanel FTP transfer log, not an access log")
+    } else if b.ends_with("_log.stat") || b.ends_with("_log.webstat") {
+        Some("a Plesk statistics copy of the access logs beside it")
     } else {
         None
     }
+}
+
+/// Plesk's Apache access logs behind its nginx proxy: the same requests
+/// as the nginx log beside them (`proxy_access_log`), which is what
+/// clients saw. Reading both would count each request twice.
+fn behind_proxy(base: &str, bases: &std::collections::HashSet<&str>) -> bool {
+    matches!(base, "access_log" | "access_ssl_log")
+        && bases.contains(format!("proxy_{base}").as_str())
 }
 
 /// Whether a family base name is a log's: `*.log`, `*_log`, or one that
@@ -459,6 +516,29 @@ mod tests {
         assert_eq!(
             split_rotation("error_log.3"),
             ("error_log".into(), Age::Numbered(Reverse(3)))
+        );
+        assert_eq!(
+            split_rotation("access_log.processed.2.gz"),
+            ("access_log".into(), Age::Processed(Reverse(2)))
+        );
+        assert_eq!(
+            split_rotation("access_ssl_log.processed"),
+            ("access_ssl_log".into(), Age::Processed(Reverse(0)))
+        );
+        let mut plesk = [
+            "access_log",
+            "access_log.processed",
+            "access_log.processed.1.gz",
+        ]
+        .map(|n| split_rotation(n).1);
+        plesk.sort();
+        assert_eq!(
+            plesk,
+            [
+                Age::Processed(Reverse(1)),
+                Age::Processed(Reverse(0)),
+                Age::Current
+            ]
         );
     }
 
