@@ -137,39 +137,42 @@ pub fn discover_configured(logs: &[Configured]) -> Discovery {
     let mut found = Discovery::default();
     for log in logs {
         let before = found.sources.len();
-        let (Some(dir), Some(name)) = (log.path.parent(), log.path.file_name()) else {
+        let (Some(parent), Some(name)) = (log.path.parent(), log.path.file_name()) else {
             continue;
         };
         let pattern = name.to_string_lossy().into_owned();
-        match fs::read_dir(dir) {
-            Err(e) => found.errors.push(format!(
-                "{} (from {}): {}",
-                log.path.display(),
-                log.origin,
-                describe(&e)
-            )),
-            Ok(entries) => {
-                let mut family: Vec<(Age, PathBuf)> = entries
-                    .flatten()
-                    // What a symlink points to: /dev/stdout in nginx's
-                    // Docker image is no file to read.
-                    .filter(|e| fs::metadata(e.path()).is_ok_and(|m| m.is_file()))
-                    .filter_map(|e| {
-                        let (base, age) = split_rotation(&e.file_name().to_string_lossy());
-                        names_match(&pattern, &base).then(|| (age, e.path()))
-                    })
-                    .collect();
-                family.sort();
-                found
-                    .sources
-                    .extend(family.into_iter().map(|(_, path)| Source {
-                        format: log.format,
-                        ..Source::file(path)
-                    }));
+        let dirs = matching_dirs(parent);
+        for dir in &dirs {
+            match fs::read_dir(dir) {
+                Err(e) => found.errors.push(format!(
+                    "{} (from {}): {}",
+                    log.path.display(),
+                    log.origin,
+                    describe(&e)
+                )),
+                Ok(entries) => {
+                    let mut family: Vec<(Age, PathBuf)> = entries
+                        .flatten()
+                        // What a symlink points to: /dev/stdout in nginx's
+                        // Docker image is no file to read.
+                        .filter(|e| fs::metadata(e.path()).is_ok_and(|m| m.is_file()))
+                        .filter_map(|e| {
+                            let (base, age) = split_rotation(&e.file_name().to_string_lossy());
+                            names_match(&pattern, &base).then(|| (age, e.path()))
+                        })
+                        .collect();
+                    family.sort();
+                    found
+                        .sources
+                        .extend(family.into_iter().map(|(_, path)| Source {
+                            format: log.format,
+                            ..Source::file(path)
+                        }));
+                }
             }
         }
         // The server has not written it yet: no read failure.
-        if found.sources.len() == before && dir.is_dir() {
+        if found.sources.len() == before && (dirs.is_empty() || dirs.iter().any(|d| d.is_dir())) {
             found.notes.push(format!(
                 "{} (from {}): no such file yet",
                 log.path.display(),
@@ -180,6 +183,39 @@ pub fn discover_configured(logs: &[Configured]) -> Discovery {
     let mut seen = std::collections::HashSet::new();
     found.sources.retain(|s| seen.insert(s.path.clone()));
     found
+}
+
+/// The directories a configured directory names: itself, or with a
+/// `$variable` in some of its parts (`/var/log/nginx/$host`), each
+/// directory whose names match, in name order.
+fn matching_dirs(dir: &Path) -> Vec<PathBuf> {
+    if dir.as_os_str().is_empty() {
+        return vec![PathBuf::from(".")];
+    }
+    let mut dirs = vec![PathBuf::new()];
+    for part in dir.components() {
+        let part = part.as_os_str();
+        let pattern = part.to_string_lossy();
+        if !pattern.contains('$') {
+            dirs.iter_mut().for_each(|d| d.push(part));
+            continue;
+        }
+        let mut next: Vec<PathBuf> = dirs
+            .iter()
+            .filter_map(|d| fs::read_dir(d).ok())
+            .flat_map(|entries| entries.flatten())
+            .filter(|e| fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
+            .filter(|e| names_match(&pattern, &e.file_name().to_string_lossy()))
+            .map(|e| e.path())
+            .collect();
+        next.sort();
+        dirs = next;
+    }
+    // Of the hosts' directories, those that have the rest of the path.
+    if dir.to_string_lossy().contains('$') {
+        dirs.retain(|d| d.is_dir());
+    }
+    dirs
 }
 
 /// The logs the server configs name ([`discover_configured`]), then the
@@ -485,6 +521,45 @@ mod tests {
         let many = "$a".repeat(40) + ".log";
         assert!(!names_match(&many, &("x".repeat(39) + ".log")));
         assert!(names_match(&many, &("x".repeat(400) + ".log")));
+    }
+
+    #[test]
+    fn configured_directories_with_variables() {
+        let root = std::env::temp_dir().join(format!("fiveohone-dirs-{}", std::process::id()));
+        for host in ["shop.example.com", "api.example.com"] {
+            fs::create_dir_all(root.join(host)).unwrap();
+            fs::write(root.join(host).join("access.log"), "x\n").unwrap();
+            fs::write(root.join(host).join("access.log.1"), "x\n").unwrap();
+        }
+        fs::write(root.join("not-a-dir"), "x\n").unwrap();
+        let log = |path: PathBuf| Configured {
+            path,
+            format: Some(0),
+            origin: "nginx.conf:3".into(),
+        };
+        let found = discover_configured(&[log(root.join("$host").join("access.log"))]);
+        let names: Vec<String> = found
+            .sources
+            .iter()
+            .map(|s| {
+                let p = s.path.as_ref().unwrap().strip_prefix(&root).unwrap();
+                p.display().to_string()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "api.example.com/access.log.1",
+                "api.example.com/access.log",
+                "shop.example.com/access.log.1",
+                "shop.example.com/access.log"
+            ]
+        );
+        assert!(found.sources.iter().all(|s| s.format == Some(0)));
+        let none = discover_configured(&[log(root.join("$host/logs").join("access.log"))]);
+        assert!(none.sources.is_empty() && none.errors.is_empty());
+        assert_eq!(none.notes.len(), 1, "{:?}", none.notes);
+        fs::remove_dir_all(root).unwrap();
     }
 
     #[test]
