@@ -11,7 +11,7 @@ use nom::multi::{many0, many1};
 use nom::sequence::{delimited, preceded};
 use nom::{IResult, Parser};
 
-use super::{json, Body, End, Field, Grammar, Item};
+use super::{json, Body, End, Field, Grammar, Item, Rule};
 use crate::record::Slot;
 use crate::timefmt::TimeFormat;
 
@@ -510,12 +510,20 @@ pub fn compile_def(name: &str, def: &FormatDef) -> Result<Grammar, FormatError> 
                                 Some((_, Err(after))) => after.starts_with(' '),
                                 Some(_) => false,
                             };
-                        End::Lit {
-                            quoted,
-                            lit: lit.into_bytes().into_boxed_slice(),
-                            list: shown.starts_with("$upstream_"),
-                            before_status: quoted && *field == Field::Request && status_next,
-                            spaces: time_spaces(field),
+                        let lit = lit.into_bytes().into_boxed_slice();
+                        let spaces = time_spaces(field);
+                        let rule = if shown.starts_with("$upstream_") {
+                            Some(Rule::List)
+                        } else if spaces > 0 {
+                            Some(Rule::AfterSpaces(spaces))
+                        } else if quoted && *field == Field::Request && status_next {
+                            Some(Rule::BeforeStatus)
+                        } else {
+                            None
+                        };
+                        match rule {
+                            None => End::Lit { lit, quoted },
+                            Some(rule) => End::Ruled { lit, quoted, rule },
                         }
                     }
                 };

@@ -53,21 +53,30 @@ enum End {
     /// the format does not name).
     Token,
     /// The field ends where `lit` begins; inside quotes, a backslash-escaped
-    /// quote does not end it; in a `list` (nginx's `$upstream_*`: one value
-    /// per try, `10.0.0.5:8080, 10.0.0.6:8080 : 10.0.0.7:8080`) the
-    /// separators `, ` and ` : ` do not end it.
-    /// A quoted request line `before_status` ends at the first `lit` that a
-    /// status follows: a quote inside it that the server did not escape
-    /// (`"GET" /x?id=' HTTP/1.0" 501`, old Apache, scanners) does not.
-    /// A time whose format writes `spaces` spaces (`%{%Y-%m-%d %H:%M:%S}t`)
-    /// ends at the `lit` after them.
-    Lit {
+    /// quote does not end it.
+    Lit { lit: Box<[u8]>, quoted: bool },
+    /// The field ends at a `lit` that `rule` picks.
+    Ruled {
         lit: Box<[u8]>,
         quoted: bool,
-        list: bool,
-        before_status: bool,
-        spaces: u8,
+        rule: Rule,
     },
+}
+
+/// Which `lit` ends a field, when it is not the first one.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// A list (nginx's `$upstream_*`: one value per try, `10.0.0.5:8080,
+    /// 10.0.0.6:8080 : 10.0.0.7:8080`): the separators `, ` and ` : ` do
+    /// not end it.
+    List,
+    /// A quoted request line ends at the first `lit` that a status follows:
+    /// a quote inside it that the server did not escape (`"GET" /x?id='
+    /// HTTP/1.0" 501`, old Apache, scanners) does not.
+    BeforeStatus,
+    /// A time whose format writes this many spaces (`%{%Y-%m-%d
+    /// %H:%M:%S}t`) ends at the `lit` after them.
+    AfterSpaces(u8),
 }
 
 #[derive(Debug, Clone)]
@@ -246,11 +255,14 @@ fn parse_text<'a>(
                     Field::Zone => {
                         zone = Some(crate::timefmt::parse_offset(value).ok_or_else(|| err(pos))?);
                     }
-                    Field::Slot(Slot::Bytes) | Field::Size if !is_size(value) => {
-                        return Err(err(pos))
-                    }
+                    Field::Size if !is_size(value) => return Err(err(pos)),
                     Field::Size => {}
-                    Field::Slot(slot) => record.set_slot(*slot, value),
+                    Field::Slot(slot) => {
+                        if *slot == Slot::Bytes && !is_size(value) {
+                            return Err(err(pos));
+                        }
+                        record.set_slot(*slot, value)
+                    }
                     Field::Skip => {}
                 }
                 pos += len;
@@ -277,7 +289,7 @@ fn explain_text(items: &[Item], err: &LineError, line: &[u8]) -> String {
         Some(Item::Field { name, end, field }) => {
             let rest = line.get(err.at..).unwrap_or_default();
             let value = end.find(rest).map(|n| &rest[..n]);
-            match (field, end, value) {
+            match (field, end.lit(), value) {
                 (Field::Time(_) | Field::Status, _, Some(v)) => {
                     let v = v.get(..60).unwrap_or(v);
                     let why = match field {
@@ -290,7 +302,7 @@ fn explain_text(items: &[Item], err: &LineError, line: &[u8]) -> String {
                         why.unwrap_or_default()
                     )
                 }
-                (_, End::Lit { lit, .. }, None) => format!(
+                (_, Some(lit), None) => format!(
                     "no `{}` after {name} (byte {at})",
                     String::from_utf8_lossy(lit),
                 ),
@@ -333,45 +345,53 @@ fn parse_status(v: &[u8]) -> Option<u16> {
 
 impl End {
     /// Length of the field at the start of `rest`, if it ends there.
-    #[inline]
+    #[inline(always)]
     fn find(&self, rest: &[u8]) -> Option<usize> {
         match self {
+            End::Lit { lit, quoted } => find_end(rest, lit, *quoted),
             End::Eol => Some(rest.len()),
             End::Token => Some(memchr::memchr(b' ', rest).unwrap_or(rest.len())),
-            End::Lit {
-                lit, quoted, list, ..
-            } if *list => find_list_end(rest, lit, *quoted),
-            End::Lit {
+            // Every request line: inline.
+            End::Ruled {
                 lit,
                 quoted,
-                spaces,
-                ..
-            } if *spaces > 0 => {
+                rule: Rule::BeforeStatus,
+            } => find_before_status(rest, lit, *quoted),
+            End::Ruled { lit, quoted, rule } => rule.find(rest, lit, *quoted),
+        }
+    }
+
+    /// The literal that ends the field, if one does.
+    fn lit(&self) -> Option<&[u8]> {
+        match self {
+            End::Lit { lit, .. } | End::Ruled { lit, .. } => Some(lit),
+            End::Eol | End::Token => None,
+        }
+    }
+}
+
+impl Rule {
+    /// Length of the field at the start of `rest` that the `lit` this rule
+    /// picks ends.
+    fn find(self, rest: &[u8], lit: &[u8], quoted: bool) -> Option<usize> {
+        match self {
+            Rule::List => find_list_end(rest, lit, quoted),
+            Rule::AfterSpaces(spaces) => {
                 // Past the time's own spaces, then the literal.
                 let mut from = 0;
-                for _ in 0..*spaces {
+                for _ in 0..spaces {
                     from += memchr::memchr(b' ', rest.get(from..)?)? + 1;
                 }
-                Some(from + find_end(rest.get(from..)?, lit, *quoted)?)
+                Some(from + find_end(rest.get(from..)?, lit, quoted)?)
             }
-            End::Lit {
-                lit,
-                quoted,
-                before_status,
-                ..
-            } => {
-                let first = find_end(rest, lit, *quoted)?;
-                if !before_status || status_at(rest, first + lit.len()) {
-                    return Some(first);
-                }
-                Some(find_before_status(rest, lit, *quoted, first).unwrap_or(first))
-            }
+            Rule::BeforeStatus => find_before_status(rest, lit, quoted),
         }
     }
 }
 
 /// Whether a status (three digits, or `-`) and then a space or the end of
 /// the line stand at `at`.
+#[inline(always)]
 fn status_at(rest: &[u8], at: usize) -> bool {
     let tail = rest.get(at..).unwrap_or_default();
     let (value, after) = match tail {
@@ -385,8 +405,18 @@ fn status_at(rest: &[u8], at: usize) -> bool {
     value && matches!(after.first(), None | Some(b' '))
 }
 
+/// The first `lit` that a status follows, or else the first `lit`.
+#[inline(always)]
+fn find_before_status(rest: &[u8], lit: &[u8], quoted: bool) -> Option<usize> {
+    let first = find_end(rest, lit, quoted)?;
+    if status_at(rest, first + lit.len()) {
+        return Some(first);
+    }
+    Some(find_status_after(rest, lit, quoted, first).unwrap_or(first))
+}
+
 /// The first `lit` after `first` that a status follows.
-fn find_before_status(rest: &[u8], lit: &[u8], quoted: bool, first: usize) -> Option<usize> {
+fn find_status_after(rest: &[u8], lit: &[u8], quoted: bool, first: usize) -> Option<usize> {
     let mut from = first + 1;
     loop {
         let p = from + find_end(rest.get(from..)?, lit, quoted)?;
@@ -415,7 +445,7 @@ fn find_list_end(rest: &[u8], lit: &[u8], quoted: bool) -> Option<usize> {
 
 /// Length of the field at the start of `rest`: up to the first occurrence of
 /// `lit` (not preceded by an odd number of backslashes when `quoted`).
-#[inline]
+#[inline(always)]
 fn find_end(rest: &[u8], lit: &[u8], quoted: bool) -> Option<usize> {
     let (&first, tail) = lit.split_first()?;
     let mut from = 0;
