@@ -118,8 +118,9 @@ fn rewritten(f: impl Fn(usize, &[u8], &fiveohone::record::Record) -> String) -> 
     out.into_bytes()
 }
 
-/// JSON lines (the same requests, nginx's variable names as keys) and
-/// container envelopes around combined lines.
+/// Real layouts of the same requests: combined with a field after it,
+/// ingress-nginx's `upstreaminfo`, JSON lines (nginx's variable names as
+/// keys), and container envelopes around combined lines.
 fn parse_layouts(c: &mut Criterion) {
     use fiveohone::grammar::envelope::Envelope;
     use fiveohone::record::Slot;
@@ -136,6 +137,20 @@ fn parse_layouts(c: &mut Criterion) {
             text(r.slot(Slot::Bytes)).replace('-', "0"),
             text(r.slot(Slot::Referer)),
             text(r.slot(Slot::UserAgent)),
+        )
+    });
+    let timed =
+        rewritten(|i, line, _| format!("{} 0.{:03}", String::from_utf8_lossy(line), i % 997));
+    let ingress = rewritten(|i, line, _| {
+        let tries = if i % 50 == 0 {
+            "10.0.0.5:8080, 10.0.0.6:8080"
+        } else {
+            "10.0.0.6:8080"
+        };
+        format!(
+            "{} 512 0.{:03} [default-shop-80] [] {tries} 1234 0.004 501 {i:032x}",
+            String::from_utf8_lossy(line),
+            i % 997
         )
     });
     let cri = rewritten(|i, line, _| {
@@ -158,6 +173,13 @@ fn parse_layouts(c: &mut Criterion) {
             "json",
             &json,
             builtin::by_name("json").expect("built in"),
+            None,
+        ),
+        ("nginx-combined + $request_time", &timed, combined, None),
+        (
+            "nginx-upstreaminfo",
+            &ingress,
+            builtin::by_name("nginx-upstreaminfo").expect("built in"),
             None,
         ),
         ("cri nginx-combined", &cri, combined, Some(Envelope::Cri)),
