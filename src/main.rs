@@ -350,7 +350,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let found = input::discover_configured(&logs);
     let given = cli.nginx_conf.is_some() || cli.apache_conf.is_some();
     // Live mode waits for a configured log the server has not written yet.
-    if given && cli.paths.is_empty() && found.sources.is_empty() && !cli.follow {
+    let waits = cli.follow && !logs.is_empty();
+    if given && cli.paths.is_empty() && logs.is_empty() {
+        return Err("the server config names no log to read (the notes above say why)".into());
+    }
+    if given && cli.paths.is_empty() && found.sources.is_empty() && !waits {
         let missing: Vec<&str> = found
             .errors
             .iter()
@@ -368,7 +372,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
     let paths = if !cli.paths.is_empty() || given {
         cli.paths.clone()
-    } else if !logs.is_empty() {
+    } else if !found.sources.is_empty() {
         Vec::new()
     } else {
         let defaults = input::default_paths();

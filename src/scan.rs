@@ -68,15 +68,25 @@ pub struct Scanner<'a> {
     fallback_times: TimeCache,
     /// Last local second converted by `zone`, and its UTC value.
     zone_cache: Option<(i64, i64)>,
-    /// Whether the line before was an error-log event (or its continuation).
-    after_event: bool,
-    /// Whether that event's message left a quote open.
-    quote_open: bool,
+    /// The error-log state of each stream (one without an envelope): the
+    /// lines of one stream never continue another's.
+    events: [EventState; 2],
+    /// The stream of the line being read.
+    stream: Stream,
     /// An enveloped line's pieces so far on stdout and on stderr (a long
     /// line split by the container runtime).
     pieces: [Pieces; 2],
     /// An enveloped line, unescaped.
     unwrapped: Vec<u8>,
+}
+
+/// Whether the line before (in a stream) was an error-log event, or its
+/// continuation.
+#[derive(Default, Clone, Copy)]
+struct EventState {
+    after_event: bool,
+    /// Whether that event's message left a quote open.
+    quote_open: bool,
 }
 
 /// The pieces of one stream's long line so far.
@@ -100,8 +110,8 @@ impl<'a> Scanner<'a> {
             times: TimeCache::default(),
             fallback_times: TimeCache::default(),
             zone_cache: None,
-            after_event: false,
-            quote_open: false,
+            events: Default::default(),
+            stream: Stream::Stdout,
             pieces: Default::default(),
             unwrapped: Vec::new(),
         }
@@ -218,10 +228,11 @@ impl<'a> Scanner<'a> {
         if line.iter().all(u8::is_ascii_whitespace) {
             return agg.blank(at);
         }
+        self.stream = stream;
         if stream == Stream::Stderr {
             agg.stderr(at);
             if matches!(self.reading, Reading::Access { .. })
-                && self.error_line(agg, at, line, false)
+                && (self.error_line(agg, at, line, false) || self.continues(agg, at, line))
             {
                 return;
             }
@@ -259,14 +270,9 @@ impl<'a> Scanner<'a> {
                 if self.error_line(agg, at, line, false) {
                     return;
                 }
-                if self.after_event && is_continuation(line, self.quote_open) {
-                    if opens_quote(line) {
-                        self.quote_open = !self.quote_open;
-                    }
-                    agg.continuation(at);
+                if self.continues(agg, at, line) {
                     return;
                 }
-                self.after_event = false;
                 for g in fallbacks {
                     if let Ok(p) = g.parse(line, &mut self.fallback_times) {
                         return self.request(agg, at, &p, true);
@@ -311,8 +317,88 @@ impl<'a> Scanner<'a> {
             },
         };
         agg.event(at, &event, time, other_format, self.settings);
-        self.after_event = true;
-        self.quote_open = opens_quote(event.message);
+        self.events[self.stream as usize] = EventState {
+            after_event: true,
+            quote_open: opens_quote(event.message),
+        };
         true
+    }
+
+    /// Counts `line` as a continuation if it continues the error-log event
+    /// before it in its stream; otherwise that event has ended.
+    fn continues(&mut self, agg: &mut Aggregate, at: &mut Cursor, line: &[u8]) -> bool {
+        let state = &mut self.events[self.stream as usize];
+        if state.after_event && is_continuation(line, state.quote_open) {
+            if opens_quote(line) {
+                state.quote_open = !state.quote_open;
+            }
+            agg.continuation(at);
+            return true;
+        }
+        state.after_event = false;
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::FileStats;
+    use crate::grammar::builtin;
+
+    /// A Docker json-file line on `stream`.
+    fn docker(stream: &str, text: &str) -> String {
+        let log = text.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("{{\"log\":\"{log}\\n\",\"stream\":\"{stream}\",\"time\":\"2026-06-03T10:00:06.1Z\"}}\n")
+    }
+
+    fn scan(reading: &Reading, lines: &[(&str, &str)]) -> FileStats {
+        let block: String = lines.iter().map(|(s, t)| docker(s, t)).collect();
+        let (zone, settings) = (Zone::Utc, Settings::default());
+        let mut agg = Aggregate::default();
+        Scanner::new(reading, &zone, b'\n', &settings).scan(&mut agg, 0, 0, block.as_bytes());
+        agg.file_totals()
+    }
+
+    const ACCESS: &str =
+        r#"1.2.3.4 - - [03/Jun/2026:10:00:06 +0000] "GET /a HTTP/1.1" 501 0 "-" "curl/8""#;
+    const OPENS: &str =
+        r#"2026/06/03 10:00:06 [error] 7#7: *1 FastCGI sent in stderr: "PHP message: x"#;
+    const CLOSES: &str =
+        r#"PHP message: y" while reading response header from upstream, client: 1.2.3.4"#;
+
+    /// A stderr event whose message goes on in a later stderr line: the
+    /// stdout lines between are requests, and the later line continues it,
+    /// whichever way the file is read.
+    #[test]
+    fn one_streams_lines_never_continue_the_others() {
+        let lines = [
+            ("stderr", OPENS),
+            ("stdout", ACCESS),
+            ("stdout", ACCESS),
+            ("stderr", CLOSES),
+        ];
+        let error = Reading::Error {
+            fallbacks: builtin::all().iter().collect(),
+            envelope: Some(Envelope::Docker),
+        };
+        let access = Reading::Access {
+            grammar: builtin::by_name("nginx-combined").unwrap(),
+            fallbacks: Vec::new(),
+            error_lines: false,
+            envelope: Some(Envelope::Docker),
+        };
+        for reading in [error, access] {
+            let stats = scan(&reading, &lines);
+            let got = (
+                stats.lines,
+                stats.malformed,
+                stats.events,
+                stats.continuations,
+            );
+            assert_eq!(got, (4, 0, 1, 1), "{reading:?}");
+            assert_eq!(stats.stderr, 2);
+            assert_eq!(stats.parsed - stats.events - stats.continuations, 2);
+        }
     }
 }

@@ -421,6 +421,42 @@ fn plesk_domain_logs_count_each_request_once() {
     ] {
         assert!(said.contains(note), "{note}: {said}");
     }
+    // The same through the servers' configs: nginx names its proxy log,
+    // Apache its own.
+    let (nginx, apache) = (dir.join("nginx.conf"), dir.join("apache2.conf"));
+    let d = dir.display();
+    std::fs::write(
+        &nginx,
+        format!("http {{ server {{ listen 80; access_log {d}/proxy_access_log; }} }}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        &apache,
+        format!(
+            "LogFormat \"%h %l %u %t \\\"%r\\\" %>s %O \\\"%{{Referer}}i\\\" \\\"%{{User-Agent}}i\\\"\" combined\n\
+             CustomLog {d}/access_log combined\n"
+        ),
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "--json",
+            "--nginx-conf",
+            nginx.to_str().unwrap(),
+            "--apache-conf",
+            apache.to_str().unwrap(),
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let once: String = (0..3).map(|d| day(d, false)).collect();
+    assert_eq!(
+        n(&report["summary"], "requests"),
+        once.lines().count() as u64,
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("Plesk's Apache log behind its nginx proxy"));
     // With the proxy off there are no proxy logs: Apache's are read.
     for name in [
         "proxy_access_log.processed.1.gz",

@@ -87,9 +87,6 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(Analysis, detect::Verdict), String> {
     let mut discovery = discover_all(paths, configured);
-    for line in discovery.notes.iter().chain(&discovery.errors) {
-        note(line);
-    }
     if opts.settings.since.is_none() {
         skip_old(&mut discovery.sources);
     }
@@ -127,6 +124,13 @@ pub fn run(
             .iter()
             .any(|w| e.starts_with(&format!("{}:", w.display())))
     });
+    // A file waited for is no error.
+    for line in discovery.notes.iter().chain(&errors) {
+        note(line);
+    }
+    for path in &waiting {
+        note(&format!("{}: not there yet, waited for", path.display()));
+    }
     let dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
     let config_dirs = configured
         .iter()
@@ -255,6 +259,10 @@ pub fn run(
         waiting.retain(|path| {
             if !path.exists() {
                 return true;
+            }
+            // Found already under another name (a config's).
+            if inputs.has(path) {
+                return false;
             }
             let input = inputs.add(&Source::waiting(path.clone()), opts);
             note(&format!("{}: appeared, followed", path.display()));

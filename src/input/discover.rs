@@ -141,7 +141,16 @@ pub fn discover_configured(logs: &[Configured]) -> Discovery {
             continue;
         };
         let pattern = name.to_string_lossy().into_owned();
-        let dirs = matching_dirs(parent);
+        let (dirs, unlisted) = matching_dirs(parent);
+        for (dir, e) in &unlisted {
+            found.errors.push(format!(
+                "{} (from {}): {}: {}",
+                log.path.display(),
+                log.origin,
+                dir.display(),
+                describe(e)
+            ));
+        }
         for dir in &dirs {
             match fs::read_dir(dir) {
                 Err(e) => found.errors.push(format!(
@@ -172,7 +181,10 @@ pub fn discover_configured(logs: &[Configured]) -> Discovery {
             }
         }
         // The server has not written it yet: no read failure.
-        if found.sources.len() == before && (dirs.is_empty() || dirs.iter().any(|d| d.is_dir())) {
+        if found.sources.len() == before
+            && unlisted.is_empty()
+            && (dirs.is_empty() || dirs.iter().any(|d| d.is_dir()))
+        {
             found.notes.push(format!(
                 "{} (from {}): no such file yet",
                 log.path.display(),
@@ -181,18 +193,24 @@ pub fn discover_configured(logs: &[Configured]) -> Discovery {
         }
     }
     let mut seen = std::collections::HashSet::new();
-    found.sources.retain(|s| seen.insert(s.path.clone()));
+    let sources = std::mem::take(&mut found.sources);
+    let unique = sources
+        .into_iter()
+        .filter(|s| seen.insert(s.path.clone()))
+        .collect();
+    found.sources = skip_behind_proxy(unique, &mut found);
     found
 }
 
 /// The directories a configured directory names: itself, or with a
 /// `$variable` in some of its parts (`/var/log/nginx/$host`), each
-/// directory whose names match, in name order.
-fn matching_dirs(dir: &Path) -> Vec<PathBuf> {
+/// directory whose names match, in name order; and the directories that
+/// could not be listed to find them.
+fn matching_dirs(dir: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
     if dir.as_os_str().is_empty() {
-        return vec![PathBuf::from(".")];
+        return (vec![PathBuf::from(".")], Vec::new());
     }
-    let mut dirs = vec![PathBuf::new()];
+    let (mut dirs, mut unlisted) = (vec![PathBuf::new()], Vec::new());
     for part in dir.components() {
         let part = part.as_os_str();
         let pattern = part.to_string_lossy();
@@ -200,14 +218,19 @@ fn matching_dirs(dir: &Path) -> Vec<PathBuf> {
             dirs.iter_mut().for_each(|d| d.push(part));
             continue;
         }
-        let mut next: Vec<PathBuf> = dirs
-            .iter()
-            .filter_map(|d| fs::read_dir(d).ok())
-            .flat_map(|entries| entries.flatten())
-            .filter(|e| fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
-            .filter(|e| names_match(&pattern, &e.file_name().to_string_lossy()))
-            .map(|e| e.path())
-            .collect();
+        let mut next = Vec::new();
+        for d in &dirs {
+            match fs::read_dir(d) {
+                Ok(entries) => next.extend(
+                    entries
+                        .flatten()
+                        .filter(|e| fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
+                        .filter(|e| names_match(&pattern, &e.file_name().to_string_lossy()))
+                        .map(|e| e.path()),
+                ),
+                Err(e) => unlisted.push((d.clone(), e)),
+            }
+        }
         next.sort();
         dirs = next;
     }
@@ -215,7 +238,7 @@ fn matching_dirs(dir: &Path) -> Vec<PathBuf> {
     if dir.to_string_lossy().contains('$') {
         dirs.retain(|d| d.is_dir());
     }
-    dirs
+    (dirs, unlisted)
 }
 
 /// The logs the server configs name ([`discover_configured`]), then the
@@ -342,26 +365,47 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
             found.ignored.push(path);
         }
     }
-    let proxied: std::collections::HashSet<&str> = logs
+    logs.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
+    let sources = logs.into_iter().map(|(_, _, p)| Source::file(p)).collect();
+    let kept = skip_behind_proxy(sources, found);
+    found.sources.extend(kept);
+}
+
+/// `sources` without Plesk's Apache logs behind its nginx proxy (see
+/// [`behind_proxy`]), each family left out said in a note.
+fn skip_behind_proxy(sources: Vec<Source>, found: &mut Discovery) -> Vec<Source> {
+    // (directory, family base) of each source.
+    let family = |s: &Source| -> Option<(PathBuf, String)> {
+        let path = s.path.as_ref()?;
+        let name = path.file_name()?.to_string_lossy();
+        Some((path.parent()?.to_path_buf(), split_rotation(&name).0))
+    };
+    let proxied: std::collections::HashSet<(PathBuf, String)> = sources
         .iter()
-        .filter(|(base, _, path)| {
-            base.starts_with("proxy_") && fs::metadata(path).is_ok_and(|m| m.len() > 0)
+        .filter(|s| {
+            s.path
+                .as_ref()
+                .is_some_and(|p| fs::metadata(p).is_ok_and(|m| m.len() > 0))
         })
-        .map(|(base, _, _)| base.as_str())
+        .filter_map(family)
+        .filter(|(_, base)| base.starts_with("proxy_"))
         .collect();
-    let (behind, mut logs): (Vec<_>, Vec<_>) = logs
-        .iter()
-        .cloned()
-        .partition(|(base, _, _)| behind_proxy(base, &proxied));
-    let mut families: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
-    for (base, _, path) in behind {
-        families.entry(base).or_default().push(path);
+    let mut skipped: std::collections::BTreeMap<(PathBuf, String), Vec<PathBuf>> =
+        Default::default();
+    let mut kept = Vec::with_capacity(sources.len());
+    for source in sources {
+        match (family(&source), &source.path) {
+            (Some((dir, base)), Some(path)) if behind_proxy(&dir, &base, &proxied) => {
+                skipped.entry((dir, base)).or_default().push(path.clone());
+            }
+            _ => kept.push(source),
+        }
     }
-    for (base, paths) in families {
-        let older = match paths.len() - 1 {
-            0 => String::new(),
-            1 => " and its older file".into(),
-            n => format!(" and its {n} older files"),
+    for ((dir, base), paths) in skipped {
+        let older = match paths.len() {
+            0 | 1 => String::new(),
+            2 => " and its older file".into(),
+            n => format!(" and its {} older files", n - 1),
         };
         found.notes.push(format!(
             "{}{older}: Plesk's Apache log behind its nginx proxy, the same requests as \
@@ -370,10 +414,7 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
         ));
         found.ignored.extend(paths);
     }
-    logs.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
-    found
-        .sources
-        .extend(logs.into_iter().map(|(_, _, p)| Source::file(p)));
+    kept
 }
 
 /// A rotated file's place in its family; sorts oldest first.
@@ -477,9 +518,13 @@ fn not_a_request_log(base: &str) -> Option<&'static str> {
 /// Plesk's Apache access logs behind its nginx proxy: the same requests
 /// as the nginx log beside them (`proxy_access_log`), which is what
 /// clients saw. Reading both would count each request twice.
-fn behind_proxy(base: &str, bases: &std::collections::HashSet<&str>) -> bool {
+fn behind_proxy(
+    dir: &Path,
+    base: &str,
+    proxied: &std::collections::HashSet<(PathBuf, String)>,
+) -> bool {
     matches!(base, "access_log" | "access_ssl_log")
-        && bases.contains(format!("proxy_{base}").as_str())
+        && proxied.contains(&(dir.to_path_buf(), format!("proxy_{base}")))
 }
 
 /// Whether a family base name is a log's: `*.log`, `*_log`, or one that
@@ -559,6 +604,14 @@ mod tests {
         let none = discover_configured(&[log(root.join("$host/logs").join("access.log"))]);
         assert!(none.sources.is_empty() && none.errors.is_empty());
         assert_eq!(none.notes.len(), 1, "{:?}", none.notes);
+        // A directory to list that is not there is said, not a note.
+        let gone = discover_configured(&[log(root.join("gone/$host").join("access.log"))]);
+        assert!(gone.notes.is_empty(), "{:?}", gone.notes);
+        assert!(
+            gone.errors[0].ends_with("gone: no such file or directory"),
+            "{:?}",
+            gone.errors
+        );
         fs::remove_dir_all(root).unwrap();
     }
 

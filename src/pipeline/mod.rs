@@ -145,6 +145,13 @@ pub struct Inputs<'g> {
     pub files: Vec<InputFile>,
     sources: Vec<Source>,
     prepared: Vec<Prepared<'g>>,
+    /// The inputs' files, as [`real_path`] gives them.
+    known: std::collections::HashSet<PathBuf>,
+}
+
+/// `path` with symlinks and `..` resolved, when it exists.
+fn real_path(path: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 impl<'g> Inputs<'g> {
@@ -154,6 +161,7 @@ impl<'g> Inputs<'g> {
             files: Vec::with_capacity(sources.len()),
             sources: Vec::new(),
             prepared: Vec::with_capacity(sources.len()),
+            known: Default::default(),
         };
         for source in sources {
             inputs.push(source, opts);
@@ -175,6 +183,7 @@ impl<'g> Inputs<'g> {
         let (input, prep) = prepare(source, choice, opts.follow);
         self.files.push(input);
         self.prepared.push(prep);
+        self.known.extend(source.path.as_deref().map(real_path));
         self.sources.push(source.clone());
     }
 
@@ -191,9 +200,10 @@ impl<'g> Inputs<'g> {
         self.files.len() - 1
     }
 
-    /// Whether some input is the file at `path`.
+    /// Whether some input is the file at `path`, however either is spelled
+    /// (`logs/access.log`, `/var/log/../log/access.log`, a symlink).
     pub fn has(&self, path: &std::path::Path) -> bool {
-        self.sources.iter().any(|s| s.path.as_deref() == Some(path))
+        self.known.contains(&real_path(path))
     }
 
     /// Following: the file of input `input` as it was opened when its size

@@ -61,21 +61,23 @@ pub(super) struct Prepared<'g> {
     pub handle: Option<File>,
 }
 
-/// The lines of a sample wrapped in `envelope`, unwrapped (and unescaped).
+/// The lines of a sample wrapped in `envelope`, unwrapped (and unescaped),
+/// each stream's pieces of a long line joined.
 fn unwrap_sample(envelope: Envelope, lines: &[&[u8]]) -> Vec<Vec<u8>> {
-    lines
-        .iter()
-        .filter_map(|l| envelope.open(l))
-        .map(|inner| {
-            let mut text = Vec::new();
-            if inner.escaped {
-                unescape(inner.text, &mut text);
-            } else {
-                text.extend_from_slice(inner.text);
-            }
-            text
-        })
-        .collect()
+    let mut pieces: [Vec<u8>; 2] = Default::default();
+    let mut out = Vec::new();
+    for inner in lines.iter().filter_map(|l| envelope.open(l)) {
+        let text = &mut pieces[inner.stream as usize];
+        if inner.escaped {
+            unescape(inner.text, text);
+        } else {
+            text.extend_from_slice(inner.text);
+        }
+        if !inner.partial {
+            out.push(std::mem::take(text));
+        }
+    }
+    out
 }
 
 /// Opens an input's head and decides how to read it; with `follow`, plain

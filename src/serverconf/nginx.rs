@@ -286,8 +286,13 @@ impl Walker {
             inherited: bare.is_some() || !servers,
         };
         self.walk(block, Ctx::Http(&http));
-        if let (Some((server, body)), false) = (bare, block.iter().any(is_access_log)) {
-            self.default_log(d, &server_label(body, &server.at));
+        if block.iter().any(is_access_log) {
+            return;
+        }
+        match bare {
+            Some((server, body)) => self.default_log(d, &server_label(body, &server.at)),
+            None if !servers => self.default_log(d, "the implicit default server"),
+            None => {}
         }
     }
 
@@ -703,6 +708,18 @@ mod tests {
             ]
         );
         assert!(conf.notes[0].contains("nor in server b:"));
+    }
+
+    #[test]
+    fn an_http_block_with_no_server_nor_log_writes_the_default() {
+        let conf = parse_nginx_dump(&dump(&[(CONF, "http {\n}")])).unwrap();
+        let paths: Vec<&Path> = conf.targets.iter().map(|t| t.path.as_path()).collect();
+        assert_eq!(paths, [Path::new("/usr/local/nginx/logs/access.log")]);
+        assert!(
+            conf.notes[0].contains("the implicit default server"),
+            "{:?}",
+            conf.notes
+        );
     }
 
     #[test]
