@@ -15,7 +15,8 @@ use fiveohone::grammar::{self, builtin};
 use fiveohone::input;
 use fiveohone::pipeline::{self, FormatChoice, Options};
 use fiveohone::report::terminal::printable;
-use fiveohone::report::{self, table, Report};
+use fiveohone::report::text::{self, ColorChoice, Screen};
+use fiveohone::report::{self, Report};
 use fiveohone::serverconf;
 use fiveohone::status::StatusSet;
 use fiveohone::timefmt;
@@ -136,6 +137,11 @@ struct Cli {
     /// How many method/route groups the table shows.
     #[arg(long, default_value_t = 20, value_name = "N")]
     top: usize,
+
+    /// Colour the terminal report: `auto` (on a terminal, unless NO_COLOR
+    /// is set), `always` or `never`. JSON and CSV are never coloured.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    color: Color,
 
     /// List the built-in formats and exit.
     #[arg(long)]
@@ -296,17 +302,32 @@ fn output(cli: &Cli, report: &Report, out: &mut dyn Write, one_line: bool) -> Re
         json.map_err(io::Error::from)
             .and_then(|j| writeln!(out, "{j}"))
     } else {
-        let style = table::Style {
-            top: cli.top,
-            ..table::Style::default()
-        };
-        out.write_all(table::render(report, style).as_bytes())
+        let screen = Screen::detect(cli.color.into(), cli.top);
+        out.write_all(text::render(report, screen).as_bytes())
     };
     match written {
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(format!("cannot write the report: {e}")),
         Ok(()) => Ok(()),
+    }
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<Color> for ColorChoice {
+    fn from(c: Color) -> ColorChoice {
+        match c {
+            Color::Auto => ColorChoice::Auto,
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+        }
     }
 }
 

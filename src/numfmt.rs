@@ -12,3 +12,30 @@ pub fn thousands(n: u64) -> String {
     }
     out
 }
+
+/// `bytes` as text, each byte that is not UTF-8 written as `\xNN` (a
+/// malformed line's sample shows what the file holds, not `�`).
+pub fn escaped_lossy(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_bytes_are_written_as_escapes() {
+        assert_eq!(
+            escaped_lossy(b"ok \xff\xfe\x07 \xc3\xa9"),
+            "ok \\xff\\xfe\x07 \u{e9}"
+        );
+    }
+}

@@ -165,11 +165,10 @@ fn bursts_in_the_terminal_and_csv() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     for want in [
-        "Bursts of 501",
-        "2026-05-07 14:00 – 14:20",
-        "post_deploy",
-        "#1 2026-05-07 14:00",
-        "  next: Roll back",
+        "Verdict: 1 burst of 501",
+        "#1 2026-05-07 14:00–14:20 post_deploy (",
+        "      next: Roll back",
+        "In short: #1 2026-05-07 14:00–14:20 post_deploy",
     ] {
         assert!(text.contains(want), "missing `{want}` in:\n{text}");
     }

@@ -280,7 +280,7 @@ fn terminal_report_lists_reloads_and_marks_the_timeline() {
         "27 error-log events",
         "Error-log events",
         "Reloads, restarts and shutdowns",
-        "2026-05-07 08:58:12 ┆ reload",
+        "2026-05-07 08:58:12 reload (nginx, fixtures/nginx/error.log)",
         "reload 08:58:12",
         "times in +02:00",
     ] {

@@ -585,6 +585,30 @@ fn escape_sequences_in_logs_never_reach_the_terminal() {
         !text.contains(['\x1b', '\x07', '\u{202e}', '\r']),
         "raw control characters printed"
     );
+    // In colour, only the report's own colour sequences reach the screen.
+    let coloured = run(&["--color", "always", path.to_str().unwrap()], None);
+    let coloured = String::from_utf8(coloured.stdout).unwrap();
+    assert!(
+        coloured.contains("\x1b[1m"),
+        "no colour with --color always"
+    );
+    let mut plain = coloured.clone();
+    for sgr in [
+        "\x1b[0m",
+        "\x1b[1m",
+        "\x1b[2m",
+        "\x1b[1;31m",
+        "\x1b[1;33m",
+        "\x1b[36m",
+        "\x1b[35m",
+    ] {
+        plain = plain.replace(sgr, "");
+    }
+    assert!(
+        !plain.contains(['\x1b', '\x07', '\u{202e}', '\r']),
+        "raw control characters printed in colour"
+    );
+    assert_eq!(plain, text, "colour adds nothing but colour");
     assert!(
         text.contains("/\\x1b]0;owned\\x07\\x1b[2J\\u{202e}x"),
         "{text}"
@@ -595,7 +619,7 @@ fn escape_sequences_in_logs_never_reach_the_terminal() {
         .lines()
         .skip_while(|l| !l.contains("by method and route"))
         .skip(1)
-        .take_while(|l| !l.is_empty())
+        .take_while(|l| l.starts_with(['┌', '│', '╞', '└', '├']))
         .collect();
     assert!(table.len() >= 4);
     let width = table[0].chars().count();

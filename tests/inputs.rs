@@ -258,7 +258,7 @@ fn a_scan_of_countless_paths_keeps_groups_bounded() {
     assert!(
         text.contains(&format!(
             "* (other): {} requests past the first 100,000 method/route groups",
-            fiveohone::report::table::thousands(n(other, "requests"))
+            fiveohone::numfmt::thousands(n(other, "requests"))
         )),
         "the table says so"
     );

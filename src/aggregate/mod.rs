@@ -296,7 +296,7 @@ impl Aggregate {
                 file: at.file,
                 line: 0,
                 reason: reason(),
-                text: String::from_utf8_lossy(cut).into_owned(),
+                text: crate::numfmt::escaped_lossy(cut),
                 chunk: at.chunk,
                 index: at.line,
             };

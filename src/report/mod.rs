@@ -1,11 +1,11 @@
 //! The report: a serialisable summary of an [`Analysis`], rendered as
-//! terminal tables ([`table`]), JSON ([`Report`] with serde) or CSV
+//! terminal text ([`text`]), JSON ([`Report`] with serde) or CSV
 //! ([`csv`]). No analysis happens here.
 
 pub mod csv;
 pub mod events;
-pub mod table;
 pub mod terminal;
+pub mod text;
 
 use serde::Serialize;
 
