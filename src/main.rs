@@ -473,7 +473,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     );
     let report = Report::new(&analysis, verdict);
     output(&cli, &report, &mut io::stdout().lock(), false)?;
-    Ok(if analysis.incomplete() {
+    // Nothing counted is no success: the terminal report says why, and so
+    // does stderr for JSON.
+    let nothing = text::nothing_read(&report);
+    if let (Some(why), true) = (&nothing, cli.json) {
+        eprintln!("fiveohone: {}", printable(why));
+    }
+    Ok(if analysis.incomplete() || nothing.is_some() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -325,6 +325,7 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
     // (family base, age key, path)
     let mut logs: Vec<(String, Age, PathBuf)> = Vec::new();
     let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+    let mut folders = 0;
     let names: std::collections::HashSet<String> = entries
         .iter()
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -338,7 +339,10 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
         // Follows symlinks; a dangling one is an unreadable input.
         match fs::metadata(&path) {
             Ok(m) if m.is_file() => {}
-            Ok(m) if m.is_dir() => continue,
+            Ok(m) if m.is_dir() => {
+                folders += 1;
+                continue;
+            }
             // FIFOs, sockets and devices would block or never end.
             Ok(_) => {
                 found.ignored.push(path);
@@ -364,6 +368,13 @@ fn discover_dir(dir: &Path, found: &mut Discovery) {
         } else {
             found.ignored.push(path);
         }
+    }
+    if logs.is_empty() && folders > 0 {
+        found.notes.push(format!(
+            "{}: no log here, only {folders} folder{} (folders are not searched: name them)",
+            dir.display(),
+            if folders == 1 { "" } else { "s" }
+        ));
     }
     logs.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
     let sources = logs.into_iter().map(|(_, _, p)| Source::file(p)).collect();

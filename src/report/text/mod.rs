@@ -12,6 +12,7 @@ mod verdict;
 mod wrap;
 
 pub use paint::{Paint, Tone};
+pub use verdict::nothing_read;
 pub use wrap::{width, wrap};
 
 use std::borrow::Cow;

@@ -221,27 +221,26 @@ pub fn input(r: &Report, screen: Screen, out: &mut String) {
         out.push_str(&wrap(&safe(&f.path), w, &number, "    "));
         out.push_str(&wrap(&safe(&describe(f)), w, "      ", "        "));
     }
-    let given = s
+    let read: Vec<_> = s
         .files
         .iter()
-        .filter(|f| !f.detected && f.format.is_some())
-        .count();
+        .filter(|f| f.lines > 0 && f.format.is_some())
+        .collect();
+    let given = read.iter().filter(|f| !f.detected).count();
     let text = match given {
+        _ if read.is_empty() => String::new(),
         0 => "Formats were detected from each file's first lines.".to_string(),
-        n if n == s.files.len() => {
-            "Formats as given (--format, --log-format or the config).".into()
-        }
+        n if n == read.len() => "Formats as given (--format, --log-format or the config).".into(),
         n => format!(
             "Formats were detected from each file's first lines, but for {} as given.",
             count(n as u64, "file", "files")
         ),
     };
-    out.push_str(
-        &screen
-            .paint
-            .tone(Tone::Dim, wrap(&text, w, "", "").trim_end()),
-    );
-    out.push('\n');
+    if !text.is_empty() {
+        let text = wrap(&text, w, "", "");
+        out.push_str(&screen.paint.tone(Tone::Dim, text.trim_end()));
+        out.push('\n');
+    }
     for e in &s.errors {
         let line = screen.paint.tone(Tone::Warn, "unreadable:");
         out.push_str(&wrap(&format!("{line} {}", safe(e)), w, "", "  "));

@@ -53,6 +53,12 @@ fn title(screen: Screen, i: usize, b: &Burst) -> String {
 /// The verdict block.
 pub fn verdict(r: &Report, screen: Screen, out: &mut String) {
     let status = &r.summary.status;
+    if let Some(why) = nothing_read(r) {
+        heading(screen, "Verdict: nothing to analyse", out);
+        out.push_str(&wrap(&safe(&why), screen.width, "  ", "  "));
+        out.push('\n');
+        return;
+    }
     if r.bursts.is_empty() {
         let text = match r.summary.matched {
             0 => format!("No request answered {status}."),
@@ -158,6 +164,7 @@ fn shares(items: &[Share]) -> String {
 pub fn recap(r: &Report, screen: Screen, out: &mut String) {
     let status = &r.summary.status;
     let text = match r.bursts.len() {
+        _ if nothing_read(r).is_some() => "nothing to analyse.".to_string(),
         0 => format!("No burst of {status}."),
         _ => {
             let parts: Vec<String> = shown(r)
@@ -172,4 +179,44 @@ pub fn recap(r: &Report, screen: Screen, out: &mut String) {
         }
     };
     out.push_str(&wrap(&text, screen.width, "In short: ", "  "));
+}
+
+/// Why a run counted no request and no error-log event, if it did not.
+pub fn nothing_read(r: &Report) -> Option<String> {
+    let s = &r.summary;
+    if s.requests > 0 || s.events > 0 || s.parsed > 0 {
+        return None;
+    }
+    if s.files.is_empty() {
+        return Some(
+            "No log file was found in the paths given (the notes on stderr say why).".into(),
+        );
+    }
+    if s.lines == 0 {
+        return Some(
+            if s.files.len() == 1 {
+                "The file holds no lines."
+            } else {
+                "The files hold no lines."
+            }
+            .into(),
+        );
+    }
+    let mut why = vec![format!(
+        "None of the {} lines fits its format.",
+        thousands(s.lines)
+    )];
+    for f in s.files.iter().filter(|f| f.lines > 0) {
+        let format = f.format.as_deref().unwrap_or("no format");
+        let sample = s.malformed_samples.iter().find(|m| m.file == f.path);
+        why.push(match sample {
+            Some(m) => format!(
+                "{}: read as {format}; line {}: {}.",
+                f.path, m.line, m.reason
+            ),
+            None => format!("{}: read as {format}.", f.path),
+        });
+    }
+    why.push("Give the server's log_format/LogFormat with --log-format, or its config with --nginx-conf/--apache-conf.".into());
+    Some(why.join(" "))
 }

@@ -1,0 +1,189 @@
+//! The terminal report as a reader sees it: at 80 and 120 columns no line
+//! is wider than the screen and no word is broken, the verdict comes
+//! first and names every burst with its next step, colour only when asked
+//! for or on a terminal, and a run that reads nothing says why and fails.
+
+mod common;
+
+use common::*;
+use fiveohone_gen::{generate_dir, ScenarioKind, ScenarioSpec, SynthConfig, DEFAULT_START};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::process::Command;
+
+/// A two-day directory with one of each scenario.
+fn incidents(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    let duration = 2 * 86_400;
+    let cfg = SynthConfig {
+        seed: 77,
+        lines: 200_000,
+        duration_secs: duration,
+        bursts: Vec::new(),
+        scenarios: ScenarioSpec::spread(
+            &[
+                ScenarioKind::PostDeploy,
+                ScenarioKind::DeviceSpecific,
+                ScenarioKind::TrafficSpike,
+                ScenarioKind::UnsupportedMethod,
+                ScenarioKind::RouteMisconfig,
+            ],
+            DEFAULT_START,
+            duration,
+            7200,
+        ),
+        ..SynthConfig::default()
+    };
+    generate_dir(&cfg, &dir, 3).unwrap();
+    dir
+}
+
+/// The report at `columns`, as a pipe gets it (no colour).
+fn text_at(args: &[&str], columns: usize, envs: &[(&str, &str)]) -> (String, Option<i32>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_fiveohone"))
+        .args(args)
+        .env("COLUMNS", columns.to_string())
+        .env_remove("NO_COLOR")
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    (String::from_utf8(out.stdout).unwrap(), out.status.code())
+}
+
+#[test]
+fn the_report_fits_the_screen_verdict_first() {
+    let dir = incidents("terminal-fit");
+    let path = dir.to_str().unwrap();
+    let report = json(&[path]);
+    let bursts = report["bursts"].as_array().unwrap();
+    assert!(bursts.len() >= 4, "{}", bursts.len());
+    for columns in [80, 120] {
+        let (text, code) = text_at(&[path], columns, &[]);
+        assert_eq!(code, Some(0));
+        let lines: Vec<&str> = text.lines().collect();
+        for line in &lines {
+            assert!(line.chars().count() <= columns, "{columns}: {line:?}");
+        }
+        // Every word of the evidence and the next steps is whole somewhere.
+        let words: HashSet<&str> = text.split_whitespace().collect();
+        for b in bursts {
+            let sentences = b["evidence"].as_array().unwrap().iter().chain([&b["next"]]);
+            for sentence in sentences {
+                for word in sentence.as_str().unwrap().split_whitespace() {
+                    assert!(
+                        words.contains(word),
+                        "{columns}: `{word}` broken in:\n{text}"
+                    );
+                }
+            }
+        }
+        // The verdict opens the report and names each burst, its label and
+        // its next step, within a 50-row screen.
+        let verdict: Vec<&str> = lines
+            .iter()
+            .skip_while(|l| !l.starts_with("Verdict: "))
+            .take_while(|l| !l.is_empty())
+            .copied()
+            .collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("Verdict: "))
+            .unwrap();
+        assert!(
+            at <= 3 && at + verdict.len() <= 50,
+            "{columns}: verdict at {at}, {} rows",
+            verdict.len()
+        );
+        let block = verdict.join("\n");
+        assert_eq!(
+            block.matches("next:").count(),
+            bursts.len().min(5),
+            "{block}"
+        );
+        for (i, b) in bursts.iter().enumerate().take(5) {
+            let title = format!("#{} ", i + 1);
+            let label = b["scenario"].as_str().unwrap();
+            assert!(
+                block.contains(&title) && block.contains(label),
+                "{columns}: #{i} {label}:\n{block}"
+            );
+        }
+        // The timeline marks each burst's rows; the recap closes the report.
+        for i in 1..=bursts.len() {
+            assert!(
+                text.contains(&format!("  #{i}")) || text.contains(&format!(",{i}")),
+                "{columns}: no row of #{i}"
+            );
+        }
+        assert!(
+            lines.last().unwrap().contains("the verdict is at the top")
+                || lines[lines.len() - 2].starts_with("In short: ")
+        );
+        assert!(!text.contains('\x1b'), "no colour in a pipe");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn colour_only_when_asked_for_or_on_a_terminal() {
+    let args = ["fixtures/nginx"];
+    let (auto, _) = text_at(&args, 100, &[]);
+    assert!(!auto.contains('\x1b'), "auto in a pipe is plain");
+    let with = |extra: &[&str], envs: &[(&str, &str)]| {
+        let mut all = extra.to_vec();
+        all.extend(args);
+        text_at(&all, 100, envs).0
+    };
+    let always = with(&["--color", "always"], &[]);
+    assert!(always.contains("\x1b[1;33mpost_deploy\x1b[0m"), "{always}");
+    assert!(always.contains("\x1b[1;31m#1\x1b[0m"));
+    // Explicit colour wins over NO_COLOR; never is never.
+    assert!(with(&["--color", "always"], &[("NO_COLOR", "1")]).contains('\x1b'));
+    assert!(!with(&["--color", "never"], &[]).contains('\x1b'));
+    // JSON is never coloured.
+    let json_out = with(&["--color", "always", "--json"], &[]);
+    assert!(!json_out.contains('\x1b'));
+    serde_json::from_str::<Value>(&json_out).unwrap();
+}
+
+#[test]
+fn a_run_that_reads_nothing_says_why_and_fails() {
+    let dir = temp_dir("terminal-nothing");
+    // A format that fits no line: the format and where the line departs.
+    let format = "$remote_addr|$time_local|$request|$status";
+    let args = [
+        "--log-format",
+        format,
+        "fixtures/apache/other_vhosts_access.log",
+    ];
+    let (text, code) = text_at(&args, 100, &[]);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("Verdict: nothing to analyse"), "{text}");
+    assert!(
+        text.contains("None of the 300 lines fits its format."),
+        "{text}"
+    );
+    assert!(
+        text.contains("read as custom; line 1: not custom: no `|` after $remote_addr"),
+        "{text}"
+    );
+    // An empty file.
+    let empty = dir.join("access.log");
+    std::fs::write(&empty, "").unwrap();
+    let (text, code) = text_at(&[empty.to_str().unwrap()], 100, &[]);
+    assert_eq!(code, Some(1));
+    assert!(text.contains("The file holds no lines."), "{text}");
+    // A folder holding only folders.
+    let only = dir.join("logs");
+    std::fs::create_dir_all(only.join("2026-05")).unwrap();
+    let out = run(&[only.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no log here, only 1 folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No log file was found"));
+    let _ = std::fs::remove_dir_all(dir);
+}
