@@ -106,7 +106,7 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     scenarios: Option<PathBuf>,
 
-    /// Worker threads (default: one per core).
+    /// Worker threads; 0 is one per core.
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     threads: usize,
 
@@ -130,7 +130,8 @@ struct Cli {
     #[arg(long)]
     json: bool,
 
-    /// Also write summary.csv, files.csv, groups.csv and windows.csv into DIR.
+    /// Also write summary.csv, files.csv, groups.csv, windows.csv,
+    /// events.csv and bursts.csv into DIR.
     #[arg(long, value_name = "DIR")]
     csv: Option<PathBuf>,
 

@@ -294,25 +294,68 @@ fn csv_files_have_headers_and_the_same_counts() {
     let windows = read("windows.csv");
     assert_eq!(
         windows.lines().next().unwrap(),
-        "start,requests,matched,events"
+        "start,requests,matched,rate,events"
     );
-    let matched: u64 = windows
+    let rows: Vec<Vec<&str>> = windows
         .lines()
         .skip(1)
-        .map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap())
-        .sum();
-    assert_eq!(matched, n(&report["summary"], "matched"));
+        .map(|l| l.split(',').collect())
+        .collect();
+    let num = |v: &str| v.parse::<f64>().unwrap();
+    let matched: f64 = rows.iter().map(|r| num(r[2])).sum();
+    assert_eq!(matched as u64, n(&report["summary"], "matched"));
+    // Every window of the period, quiet ones as zeros, each with its rate.
+    let time = |r: &Vec<&str>| {
+        chrono::DateTime::parse_from_rfc3339(r[0])
+            .unwrap()
+            .timestamp()
+    };
+    for pair in rows.windows(2) {
+        assert_eq!(time(&pair[1]) - time(&pair[0]), 300, "{pair:?}");
+    }
+    for r in &rows {
+        let want = if num(r[1]) == 0.0 {
+            0.0
+        } else {
+            num(r[2]) / num(r[1])
+        };
+        assert!((num(r[3]) - want).abs() < 1e-9, "{r:?}");
+    }
     let groups = read("groups.csv");
     assert_eq!(
         groups.lines().next().unwrap(),
-        "method,route,matched,requests,route_requests"
+        "method,route,matched,requests,route_requests,rate,share"
     );
     assert_eq!(
         groups.lines().count() - 1,
         report["groups"].as_array().unwrap().len()
     );
+    let total = n(&report["summary"], "matched") as f64;
+    for line in groups.lines().skip(1) {
+        let f: Vec<&str> = line.rsplitn(6, ',').collect();
+        let (share, rate, requests, matched) = (num(f[0]), num(f[1]), num(f[3]), num(f[4]));
+        assert!((rate - matched / requests).abs() < 1e-9, "{line}");
+        assert!((share - matched / total).abs() < 1e-9, "{line}");
+    }
     assert_eq!(read("files.csv").lines().count(), 6);
     assert!(read("events.csv")
         .starts_with("time,kind,server,level,message,route,upstream,count,file\n"));
+    // Two requests twenty minutes apart: the quiet windows between are rows.
+    let gap = dir.join("gap.log");
+    std::fs::write(
+        &gap,
+        "1.2.3.4 - - [07/May/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 501 0 \"-\" \"curl\"\n\
+         1.2.3.4 - - [07/May/2026:10:20:00 +0000] \"GET / HTTP/1.1\" 200 0 \"-\" \"curl\"\n",
+    )
+    .unwrap();
+    let out = dir.join("gap");
+    json(&[gap.to_str().unwrap(), "--csv", out.to_str().unwrap()]);
+    let windows = std::fs::read_to_string(out.join("windows.csv")).unwrap();
+    assert_eq!(
+        windows,
+        "start,requests,matched,rate,events\n2026-05-07T10:00:00Z,1,1,1.0,0\n\
+         2026-05-07T10:05:00Z,0,0,0.0,0\n2026-05-07T10:10:00Z,0,0,0.0,0\n\
+         2026-05-07T10:15:00Z,0,0,0.0,0\n2026-05-07T10:20:00Z,1,0,0.0,0\n"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

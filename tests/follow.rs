@@ -215,9 +215,9 @@ fn rename_rotation_loses_nothing_and_the_burst_starts_and_ends() {
     assert_eq!(ended["matched"], 75);
     // Closed windows and the ended burst are in the CSV files already.
     let windows = std::fs::read_to_string(csv.join("windows.csv")).unwrap();
-    assert!(windows.starts_with("start,requests,matched,events\n"));
+    assert!(windows.starts_with("start,requests,matched,rate,events\n"));
     assert!(
-        windows.contains("2026-05-07T09:05:00Z,150,75,0"),
+        windows.contains("2026-05-07T09:05:00Z,150,75,0.5,0"),
         "{windows}"
     );
     let bursts = std::fs::read_to_string(csv.join("bursts.csv")).unwrap();

@@ -243,7 +243,9 @@ pub fn run(
                 );
                 if let Some(dir) = &follow.csv {
                     let rows = window_rows(&agg, newly_from, closed_until, window);
-                    if let Err(e) = report::csv::append(dir, &rows, &ended) {
+                    let from = (newly_from > i64::MIN).then_some(newly_from);
+                    let span = (from, closed_until, window);
+                    if let Err(e) = report::csv::append(dir, &rows, span, &ended) {
                         note(&format!("--csv: {e}"));
                     }
                 }

@@ -40,8 +40,101 @@ const FILES_HEADER: &[&str] = &[
     "events",
     "zone",
 ];
-const GROUPS_HEADER: &[&str] = &["method", "route", "matched", "requests", "route_requests"];
-const WINDOWS_HEADER: &[&str] = &["start", "requests", "matched", "events"];
+const GROUPS_HEADER: &[&str] = &[
+    "method",
+    "route",
+    "matched",
+    "requests",
+    "route_requests",
+    "rate",
+    "share",
+];
+const WINDOWS_HEADER: &[&str] = &["start", "requests", "matched", "rate", "events"];
+
+/// Rows of `windows.csv` at most: quiet windows between busy ones are
+/// written as zeros up to this many rows (4.7 years of 5-minute windows),
+/// past which gaps are left out.
+pub const WINDOW_ROWS: usize = 500_000;
+
+/// A matched share, `0` when there is nothing to share.
+fn ratio(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+#[derive(Serialize)]
+struct GroupCsv<'a> {
+    method: &'a str,
+    route: &'a str,
+    matched: u64,
+    requests: u64,
+    route_requests: u64,
+    /// Matched share of the group's requests.
+    rate: f64,
+    /// The group's share of all matched requests.
+    share: f64,
+}
+
+#[derive(Serialize)]
+struct WindowCsv<'a> {
+    start: std::borrow::Cow<'a, str>,
+    requests: u64,
+    matched: u64,
+    rate: f64,
+    events: u64,
+}
+
+impl WindowCsv<'_> {
+    fn busy(w: &WindowRow) -> WindowCsv<'_> {
+        WindowCsv {
+            start: std::borrow::Cow::Borrowed(&w.start),
+            requests: w.requests,
+            matched: w.matched,
+            rate: ratio(w.matched, w.requests),
+            events: w.events,
+        }
+    }
+}
+
+/// Every window from `from` (or the first row) to `to` (exclusive; or
+/// past the last row), quiet ones as zeros, at most [`WINDOW_ROWS`].
+fn every_window(
+    rows: &[WindowRow],
+    window: i64,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Vec<WindowCsv<'_>> {
+    let quiet = |t: i64| WindowCsv {
+        start: std::borrow::Cow::Owned(crate::timefmt::rfc3339(t)),
+        requests: 0,
+        matched: 0,
+        rate: 0.0,
+        events: 0,
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    let mut next = from.or(rows.first().map(|w| w.start_secs));
+    for w in rows {
+        while let Some(t) =
+            next.filter(|&t| t < w.start_secs && out.len() + rows.len() < WINDOW_ROWS)
+        {
+            out.push(quiet(t));
+            next = Some(t + window);
+        }
+        out.push(WindowCsv::busy(w));
+        next = Some(w.start_secs + window);
+    }
+    while let (Some(t), Some(end)) = (next, to) {
+        if t >= end || out.len() >= WINDOW_ROWS {
+            break;
+        }
+        out.push(quiet(t));
+        next = Some(t + window);
+    }
+    out
+}
 const EVENTS_HEADER: &[&str] = &[
     "time", "kind", "server", "level", "message", "route", "upstream", "count", "file",
 ];
@@ -99,9 +192,18 @@ impl<'a> BurstCsv<'a> {
 /// Live mode: appends closed windows to `DIR/windows.csv` and ended bursts
 /// to `DIR/bursts.csv` (each created with its header if new). The final
 /// report replaces both with complete files.
-pub fn append(dir: &Path, windows: &[WindowRow], ended: &[&Burst]) -> io::Result<()> {
+///
+/// `windows` are the busy windows in `[from, to)`; the quiet ones are
+/// written as zeros.
+pub fn append(
+    dir: &Path,
+    windows: &[WindowRow],
+    (from, to, window): (Option<i64>, i64, i64),
+    ended: &[&Burst],
+) -> io::Result<()> {
     fs::create_dir_all(dir).map_err(|e| context(e, dir))?;
-    append_rows(dir, "windows.csv", WINDOWS_HEADER, windows.iter())?;
+    let rows = every_window(windows, window, from, Some(to));
+    append_rows(dir, "windows.csv", WINDOWS_HEADER, rows)?;
     append_rows(
         dir,
         "bursts.csv",
@@ -231,8 +333,21 @@ impl Staged<'_> {
                 zone: f.zone.as_deref(),
             }),
         )?;
-        self.rows("groups.csv", GROUPS_HEADER, report.groups.iter())?;
-        self.rows("windows.csv", WINDOWS_HEADER, report.windows.iter())?;
+        self.rows(
+            "groups.csv",
+            GROUPS_HEADER,
+            report.groups.iter().map(|g| GroupCsv {
+                method: &g.method,
+                route: &g.route,
+                matched: g.matched,
+                requests: g.requests,
+                route_requests: g.route_requests,
+                rate: ratio(g.matched, g.requests),
+                share: ratio(g.matched, s.matched),
+            }),
+        )?;
+        let windows = every_window(&report.windows, s.window_secs, None, None);
+        self.rows("windows.csv", WINDOWS_HEADER, windows)?;
         self.rows("events.csv", EVENTS_HEADER, report.events.iter())?;
         self.rows(
             "bursts.csv",
