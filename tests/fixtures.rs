@@ -175,6 +175,8 @@ fn custom_format_from_the_server_config() {
         (12, 11, 1, 5)
     );
     assert_eq!(s["malformed_samples"][0]["line"], 8);
+    // The pasted directive's name is the format's.
+    assert_eq!(s["files"][0]["format"], "edge");
     // Ids and UUIDs fold into routes; the method splits the groups.
     let groups: Vec<(String, String, u64, u64, u64)> = report["groups"]
         .as_array()

@@ -362,7 +362,7 @@ fn dialect_of(format: &str) -> Dialect {
 ///
 /// `text` may be a bare format string (`$remote_addr - …` or `%h %l …`),
 /// or a whole `log_format …;` / `LogFormat "…" nick` directive as it stands
-/// in the server's config.
+/// in the server's config, whose name (or nickname) the grammar takes.
 pub fn compile(name: &str, text: &str) -> Result<Grammar, FormatError> {
     let trimmed = text.trim();
     let def = if trimmed.starts_with("log_format") || trimmed.starts_with("LogFormat") {
@@ -388,7 +388,9 @@ pub fn compile(name: &str, text: &str) -> Result<Grammar, FormatError> {
             format,
         }
     };
-    compile_def(name, &def)
+    // A pasted directive keeps its own name (`log_format edge …` is `edge`).
+    let name = def.name.clone().unwrap_or_else(|| name.to_string());
+    compile_def(&name, &def)
 }
 
 /// Compiles a [`FormatDef`] into a grammar named `name`.
