@@ -43,6 +43,7 @@ fn pipeline(c: &mut Criterion) {
         threads: 0,
         tz: None,
         follow: false,
+        progress: None,
     };
     let detection = Detection::new(scenario::load(None).expect("built-in scenarios"));
     let mut group = c.benchmark_group("pipeline");

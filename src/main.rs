@@ -1,6 +1,6 @@
 //! The `fiveohone` command: argument parsing and wiring only.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -139,6 +139,11 @@ struct Cli {
     #[arg(long, default_value_t = 20, value_name = "N")]
     top: usize,
 
+    /// No progress line on stderr (it is shown only on a terminal, for runs
+    /// longer than a second).
+    #[arg(short = 'q', long)]
+    quiet: bool,
+
     /// Colour the terminal report: `auto` (on a terminal, unless NO_COLOR
     /// is set), `always` or `never`. JSON and CSV are never coloured.
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
@@ -255,6 +260,55 @@ fn options(cli: &Cli, format: FormatChoice, configured: Vec<FormatChoice>) -> Op
         threads: cli.threads,
         tz: cli.tz.clone(),
         follow: cli.follow,
+        progress: (!cli.quiet && !cli.follow && io::stderr().is_terminal())
+            .then(|| Arc::new(pipeline::Progress::default())),
+    }
+}
+
+/// Shows `progress` on stderr, every quarter second after the first
+/// second, until dropped (the line is then cleared).
+struct ProgressLine {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProgressLine {
+    fn start(progress: Option<Arc<pipeline::Progress>>) -> ProgressLine {
+        let Some(progress) = progress else {
+            return ProgressLine {
+                stop: None,
+                thread: None,
+            };
+        };
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            let mut shown = false;
+            let mut wait = Duration::from_secs(1);
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(wait) {
+                let (done, total) = progress.get();
+                let line = text::progress_line(done, total, start.elapsed().as_secs_f64());
+                eprint!("\r\x1b[Kfiveohone: {line}");
+                shown = true;
+                wait = Duration::from_millis(250);
+            }
+            if shown {
+                eprint!("\r\x1b[K");
+            }
+        });
+        ProgressLine {
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -444,7 +498,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         eprintln!("fiveohone: {}", printable(e));
     }
     let options = options(&cli, format, formats);
-    let analysis = pipeline::analyze(discovery, &options)?;
+    let shown = ProgressLine::start(options.progress.clone());
+    let analysis = pipeline::analyze(discovery, &options);
+    drop(shown);
+    let analysis = analysis?;
     for input in &analysis.inputs {
         if input.unreadable {
             if let Some(why) = &input.skipped {

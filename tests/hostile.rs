@@ -434,6 +434,7 @@ fn a_file_gone_between_listing_and_opening_is_named_and_the_rest_read() {
         threads: 2,
         tz: None,
         follow: false,
+        progress: None,
     };
     let analysis = pipeline::analyze(discovery, &opts).unwrap();
     assert!(analysis.incomplete());

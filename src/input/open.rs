@@ -72,15 +72,17 @@ pub fn read_head<R: Read>(r: &mut R, limit: usize) -> io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// Opens `path` as a stream of decoded bytes, from byte `from` of the file.
-pub fn open_decoded(
+/// Opens `path` as a stream of decoded bytes, from byte `from` of the file,
+/// the file read through `wrap` (a byte counter, say).
+pub fn open_decoded<R: Read + Send + 'static>(
     path: &Path,
     compression: Compression,
     from: u64,
+    wrap: impl FnOnce(File) -> R,
 ) -> io::Result<Box<dyn Read + Send>> {
     let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(from))?;
-    Ok(decoded(Box::new(file), compression))
+    Ok(decoded(Box::new(wrap(file)), compression))
 }
 
 /// Where the data of a file starts: past the NUL bytes at its start, if

@@ -11,6 +11,7 @@
 
 mod configured;
 mod prepare;
+pub mod progress;
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -30,6 +31,8 @@ use crate::scan::{Reading, Scanner};
 use crate::timefmt::Zone;
 pub use configured::from_config;
 use prepare::{assign_zones, pipe_reader, prepare, Plan, Prepared};
+use progress::Counting;
+pub use progress::Progress;
 
 /// Which grammar reads the access logs.
 #[derive(Debug, Clone)]
@@ -58,6 +61,8 @@ pub struct Options {
     /// Whether the files will be followed: plain files are then read up to
     /// their last complete line only, and the follower resumes there.
     pub follow: bool,
+    /// Where to count the bytes read, for a progress line.
+    pub progress: Option<std::sync::Arc<Progress>>,
 }
 
 /// What happened to one input.
@@ -227,10 +232,17 @@ impl<'g> Inputs<'g> {
             .build()
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
         let prepared = &mut self.prepared;
+        let progress = &opts.progress;
+        let expect = |bytes: u64| {
+            if let Some(p) = progress {
+                p.expect(bytes);
+            }
+        };
         let mut units = Vec::new();
         for (input, prep) in prepared.iter().enumerate() {
             match &prep.plan {
                 Plan::Ranges { from, size, .. } => {
+                    expect(size.saturating_sub(*from));
                     let mut start = *from;
                     let mut chunk = 0;
                     while start < *size {
@@ -245,7 +257,13 @@ impl<'g> Inputs<'g> {
                         chunk += 1;
                     }
                 }
-                Plan::Stream { .. } => units.push(Unit::Stream { input }),
+                Plan::Stream {
+                    path, from, limit, ..
+                } => {
+                    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                    expect(limit.unwrap_or(size).saturating_sub(*from));
+                    units.push(Unit::Stream { input });
+                }
                 Plan::Skip | Plan::Pipe { .. } => {}
             }
         }
@@ -255,7 +273,7 @@ impl<'g> Inputs<'g> {
             // Streams first: each is one long task, ranges fill in around them.
             units.sort_by_key(|u| matches!(u, Unit::Range { .. }));
             per_thread(units.par_iter(), |part, unit| {
-                run_unit(unit, prepared, settings, part)
+                run_unit(unit, prepared, settings, progress, part)
             })
         });
         // stdin and pipes, one after the other, each parsed on the pool.
@@ -271,7 +289,8 @@ impl<'g> Inputs<'g> {
             let Some(reading) = &prep.reading else {
                 continue;
             };
-            let reader = decoded(pipe_reader(head, file), compression);
+            let counted = Counting::new(pipe_reader(head, file), progress.clone());
+            let reader = decoded(Box::new(counted), compression);
             let part =
                 pool.install(|| read_pipe(input, reading, &prep.zone, prep.eol, reader, settings));
             total = total.merge(part);
@@ -305,7 +324,13 @@ thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut Partial) {
+fn run_unit(
+    unit: &Unit,
+    prepared: &[Prepared],
+    settings: &Settings,
+    progress: &Option<std::sync::Arc<Progress>>,
+    part: &mut Partial,
+) {
     let input = match unit {
         Unit::Range { input, .. } | Unit::Stream { input } => *input,
     };
@@ -327,7 +352,12 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
                 let read =
                     File::open(path).and_then(|mut f| read_range(&mut f, *from, *start, *end, buf));
                 match read {
-                    Ok(range) => scanner.scan(&mut part.agg, input, *chunk, &buf[range]),
+                    Ok(range) => {
+                        scanner.scan(&mut part.agg, input, *chunk, &buf[range]);
+                        if let Some(p) = progress {
+                            p.add(end - start);
+                        }
+                    }
                     Err(e) => part.problems.push((
                         input,
                         format!("read error at byte {start}: {}", describe(&e)),
@@ -344,7 +374,8 @@ fn run_unit(unit: &Unit, prepared: &[Prepared], settings: &Settings, part: &mut 
                 limit,
             },
         ) => {
-            let reader = match open_decoded(path, *compression, *from) {
+            let counted = |file: File| Counting::new(file, progress.clone());
+            let reader = match open_decoded(path, *compression, *from, counted) {
                 Ok(r) => match limit {
                     Some(n) => Box::new(r.take(n.saturating_sub(*from))),
                     None => r,

@@ -94,6 +94,44 @@ pub fn render(r: &Report, screen: Screen) -> String {
     out
 }
 
+/// The progress line of a long run: `reading 1.2 GB of 10.0 GB (12%),
+/// 850 MB/s, about 10 s left` (`total` 0: stdin, no share or time left).
+pub fn progress_line(done: u64, total: u64, elapsed_secs: f64) -> String {
+    let rate = done as f64 / elapsed_secs.max(0.001);
+    let mut line = format!("reading {}", size(done));
+    if total > 0 {
+        let share = (done as f64 * 100.0 / total as f64).min(100.0);
+        line.push_str(&format!(" of {} ({share:.0}%)", size(total)));
+    }
+    line.push_str(&format!(", {}/s", size(rate as u64)));
+    if total > done && rate > 0.0 {
+        let left = (total - done) as f64 / rate;
+        line.push_str(&format!(", about {} left", seconds(left)));
+    }
+    line
+}
+
+/// Bytes as `512 B`, `1.2 MB`, `10.0 GB` (powers of 1000).
+fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    match bytes {
+        0..=999 => format!("{bytes} B"),
+        1_000..=999_999 => format!("{:.1} kB", b / 1e3),
+        1_000_000..=999_999_999 => format!("{:.1} MB", b / 1e6),
+        _ => format!("{:.1} GB", b / 1e9),
+    }
+}
+
+/// `8 s`, `3 min`, `1 h 5 min`.
+fn seconds(s: f64) -> String {
+    let s = s.ceil() as u64;
+    match s {
+        0..=89 => format!("{} s", s.max(1)),
+        90..=5399 => format!("{} min", (s + 30) / 60),
+        _ => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
 /// What was read, in one sentence.
 fn headline(r: &Report, screen: Screen, out: &mut String) {
     let s = &r.summary;
@@ -171,6 +209,17 @@ fn safe(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_lines() {
+        assert_eq!(
+            progress_line(1_200_000_000, 10_000_000_000, 1.5),
+            "reading 1.2 GB of 10.0 GB (12%), 800.0 MB/s, about 11 s left"
+        );
+        assert_eq!(progress_line(5_000, 0, 1.0), "reading 5.0 kB, 5.0 kB/s");
+        assert_eq!(seconds(600.0), "10 min");
+        assert_eq!(seconds(4000.0 * 2.0), "2 h 13 min");
+    }
 
     #[test]
     fn numbers_and_plurals() {
