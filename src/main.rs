@@ -130,6 +130,11 @@ struct Cli {
     #[arg(long)]
     json: bool,
 
+    /// Also write the report as one self-contained HTML page to FILE (no
+    /// network, light and dark, phone width).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+
     /// Also write summary.csv, files.csv, groups.csv, windows.csv,
     /// events.csv and bursts.csv into DIR.
     #[arg(long, value_name = "DIR")]
@@ -347,6 +352,9 @@ fn follow(
 fn output(cli: &Cli, report: &Report, out: &mut dyn Write, one_line: bool) -> Result<(), String> {
     if let Some(dir) = &cli.csv {
         report::csv::write(report, dir).map_err(|e| format!("--csv: {e}"))?;
+    }
+    if let Some(path) = &cli.html {
+        report::html::write(report, path).map_err(|e| format!("--html: {e}"))?;
     }
     let written = if cli.json {
         let json = if one_line {

@@ -6,37 +6,9 @@
 mod common;
 
 use common::*;
-use fiveohone_gen::{generate_dir, ScenarioKind, ScenarioSpec, SynthConfig, DEFAULT_START};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::process::Command;
-
-/// A two-day directory with one of each scenario.
-fn incidents(name: &str) -> std::path::PathBuf {
-    let dir = temp_dir(name);
-    let duration = 2 * 86_400;
-    let cfg = SynthConfig {
-        seed: 77,
-        lines: 200_000,
-        duration_secs: duration,
-        bursts: Vec::new(),
-        scenarios: ScenarioSpec::spread(
-            &[
-                ScenarioKind::PostDeploy,
-                ScenarioKind::DeviceSpecific,
-                ScenarioKind::TrafficSpike,
-                ScenarioKind::UnsupportedMethod,
-                ScenarioKind::RouteMisconfig,
-            ],
-            DEFAULT_START,
-            duration,
-            7200,
-        ),
-        ..SynthConfig::default()
-    };
-    generate_dir(&cfg, &dir, 3).unwrap();
-    dir
-}
 
 /// The report at `columns`, as a pipe gets it (no colour).
 fn text_at(args: &[&str], columns: usize, envs: &[(&str, &str)]) -> (String, Option<i32>) {

@@ -102,6 +102,11 @@ pub struct Share {
     pub matched: u64,
     /// Share of the burst's matched requests.
     pub share: f64,
+    /// Share of the burst's requests, where it is known (device groups and
+    /// upstreams): a segment that fails more than its share of traffic
+    /// stands out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_share: Option<f64>,
 }
 
 /// A count of something.
@@ -468,7 +473,8 @@ fn label(det: &Detection, f: &Facts, n: &Numbers) -> Burst {
 /// of all the burst's matches.
 fn top(f: &Facts) -> Top {
     let all: u64 = f.routes.iter().map(|(_, n)| n).sum::<u64>().max(1);
-    let shares = |items: &[(String, u64)]| -> Vec<Share> {
+    let requests = f.totals.requests.max(1) as f64;
+    let shares = |items: &[(String, u64)], of: &dyn Fn(&str) -> Option<u64>| -> Vec<Share> {
         items
             .iter()
             .take(5)
@@ -476,6 +482,7 @@ fn top(f: &Facts) -> Top {
                 name: name.clone(),
                 matched: *n,
                 share: round(*n as f64 / all as f64),
+                request_share: of(name).map(|r| round(r as f64 / requests)),
             })
             .collect()
     };
@@ -485,11 +492,24 @@ fn top(f: &Facts) -> Top {
         .filter(|(_, c)| c.matched > 0)
         .map(|(d, c)| (d.name().to_string(), c.matched))
         .collect();
+    let device_requests = |name: &str| {
+        f.devices
+            .iter()
+            .find(|(d, _)| d.name() == name)
+            .map(|(_, c)| c.requests)
+    };
+    let upstream_requests = |name: &str| {
+        f.upstream_requests
+            .iter()
+            .find(|(u, _)| u == name)
+            .map(|(_, n)| *n)
+    };
+    let unknown = |_: &str| None;
     Top {
-        routes: shares(&f.routes),
-        methods: shares(&f.methods),
-        devices: shares(&devices),
-        upstreams: shares(&f.upstreams),
+        routes: shares(&f.routes, &unknown),
+        methods: shares(&f.methods, &unknown),
+        devices: shares(&devices, &device_requests),
+        upstreams: shares(&f.upstreams, &upstream_requests),
     }
 }
 

@@ -1,9 +1,10 @@
 //! The report: a serialisable summary of an [`Analysis`], rendered as
-//! terminal text ([`text`]), JSON ([`Report`] with serde) or CSV
-//! ([`csv`]). No analysis happens here.
+//! terminal text ([`text`]), JSON ([`Report`] with serde), CSV ([`csv`])
+//! or an HTML page ([`html`]). No analysis happens here.
 
 pub mod csv;
 pub mod events;
+pub mod html;
 pub mod terminal;
 pub mod text;
 

@@ -106,3 +106,31 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join("fixtures")
         .join(rel)
 }
+
+/// A two-day directory (rotated access and error logs) with one incident
+/// of each kind a combined log can show.
+pub fn incidents(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    let duration = 2 * 86_400;
+    let cfg = fiveohone_gen::SynthConfig {
+        seed: 77,
+        lines: 200_000,
+        duration_secs: duration,
+        bursts: Vec::new(),
+        scenarios: fiveohone_gen::ScenarioSpec::spread(
+            &[
+                fiveohone_gen::ScenarioKind::PostDeploy,
+                fiveohone_gen::ScenarioKind::DeviceSpecific,
+                fiveohone_gen::ScenarioKind::TrafficSpike,
+                fiveohone_gen::ScenarioKind::UnsupportedMethod,
+                fiveohone_gen::ScenarioKind::RouteMisconfig,
+            ],
+            fiveohone_gen::DEFAULT_START,
+            duration,
+            7200,
+        ),
+        ..fiveohone_gen::SynthConfig::default()
+    };
+    fiveohone_gen::generate_dir(&cfg, &dir, 3).unwrap();
+    dir
+}
