@@ -14,9 +14,10 @@ use fiveohone::detect::{self, scenario, Deploy, Detection};
 use fiveohone::grammar::{self, builtin};
 use fiveohone::input;
 use fiveohone::pipeline::{self, FormatChoice, Options};
+use fiveohone::report::output::{self, Output, Outputs};
 use fiveohone::report::terminal::printable;
 use fiveohone::report::text::{self, ColorChoice, Screen};
-use fiveohone::report::{self, Report};
+use fiveohone::report::Report;
 use fiveohone::serverconf;
 use fiveohone::status::StatusSet;
 use fiveohone::timefmt;
@@ -336,42 +337,54 @@ fn follow(
     let settings = fiveohone::follow::Follow {
         poll: cli.poll,
         idle: cli.idle,
-        json: cli.json,
-        csv: cli.csv.clone(),
     };
-    let mut out = io::stdout().lock();
-    let (analysis, verdict) =
-        fiveohone::follow::run(paths, logs, options, detection, &settings, &stop, &mut out)?;
+    let mut outputs = outputs(cli, true);
+    let (analysis, verdict) = fiveohone::follow::run(
+        paths,
+        logs,
+        options,
+        detection,
+        &settings,
+        &stop,
+        &mut outputs,
+    )?;
     let report = Report::new(&analysis, verdict);
-    output(cli, &report, &mut out, true)?;
+    written(outputs.report(&report))?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the report: the CSV files if asked, then JSON (on one line in
-/// live mode, after the events) or the tables.
-fn output(cli: &Cli, report: &Report, out: &mut dyn Write, one_line: bool) -> Result<(), String> {
+/// Where the results go: the CSV files and the HTML page if asked, then
+/// stdout (JSON, on one line in live mode after the events, or the
+/// terminal report).
+fn outputs(cli: &Cli, live: bool) -> Outputs {
+    let mut all = Outputs::default();
     if let Some(dir) = &cli.csv {
-        report::csv::write(report, dir).map_err(|e| format!("--csv: {e}"))?;
+        all.add("--csv", Box::new(output::Csv { dir: dir.clone() }));
     }
     if let Some(path) = &cli.html {
-        report::html::write(report, path).map_err(|e| format!("--html: {e}"))?;
+        all.add("--html", Box::new(output::Html { path: path.clone() }));
     }
-    let written = if cli.json {
-        let json = if one_line {
-            serde_json::to_string(report)
-        } else {
-            serde_json::to_string_pretty(report)
-        };
-        json.map_err(io::Error::from)
-            .and_then(|j| writeln!(out, "{j}"))
+    let stdout: Box<dyn Output> = if cli.json {
+        Box::new(output::Json {
+            out: io::stdout(),
+            one_line: live,
+        })
     } else {
-        let screen = Screen::detect(cli.color.into(), cli.top);
-        out.write_all(text::render(report, screen).as_bytes())
+        Box::new(output::Text {
+            out: io::stdout(),
+            screen: Screen::detect(cli.color.into(), cli.top),
+        })
     };
-    match written {
-        // A closed pipe (`| head`) is not an error worth a message.
+    all.add("cannot write the report", stdout);
+    all
+}
+
+/// The outcome of writing the report: a closed pipe (`| head`) is not an
+/// error worth a message.
+fn written(result: io::Result<()>) -> Result<(), String> {
+    match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write the report: {e}")),
+        Err(e) => Err(e.to_string()),
         Ok(()) => Ok(()),
     }
 }
@@ -538,7 +551,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         None,
     );
     let report = Report::new(&analysis, verdict);
-    output(&cli, &report, &mut io::stdout().lock(), false)?;
+    written(outputs(&cli, false).report(&report))?;
     // Nothing counted is no success: the terminal report says why, and so
     // does stderr for JSON.
     let nothing = text::nothing_read(&report);

@@ -144,7 +144,15 @@ fn empty_inputs_and_unknown_formats() {
     let dir = temp_dir("empty");
     std::fs::write(dir.join("access.log"), b"").unwrap();
     std::fs::write(dir.join("notes.txt"), b"not a log").unwrap();
-    let report = json(&[dir.to_str().unwrap()]);
+    // Nothing read is no success (exit 1), but the report is written.
+    let out = run(&["--json", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("The file holds no lines."),
+        "{}",
+        stderr(&out)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = &report["summary"];
     assert_eq!(
         s["files"].as_array().unwrap().len(),
@@ -156,8 +164,9 @@ fn empty_inputs_and_unknown_formats() {
 
     std::fs::write(dir.join("access.log"), b"hello\nworld\n\n").unwrap();
     let out = run(&["--json", dir.join("access.log").to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("no known format fits its first lines"));
+    assert!(stderr(&out).contains("None of the 2 lines fits its format."));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = &report["summary"];
     assert_eq!((n(s, "lines"), n(s, "malformed"), n(s, "blank")), (2, 2, 1));

@@ -328,6 +328,35 @@ fn the_logs_an_nginx_config_names_are_followed_with_their_formats() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// `--follow --html`: the page is rewritten as windows close, so it shows
+/// a burst once the burst is announced.
+#[test]
+fn the_html_page_follows_the_bursts() {
+    let d = dir("html");
+    let log = d.join("access.log");
+    append(&log, &traffic(0, 3600, (0, 0)));
+    let page = d.join("incident.html");
+    let f = Follower::start_with(&d, true, &["--html", page.to_str().unwrap()]);
+    append(&log, &traffic(3600, 4500, (3900, 4200)));
+    let started = f.wait_for("started", Duration::from_secs(15));
+    let card = format!(
+        "data-burst=\"1\" data-label=\"{}\"",
+        started["scenario"].as_str().unwrap()
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !std::fs::read_to_string(&page).is_ok_and(|p| p.contains(&card)) {
+        assert!(Instant::now() < deadline, "the page never showed `{card}`");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let report = f.stop();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains(&format!(
+        "data-matched=\"{}\"",
+        n(&report["summary"], "matched")
+    )));
+    let _ = std::fs::remove_dir_all(d);
+}
+
 #[test]
 fn new_and_recreated_files_are_followed() {
     let d = dir("recreate");

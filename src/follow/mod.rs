@@ -13,7 +13,6 @@
 pub mod tail;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -26,8 +25,9 @@ use crate::detect::{self, Burst, Detection};
 use crate::input::{discover_all, Configured, Source};
 use crate::numfmt::thousands;
 use crate::pipeline::{Analysis, Inputs, Options};
+use crate::report::output::{self, Closed, Output};
 use crate::report::terminal::printable;
-use crate::report::{self, window_rows};
+use crate::report::{window_rows, Report};
 use tail::{Change, Tail};
 
 /// Late lines accepted after a window's end, in seconds of log time.
@@ -52,10 +52,6 @@ pub struct Follow {
     pub poll: Option<Duration>,
     /// Close the current window after this long without a new line.
     pub idle: Duration,
-    /// Write events as JSON lines rather than text.
-    pub json: bool,
-    /// Append closed windows and ended bursts to CSV files in this folder.
-    pub csv: Option<PathBuf>,
 }
 
 /// One followed file.
@@ -84,7 +80,7 @@ pub fn run(
     detection: &Detection,
     follow: &Follow,
     stop: &AtomicBool,
-    out: &mut dyn Write,
+    outputs: &mut dyn Output,
 ) -> Result<(Analysis, detect::Verdict), String> {
     let mut discovery = discover_all(paths, configured);
     if opts.settings.since.is_none() {
@@ -226,31 +222,45 @@ pub fn run(
                 let newly_from = closed_until;
                 closed_until = until;
                 let markers = markers_of(&agg, &inputs);
-                let bursts =
-                    detect::detect(&agg, resolution, detection, &markers, Some(closed_until))
-                        .bursts;
-                // Events are written once the CSV files hold what they
-                // announce, so a reader woken by `ended` finds its row.
-                let mut events = Vec::new();
-                let ended = report_changes(
-                    &bursts,
+                let verdict =
+                    detect::detect(&agg, resolution, detection, &markers, Some(closed_until));
+                let (changes, ended) = report_changes(
+                    &verdict.bursts,
                     &mut reported,
                     closed_until,
                     window,
                     detection,
-                    follow.json,
-                    &mut events,
                 );
-                if let Some(dir) = &follow.csv {
-                    let rows = window_rows(&agg, newly_from, closed_until, window);
-                    let from = (newly_from > i64::MIN).then_some(newly_from);
-                    let span = (from, closed_until, window);
-                    if let Err(e) = report::csv::append(dir, &rows, span, &ended) {
-                        note(&format!("--csv: {e}"));
+                // Events are written once the CSV files hold what they
+                // announce, so a reader woken by `ended` finds its row.
+                let rows = window_rows(&agg, newly_from, closed_until, window);
+                let closed = Closed {
+                    windows: &rows,
+                    from: (newly_from > i64::MIN).then_some(newly_from),
+                    to: closed_until,
+                    window,
+                    ended: &ended,
+                };
+                if let Err(e) = outputs.closed(&closed) {
+                    note(&e.to_string());
+                }
+                for (change, burst) in changes {
+                    let _ = outputs.burst(change, burst);
+                }
+                if outputs.wants_snapshots() {
+                    let mut so_far = agg.clone();
+                    so_far.finish();
+                    let analysis = Analysis {
+                        inputs: inputs.files.clone(),
+                        errors: errors.clone(),
+                        ignored: discovery.ignored.clone(),
+                        aggregate: so_far,
+                        settings: opts.settings.clone(),
+                    };
+                    if let Err(e) = outputs.snapshot(&Report::new(&analysis, verdict)) {
+                        note(&e.to_string());
                     }
                 }
-                let _ = out.write_all(&events);
-                let _ = out.flush();
                 agg.prune_before(closed_until - HORIZON);
             }
         }
@@ -314,7 +324,6 @@ pub fn run(
                 }
             }
         }
-        let _ = out.flush();
         wait(&wake, interval, stop);
     }
 
@@ -371,17 +380,16 @@ fn wait(wake: &Receiver<()>, interval: Duration, stop: &AtomicBool) {
     }
 }
 
-/// Compares the bursts of the closed windows with those reported, writes
-/// `started`, `updated` and `ended` events, and returns the ended bursts.
+/// Compares the bursts of the closed windows with those reported: the
+/// changes to announce, and the bursts that ended.
 fn report_changes<'b>(
     bursts: &'b [Burst],
     reported: &mut Reported,
     closed_until: i64,
     window: i64,
     det: &Detection,
-    json: bool,
-    out: &mut dyn Write,
-) -> Vec<&'b Burst> {
+) -> (Vec<(output::Change, &'b Burst)>, Vec<&'b Burst>) {
+    let mut changes = Vec::new();
     for b in bursts {
         let (start, end) = b.span;
         if reported.ended.contains(&start) {
@@ -390,11 +398,11 @@ fn report_changes<'b>(
         match reported.open.iter_mut().find(|(s, _, _)| *s == start) {
             None => {
                 reported.open.push((start, end, b.matched));
-                let _ = writeln!(out, "{}", event("started", b, json));
+                changes.push((output::Change::Started, b));
             }
             Some(known) if end > known.1 || b.matched > known.2 => {
                 *known = (start, end, b.matched);
-                let _ = writeln!(out, "{}", event("updated", b, json));
+                changes.push((output::Change::Updated, b));
             }
             Some(_) => {}
         }
@@ -407,7 +415,7 @@ fn report_changes<'b>(
         if closed_until - end > det.gap * window {
             reported.ended.insert(start);
             if let Some(b) = bursts.iter().find(|b| b.span.0 == start) {
-                let _ = writeln!(out, "{}", event("ended", b, json));
+                changes.push((output::Change::Ended, b));
                 ended.push(b);
             }
         } else {
@@ -415,32 +423,7 @@ fn report_changes<'b>(
         }
     }
     reported.open = still;
-    ended
-}
-
-/// One event line: text, or a JSON object with the burst's fields.
-fn event(kind: &str, b: &Burst, json: bool) -> String {
-    if json {
-        let mut v = serde_json::to_value(b).unwrap_or_default();
-        if let Some(map) = v.as_object_mut() {
-            map.insert("event".into(), kind.into());
-        }
-        return v.to_string();
-    }
-    let text = format!(
-        "burst {kind}: {} – {} UTC, {} matched of {} requests, {} ({:.2}): {}",
-        b.start.replace('T', " ").trim_end_matches('Z'),
-        b.end.get(11..19).unwrap_or(&b.end),
-        thousands(b.matched),
-        thousands(b.requests),
-        b.scenario,
-        b.confidence,
-        b.evidence
-            .get(1)
-            .or(b.evidence.first())
-            .map_or("", String::as_str)
-    );
-    printable(&text).into_owned()
+    (changes, ended)
 }
 
 /// A remark about the files followed, on stderr (stdout carries the events).

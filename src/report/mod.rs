@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod events;
 pub mod html;
+pub mod output;
 pub mod terminal;
 pub mod text;
 
