@@ -158,6 +158,15 @@ struct Cli {
     /// List the built-in formats and exit.
     #[arg(long)]
     list_formats: bool,
+
+    /// Print the shell completion script for SHELL (bash, zsh, fish,
+    /// elvish, powershell) and exit.
+    #[arg(long, value_name = "SHELL")]
+    completions: Option<clap_complete::Shell>,
+
+    /// Print the man page (roff) and exit.
+    #[arg(long)]
+    man: bool,
 }
 
 /// A duration such as `250ms`, `1s` or `2m`.
@@ -419,6 +428,21 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    if let Some(shell) = cli.completions {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut cmd, "fiveohone", &mut script);
+        written(io::stdout().write_all(&script))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if cli.man {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            .render(&mut page)
+            .map_err(|e| format!("cannot write the man page: {e}"))?;
+        written(io::stdout().write_all(&page))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if cli.list_formats {
         let mut out = io::stdout().lock();
         for g in builtin::all() {

@@ -159,3 +159,39 @@ fn a_run_that_reads_nothing_says_why_and_fails() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("No log file was found"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The completion scripts and the man page come from the same option
+/// definitions: every long option is in them, and bash reads the script.
+#[test]
+fn completions_and_the_man_page_name_every_option() {
+    let help = String::from_utf8(run(&["--help"], None).stdout).unwrap();
+    let options: Vec<&str> = help
+        .split_whitespace()
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(|w| w.trim_end_matches([',', '.', ')']))
+        .filter(|w| w.chars().skip(2).all(|c| c.is_ascii_lowercase() || c == '-'))
+        .collect();
+    assert!(options.contains(&"--nginx-conf") && options.contains(&"--html"));
+    let bash = String::from_utf8(run(&["--completions", "bash"], None).stdout).unwrap();
+    let man = String::from_utf8(run(&["--man"], None).stdout).unwrap();
+    assert!(man.starts_with(".ie") && man.contains(".TH fiveohone 1"), "{man}");
+    for option in &options {
+        assert!(bash.contains(option), "bash completion lacks {option}");
+        // roff escapes the dashes.
+        assert!(man.contains(&option.replace('-', "\\-")), "man page lacks {option}");
+    }
+    let dir = temp_dir("completions");
+    let script = dir.join("fiveohone.bash");
+    std::fs::write(&script, &bash).unwrap();
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .expect("bash is needed to check the completion script");
+    assert!(checked.success());
+    for shell in ["zsh", "fish"] {
+        let out = run(&["--completions", shell], None);
+        assert!(out.status.success() && out.stdout.len() > 1000, "{shell}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
