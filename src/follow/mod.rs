@@ -131,10 +131,13 @@ pub fn run(
     let config_dirs = configured
         .iter()
         .filter_map(|c| c.path.parent().map(PathBuf::from));
+    let (lines, files) = (agg.file_totals().lines, followed.len() + waiting.len());
     note(&format!(
-        "read {} lines of history; following {} files",
-        thousands(agg.file_totals().lines),
-        followed.len() + waiting.len()
+        "read {} {} of history; following {} {}",
+        thousands(lines),
+        if lines == 1 { "line" } else { "lines" },
+        thousands(files as u64),
+        if files == 1 { "file" } else { "files" }
     ));
 
     // File-system notifications wake the loop; without them (or with
