@@ -169,16 +169,26 @@ fn completions_and_the_man_page_name_every_option() {
         .split_whitespace()
         .filter(|w| w.starts_with("--") && w.len() > 2)
         .map(|w| w.trim_end_matches([',', '.', ')']))
-        .filter(|w| w.chars().skip(2).all(|c| c.is_ascii_lowercase() || c == '-'))
+        .filter(|w| {
+            w.chars()
+                .skip(2)
+                .all(|c| c.is_ascii_lowercase() || c == '-')
+        })
         .collect();
     assert!(options.contains(&"--nginx-conf") && options.contains(&"--html"));
     let bash = String::from_utf8(run(&["--completions", "bash"], None).stdout).unwrap();
     let man = String::from_utf8(run(&["--man"], None).stdout).unwrap();
-    assert!(man.starts_with(".ie") && man.contains(".TH fiveohone 1"), "{man}");
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH fiveohone 1"),
+        "{man}"
+    );
     for option in &options {
         assert!(bash.contains(option), "bash completion lacks {option}");
         // roff escapes the dashes.
-        assert!(man.contains(&option.replace('-', "\\-")), "man page lacks {option}");
+        assert!(
+            man.contains(&option.replace('-', "\\-")),
+            "man page lacks {option}"
+        );
     }
     let dir = temp_dir("completions");
     let script = dir.join("fiveohone.bash");

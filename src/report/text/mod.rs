@@ -197,8 +197,8 @@ fn percent(part: u64, whole: u64) -> String {
 
 /// A heading, painted.
 fn heading(screen: Screen, text: &str, out: &mut String) {
-    out.push_str(&screen.paint.tone(Tone::Heading, text));
-    out.push('\n');
+    let painted = screen.paint.tone(Tone::Heading, text);
+    out.push_str(&wrap(&painted, screen.width, "", "  "));
 }
 
 /// Text from the logs, safe to print.

@@ -143,7 +143,8 @@ pub fn timeline(r: &Report, screen: Screen, out: &mut String) {
         ),
         out,
     );
-    let with_events = !r.event_kinds.is_empty();
+    // Below 72 columns the error-log columns leave room for the bar.
+    let with_events = !r.event_kinds.is_empty() && screen.width >= 72;
     let seconds = step % 60 != 0;
     let mut table: Vec<Vec<Cell>> = Vec::new();
     let mut marks = Vec::new();
@@ -177,15 +178,22 @@ pub fn timeline(r: &Report, screen: Screen, out: &mut String) {
             widths[k] = widths[k].max(width(text));
         }
     }
-    // The bar takes what is left, between 12 and 40 columns; the lifecycle
-    // notes give way first (cut with `…`).
+    // The bar takes what is left, between 10 and 40 columns: the lifecycle
+    // notes give way first (cut with `…`), then both error-log columns.
     let fixed = |w: &[usize]| 2 + w.iter().map(|c| c + 2).sum::<usize>();
-    let mut bar = screen.width.saturating_sub(fixed(&widths) + 2).min(40);
-    if bar < 12 && with_events {
+    let room = |w: &[usize]| screen.width.saturating_sub(fixed(w) + 2);
+    let mut with_events = with_events;
+    if with_events && room(&widths) < 10 {
         let last = widths.len() - 1;
-        widths[last] = widths[last].saturating_sub(12 - bar).max(9);
-        bar = screen.width.saturating_sub(fixed(&widths) + 2).min(40);
+        widths[last] = widths[last].saturating_sub(10 - room(&widths)).max(9);
+        if room(&widths) < 10 {
+            with_events = false;
+            widths.truncate(5);
+            header.truncate(5);
+            table.iter_mut().for_each(|cells| cells.truncate(5));
+        }
     }
+    let bar = room(&widths).min(40);
     let bar = bar.max(4);
     let scale = "rate bar";
     let mut line = String::from("  ");
@@ -224,11 +232,6 @@ pub fn timeline(r: &Report, screen: Screen, out: &mut String) {
                 line.push_str("  ");
             }
             let cell = pad(&safe(text), widths[k], *right, widths[k]);
-            let cell = if k + 1 == cells.len() {
-                cell.trim_end().to_string()
-            } else {
-                cell
-            };
             let cell = if k == 4 && *marked {
                 screen.paint.tone(Tone::Burst, &cell)
             } else {
