@@ -205,3 +205,38 @@ fn completions_and_the_man_page_name_every_option() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Wide characters take two columns and a tab would be expanded by the
+/// terminal: neither may push a line past the screen.
+#[test]
+fn wide_characters_and_tabs_stay_within_the_screen() {
+    let dir = temp_dir("terminal-wide");
+    let log = dir.join("access.log");
+    let mut text = String::new();
+    for i in 0..40 {
+        let route = format!("/ja/ランニングシューズ/新作/春のセール/限定モデル/{i}/\tx");
+        text.push_str(&format!(
+            "10.0.0.{i} - - [07/May/2026:10:{:02}:00 +0000] \"GET {route} HTTP/1.1\" 501 0 \"-\" \"アプリ/1.0 😀\"\n",
+            i % 60
+        ));
+    }
+    std::fs::write(&log, text).unwrap();
+    for columns in [60, 80] {
+        let (out, _) = text_at(&[log.to_str().unwrap()], columns, &[]);
+        assert!(!out.contains('\t'), "a raw tab reached the screen");
+        for line in out.lines() {
+            let wide: usize = line
+                .chars()
+                .map(|c| {
+                    if ('\u{3000}'..='\u{9fff}').contains(&c) || c == '😀' {
+                        2
+                    } else {
+                        1
+                    }
+                })
+                .sum();
+            assert!(wide <= columns, "{columns}: {wide} columns: {line}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

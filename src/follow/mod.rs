@@ -40,6 +40,9 @@ pub const HISTORY: u64 = 86_400;
 /// How often followed directories are listed again for new files.
 const RESCAN: Duration = Duration::from_secs(2);
 
+/// Shortest time between two rewrites of the live HTML page.
+const SNAPSHOT: Duration = Duration::from_secs(5);
+
 /// Longest wait between looks at the files when notifications are used
 /// (windows still close after a silence, new files are still found).
 const WAKE: Duration = Duration::from_secs(1);
@@ -163,6 +166,7 @@ pub fn run(
     let interval = follow.poll.unwrap_or(WAKE);
 
     let mut reported = Reported::default();
+    let mut last_snapshot: Option<Instant> = None;
     let mut closed_until = i64::MIN;
     let mut last_line = Instant::now();
     let mut last_rescan = Instant::now();
@@ -247,10 +251,15 @@ pub fn run(
                 if let Err(e) = outputs.closed(&closed) {
                     note(&e.to_string());
                 }
+                let changed = !changes.is_empty();
                 for (change, burst) in changes {
                     let _ = outputs.burst(change, burst);
                 }
-                if outputs.wants_snapshots() {
+                // The page when a burst changed, else at most every few
+                // seconds: it copies the counters.
+                let due = changed || last_snapshot.is_none_or(|t: Instant| t.elapsed() >= SNAPSHOT);
+                if due && outputs.wants_snapshots() {
+                    last_snapshot = Some(Instant::now());
                     let mut so_far = agg.clone();
                     so_far.finish();
                     let analysis = Analysis {

@@ -100,13 +100,14 @@ impl WindowCsv<'_> {
 }
 
 /// Every window from `from` (or the first row) to `to` (exclusive; or
-/// past the last row), quiet ones as zeros, at most [`WINDOW_ROWS`].
+/// past the last row), quiet ones as zeros, at most [`WINDOW_ROWS`]; and
+/// whether quiet windows were left out to stay within it.
 fn every_window(
     rows: &[WindowRow],
     window: i64,
     from: Option<i64>,
     to: Option<i64>,
-) -> Vec<WindowCsv<'_>> {
+) -> (Vec<WindowCsv<'_>>, bool) {
     let quiet = |t: i64| WindowCsv {
         start: std::borrow::Cow::Owned(crate::timefmt::rfc3339(t)),
         requests: 0,
@@ -115,11 +116,14 @@ fn every_window(
         events: 0,
     };
     let mut out = Vec::with_capacity(rows.len());
+    let mut dropped = false;
     let mut next = from.or(rows.first().map(|w| w.start_secs));
     for w in rows {
-        while let Some(t) =
-            next.filter(|&t| t < w.start_secs && out.len() + rows.len() < WINDOW_ROWS)
-        {
+        while let Some(t) = next.filter(|&t| t < w.start_secs) {
+            if out.len() + rows.len() >= WINDOW_ROWS {
+                dropped = true;
+                break;
+            }
             out.push(quiet(t));
             next = Some(t + window);
         }
@@ -127,14 +131,19 @@ fn every_window(
         next = Some(w.start_secs + window);
     }
     while let (Some(t), Some(end)) = (next, to) {
-        if t >= end || out.len() >= WINDOW_ROWS {
+        if t >= end {
+            break;
+        }
+        if out.len() >= WINDOW_ROWS {
+            dropped = true;
             break;
         }
         out.push(quiet(t));
         next = Some(t + window);
     }
-    out
+    (out, dropped)
 }
+
 const EVENTS_HEADER: &[&str] = &[
     "time", "kind", "server", "level", "message", "route", "upstream", "count", "file",
 ];
@@ -202,7 +211,7 @@ pub fn append(
     ended: &[&Burst],
 ) -> io::Result<()> {
     fs::create_dir_all(dir).map_err(|e| context(e, dir))?;
-    let rows = every_window(windows, window, from, Some(to));
+    let (rows, _) = every_window(windows, window, from, Some(to));
     append_rows(dir, "windows.csv", WINDOWS_HEADER, rows)?;
     append_rows(
         dir,
@@ -272,16 +281,30 @@ struct FileCsv<'a> {
     zone: Option<&'a str>,
 }
 
-/// Writes the report's CSV files into `dir` (created if needed) and returns
-/// their paths.
-pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
+/// What [`write`] wrote.
+#[derive(Debug)]
+pub struct Written {
+    /// The files.
+    pub paths: Vec<PathBuf>,
+    /// Whether `windows.csv` left quiet windows out to stay within
+    /// [`WINDOW_ROWS`] rows.
+    pub gaps_dropped: bool,
+}
+
+/// Writes the report's CSV files into `dir` (created if needed).
+pub fn write(report: &Report, dir: &Path) -> io::Result<Written> {
     fs::create_dir_all(dir).map_err(|e| context(e, dir))?;
     let mut staged = Staged {
         dir,
         names: Vec::new(),
+        gaps_dropped: false,
     };
     staged.stage(report)?;
-    staged.commit()
+    let dropped = staged.gaps_dropped;
+    Ok(Written {
+        paths: staged.commit()?,
+        gaps_dropped: dropped,
+    })
 }
 
 /// Files written under temporary names; dropped before [`Staged::commit`],
@@ -289,6 +312,8 @@ pub fn write(report: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
 struct Staged<'a> {
     dir: &'a Path,
     names: Vec<&'static str>,
+    /// Whether `windows.csv` leaves quiet windows out ([`WINDOW_ROWS`]).
+    gaps_dropped: bool,
 }
 
 impl Staged<'_> {
@@ -346,7 +371,8 @@ impl Staged<'_> {
                 share: ratio(g.matched, s.matched),
             }),
         )?;
-        let windows = every_window(&report.windows, s.window_secs, None, None);
+        let (windows, dropped) = every_window(&report.windows, s.window_secs, None, None);
+        self.gaps_dropped = dropped;
         self.rows("windows.csv", WINDOWS_HEADER, windows)?;
         self.rows("events.csv", EVENTS_HEADER, report.events.iter())?;
         self.rows(
@@ -433,12 +459,14 @@ mod tests {
                 .map(str::to_string)
                 .collect()
         }
-        let group = crate::report::GroupRow {
-            method: "GET".into(),
-            route: "/".into(),
+        let group = GroupCsv {
+            method: "GET",
+            route: "/",
             matched: 1,
             requests: 2,
             route_requests: 3,
+            rate: 0.5,
+            share: 1.0,
         };
         assert_eq!(header_of(&group), GROUPS_HEADER);
         let window = crate::report::WindowRow {
@@ -449,7 +477,7 @@ mod tests {
             events: 0,
             lifecycle: 0,
         };
-        assert_eq!(header_of(&window), WINDOWS_HEADER);
+        assert_eq!(header_of(WindowCsv::busy(&window)), WINDOWS_HEADER);
         let event = crate::report::events::EventRow {
             time: String::new(),
             kind: crate::events::EventKind::Reload,

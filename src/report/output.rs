@@ -155,7 +155,14 @@ impl Output for Csv {
     }
 
     fn report(&mut self, report: &Report) -> io::Result<()> {
-        csv::write(report, &self.dir).map(|_| ())
+        let written = csv::write(report, &self.dir)?;
+        if written.gaps_dropped {
+            eprintln!(
+                "fiveohone: --csv: windows.csv holds {} rows at most: quiet windows past that are left out",
+                thousands(csv::WINDOW_ROWS as u64)
+            );
+        }
+        Ok(())
     }
 }
 

@@ -25,7 +25,12 @@ pub fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {
+            // Controls, and the bidirectional overrides and isolates that
+            // would reorder what follows them.
+            c if (c.is_control() && c != '\n' && c != '\t')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c) =>
+            {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
@@ -106,13 +111,21 @@ fn header(r: &Report, title: &str, page: &mut String) {
 /// One card per burst: when, what, the evidence that matters, what next.
 fn verdict(r: &Report, page: &mut String) {
     page.push_str("<h2>Verdict</h2>");
+    let status = esc(&r.summary.status);
+    if let Some(why) = super::text::nothing_read(r) {
+        let _ = write!(page, "<p>Nothing to analyse. {}</p>", esc(&why));
+        return;
+    }
     if r.bursts.is_empty() {
-        let _ = write!(
-            page,
-            "<p>No burst of {}: {} matched requests, spread thin.</p>",
-            esc(&r.summary.status),
-            thousands(r.summary.matched)
-        );
+        let text = match r.summary.matched {
+            0 => format!("No request answered {status}."),
+            1 => format!("No burst of {status}: one request answered {status}."),
+            n => format!(
+                "No burst of {status}: the {} {status}s are spread thin.",
+                thousands(n)
+            ),
+        };
+        let _ = write!(page, "<p>{text}</p>");
         return;
     }
     for (i, b) in r.bursts.iter().enumerate() {

@@ -13,7 +13,7 @@ mod wrap;
 
 pub use paint::{Paint, Tone};
 pub use verdict::nothing_read;
-pub use wrap::{width, wrap};
+pub use wrap::{char_width, take_columns, width, wrap};
 
 use std::borrow::Cow;
 use std::io::IsTerminal;
@@ -201,9 +201,13 @@ fn heading(screen: Screen, text: &str, out: &mut String) {
     out.push_str(&wrap(&painted, screen.width, "", "  "));
 }
 
-/// Text from the logs, safe to print.
+/// Text from the logs, safe to print on one line: control characters
+/// escaped, tabs too (a terminal would expand them past the layout).
 fn safe(text: &str) -> Cow<'_, str> {
-    printable(text)
+    match printable(text) {
+        Cow::Borrowed(t) if !t.contains('\t') => Cow::Borrowed(t),
+        t => Cow::Owned(t.replace('\t', "\\t")),
+    }
 }
 
 #[cfg(test)]

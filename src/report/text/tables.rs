@@ -5,7 +5,9 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
-use super::{count, heading, minute, percent, safe, second, width, wrap, Screen, Tone};
+use super::{
+    count, heading, minute, percent, safe, second, take_columns, width, wrap, Screen, Tone,
+};
 use crate::numfmt::thousands;
 use crate::report::Report;
 
@@ -35,15 +37,43 @@ fn shorten(text: &str, columns: usize) -> String {
         return text.to_string();
     }
     let keep = columns - 1;
-    let head: String = text.chars().take(keep / 2).collect();
-    let tail: String = text.chars().skip(n - (keep - keep / 2)).collect();
-    format!("{head}…{tail}")
+    let head = take_columns(text, keep / 2);
+    // The end that fits in the rest, taken from the back.
+    let mut tail_start = text.len();
+    let mut used = 0;
+    for (i, c) in text.char_indices().rev() {
+        used += super::char_width(c);
+        if used > keep - width(head) {
+            break;
+        }
+        tail_start = i;
+    }
+    format!("{head}…{}", &text[tail_start..])
 }
 
-/// Room left for one column of a table whose other cells take `others`
-/// columns (their borders and padding included).
-fn room(screen: Screen, others: usize) -> usize {
-    screen.width.saturating_sub(others).max(12)
+/// Shortens column `col` of `rows` (with `header`) in the middle so that
+/// the table fits the screen: the room it gets is what the other columns'
+/// widest cells, the padding and the borders leave (12 at least).
+fn fit(screen: Screen, header: &[&str], rows: &mut [Vec<String>], col: usize) {
+    let others: usize = (0..header.len())
+        .filter(|&k| k != col)
+        .map(|k| {
+            rows.iter()
+                .filter_map(|r| r.get(k))
+                .map(|c| width(c))
+                .chain([width(header[k])])
+                .max()
+                .unwrap_or(0)
+        })
+        .sum();
+    // A space on each side of every cell, and a border between and around.
+    let chrome = 3 * header.len() + 1;
+    let room = screen.width.saturating_sub(others + chrome).max(12);
+    for row in rows.iter_mut() {
+        if let Some(cell) = row.get_mut(col) {
+            *cell = shorten(cell, room);
+        }
+    }
 }
 
 /// Matched requests per method and route.
@@ -53,41 +83,34 @@ pub fn groups(r: &Report, screen: Screen, out: &mut String) {
         return;
     }
     heading(screen, &format!("{} by method and route", s.status), out);
-    let shown: Vec<_> = r.groups.iter().take(screen.top).collect();
-    let method = shown
+    let header = [
+        "method",
+        "route",
+        s.status.as_str(),
+        "requests",
+        "rate",
+        "of all",
+    ];
+    let mut rows: Vec<Vec<String>> = r
+        .groups
         .iter()
-        .map(|g| width(&g.method))
-        .max()
-        .unwrap_or(6)
-        .max(6);
-    // method, 501, requests, rate, of all: about 45 columns with borders.
-    let route_room = room(screen, method + 46);
-    let mut t = table(
-        screen,
-        &[
-            "method",
-            "route",
-            s.status.as_str(),
-            "requests",
-            "rate",
-            "of all",
-        ],
-    );
-    for g in &shown {
-        t.add_row(vec![
-            safe(&g.method).into_owned(),
-            shorten(&safe(&g.route), route_room),
-            thousands(g.matched),
-            thousands(g.requests),
-            percent(g.matched, g.requests),
-            percent(g.matched, s.matched),
-        ]);
-    }
+        .take(screen.top)
+        .map(|g| {
+            vec![
+                safe(&g.method).into_owned(),
+                safe(&g.route).into_owned(),
+                thousands(g.matched),
+                thousands(g.requests),
+                percent(g.matched, g.requests),
+                percent(g.matched, s.matched),
+            ]
+        })
+        .collect();
     if r.groups.len() > screen.top {
         let rest = &r.groups[screen.top..];
         let matched: u64 = rest.iter().map(|g| g.matched).sum();
         let requests: u64 = rest.iter().map(|g| g.requests).sum();
-        t.add_row(vec![
+        rows.push(vec![
             String::new(),
             format!("… {} more (--top)", thousands(rest.len() as u64)),
             thousands(matched),
@@ -95,6 +118,11 @@ pub fn groups(r: &Report, screen: Screen, out: &mut String) {
             percent(matched, requests),
             percent(matched, s.matched),
         ]);
+    }
+    fit(screen, &header, &mut rows, 1);
+    let mut t = table(screen, &header);
+    for row in rows {
+        t.add_row(row);
     }
     right_align(&mut t, &[2, 3, 4, 5]);
     out.push_str(&format!("{t}\n"));
@@ -132,27 +160,32 @@ pub fn steady(r: &Report, screen: Screen, out: &mut String) {
     );
     let text = "A flat count whatever the traffic, such as a monitor asking with a method the location does not implement.";
     out.push_str(&wrap(text, screen.width, "", ""));
-    let mut t = table(
-        screen,
-        &[
-            "method",
-            "route",
-            status.as_str(),
-            "requests",
-            "per window",
-            "from – to",
-        ],
-    );
-    let route_room = room(screen, 70);
-    for s in &r.steady_sources {
-        t.add_row(vec![
-            safe(&s.method).into_owned(),
-            shorten(&safe(&s.route), route_room),
-            thousands(s.matched),
-            thousands(s.requests),
-            format!("{:.1}", s.per_window),
-            format!("{} – {}", minute(&s.start), minute(&s.end)),
-        ]);
+    let header = [
+        "method",
+        "route",
+        status.as_str(),
+        "requests",
+        "per window",
+        "from – to",
+    ];
+    let mut rows: Vec<Vec<String>> = r
+        .steady_sources
+        .iter()
+        .map(|s| {
+            vec![
+                safe(&s.method).into_owned(),
+                safe(&s.route).into_owned(),
+                thousands(s.matched),
+                thousands(s.requests),
+                format!("{:.1}", s.per_window),
+                format!("{} – {}", minute(&s.start), minute(&s.end)),
+            ]
+        })
+        .collect();
+    fit(screen, &header, &mut rows, 1);
+    let mut t = table(screen, &header);
+    for row in rows {
+        t.add_row(row);
     }
     right_align(&mut t, &[2, 3, 4]);
     out.push_str(&format!("{t}\n\n"));
@@ -264,8 +297,11 @@ pub fn input(r: &Report, screen: Screen, out: &mut String) {
         for m in &s.malformed_samples {
             let place = format!("{}:{}: {}", safe(&m.file), m.line, safe(&m.reason));
             out.push_str(&wrap(&place, w, "  ", "    "));
-            let text: String = safe(&m.text).chars().take(w.saturating_sub(4)).collect();
-            out.push_str(&format!("    {text}\n"));
+            let text = safe(&m.text);
+            out.push_str(&format!(
+                "    {}\n",
+                take_columns(&text, w.saturating_sub(4))
+            ));
         }
     }
     out.push('\n');

@@ -3,7 +3,7 @@
 //! of matched requests, and a sparkline of the whole period with the
 //! bursts under it.
 
-use super::{heading, percent, safe, width, Screen, Tone};
+use super::{heading, percent, safe, take_columns, width, Screen, Tone};
 use crate::numfmt::thousands;
 use crate::report::{Report, WindowRow};
 use crate::timefmt::rfc3339;
@@ -78,19 +78,21 @@ fn rows(windows: &[WindowRow], window: i64, max_rows: usize) -> (Vec<Row>, i64) 
     (rows, step)
 }
 
-/// The numbers of the bursts that overlap `[start, end)`, as `#1` or `#1,2`.
+/// The bursts that overlap `[start, end)`: `#1`, `#1,2`, or `#3+5` (the
+/// first and how many more).
 fn bursts_in(r: &Report, start: i64, end: i64) -> String {
-    let hits: Vec<String> = r
+    let hits: Vec<usize> = r
         .bursts
         .iter()
         .enumerate()
         .filter(|(_, b)| b.span.0 < end && b.span.1 > start)
-        .map(|(i, _)| (i + 1).to_string())
+        .map(|(i, _)| i + 1)
         .collect();
-    if hits.is_empty() {
-        String::new()
-    } else {
-        format!("#{}", hits.join(","))
+    match hits.as_slice() {
+        [] => String::new(),
+        [one] => format!("#{one}"),
+        [a, b] => format!("#{a},{b}"),
+        [first, rest @ ..] => format!("#{first}+{}", rest.len()),
     }
 }
 
@@ -193,9 +195,12 @@ pub fn timeline(r: &Report, screen: Screen, out: &mut String) {
             table.iter_mut().for_each(|cells| cells.truncate(5));
         }
     }
-    let bar = room(&widths).min(40);
-    let bar = bar.max(4);
-    let scale = "rate bar";
+    // No room even for a short bar: none.
+    let bar = match room(&widths).min(40) {
+        b if b < 4 => 0,
+        b => b,
+    };
+    let scale = if bar > 0 { "rate bar" } else { "" };
     let mut line = String::from("  ");
     for (k, h) in header.iter().enumerate() {
         if k == 5 {
@@ -259,7 +264,7 @@ pub fn timeline(r: &Report, screen: Screen, out: &mut String) {
 /// `text` in `columns` columns, cut with `…` past `limit`.
 fn pad(text: &str, columns: usize, right: bool, limit: usize) -> String {
     let text: String = if width(text) > limit {
-        let mut t: String = text.chars().take(limit.saturating_sub(1)).collect();
+        let mut t = take_columns(text, limit.saturating_sub(1)).to_string();
         t.push('…');
         t
     } else {
@@ -298,7 +303,7 @@ fn bar_cell(screen: Screen, value: f64, max: f64, columns: usize, marked: bool) 
 
 /// A horizontal bar of `columns` cells for `value` out of `max`.
 fn bar(value: f64, max: f64, columns: usize) -> String {
-    if max <= 0.0 || value <= 0.0 {
+    if max <= 0.0 || value <= 0.0 || columns == 0 {
         return String::new();
     }
     const PARTS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
@@ -353,13 +358,21 @@ fn sparkline(r: &Report, screen: Screen, out: &mut String) {
             cell_of(b.span.1 - 1).max(cell_of(b.span.0)),
         );
         for c in under.iter_mut().take(z + 1).skip(a) {
-            *c = '‾';
-        }
-        let number = (i + 1).to_string();
-        for (k, ch) in number.chars().enumerate() {
-            if let Some(c) = under.get_mut(a + k) {
-                *c = ch;
+            if *c == ' ' {
+                *c = '‾';
             }
+        }
+        // The number where its cells are free; `+` where another burst's
+        // number is already.
+        let number = (i + 1).to_string();
+        let free =
+            (a..a + number.len()).all(|k| under.get(k).is_some_and(|c| matches!(c, ' ' | '‾')));
+        if free {
+            for (k, ch) in number.chars().enumerate() {
+                under[a + k] = ch;
+            }
+        } else if let Some(c) = under.get_mut(a).filter(|c| matches!(c, ' ' | '‾')) {
+            *c = '+';
         }
     }
     let marks: String = under.into_iter().collect();

@@ -62,6 +62,10 @@ pub fn verdict(r: &Report, screen: Screen, out: &mut String) {
     if r.bursts.is_empty() {
         let text = match r.summary.matched {
             0 => format!("No request answered {status}."),
+            1 => format!(
+                "No burst of {status}: one request answered {status} (the groups and the \
+                 timeline below show where)."
+            ),
             n => format!(
                 "No burst of {status}: the {} {status}s are spread thin (the groups and the \
                  timeline below show where).",
@@ -202,10 +206,10 @@ pub fn nothing_read(r: &Report) -> Option<String> {
             .into(),
         );
     }
-    let mut why = vec![format!(
-        "None of the {} lines fits its format.",
-        thousands(s.lines)
-    )];
+    let mut why = vec![match s.lines {
+        1 => "The one line fits no format.".to_string(),
+        n => format!("None of the {} lines fits its format.", thousands(n)),
+    }];
     for f in s.files.iter().filter(|f| f.lines > 0) {
         let format = f.format.as_deref().unwrap_or("no format");
         let sample = s.malformed_samples.iter().find(|m| m.file == f.path);

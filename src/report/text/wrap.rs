@@ -1,8 +1,7 @@
 //! Prose wrapped at word boundaries, with a hanging indent.
 
-/// The columns `text` takes on a terminal: one per character (the
-/// report's own text and escaped log text hold no wide characters that
-/// matter here) minus colour sequences.
+/// The columns `text` takes on a terminal (wide characters take two),
+/// colour sequences taking none.
 pub fn width(text: &str) -> usize {
     let mut n = 0;
     let mut in_escape = false;
@@ -11,10 +10,27 @@ pub fn width(text: &str) -> usize {
             (false, '\x1b') => in_escape = true,
             (true, 'm') => in_escape = false,
             (true, _) => {}
-            (false, _) => n += 1,
+            (false, c) => n += char_width(c),
         }
     }
     n
+}
+
+/// The columns one character takes.
+pub fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// The longest start of `text` that takes at most `columns` columns.
+pub fn take_columns(text: &str, columns: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        used += char_width(c);
+        if used > columns {
+            return &text[..i];
+        }
+    }
+    text
 }
 
 /// `text` as lines of at most `columns` columns: the first starts with
@@ -71,12 +87,14 @@ fn cut(word: &str, first: usize, room: usize) -> Vec<&str> {
     let mut rest = word;
     let mut limit = first.max(1);
     while width(rest) > limit {
-        let end = rest
-            .char_indices()
-            .nth(limit)
-            .map_or(rest.len(), |(i, _)| i);
-        let head = &rest[..end];
-        let at = head
+        let head = take_columns(rest, limit);
+        // At least one character, however wide.
+        let end = if head.is_empty() {
+            rest.chars().next().map_or(rest.len(), char::len_utf8)
+        } else {
+            head.len()
+        };
+        let at = rest[..end]
             .rfind(['/', ','])
             .filter(|&i| i + 1 >= end / 2)
             .map_or(end, |i| i + 1);
@@ -119,6 +137,20 @@ mod tests {
             out.replace(['\n', ' '], ""),
             "see/var/log/nginx/shop.example.com.access.lognow"
         );
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(width("ランニング"), 10);
+        let out = wrap(
+            "/ja/ランニングシューズ/新作/春のセール/限定モデル ok",
+            24,
+            "",
+            "",
+        );
+        assert!(out.lines().all(|l| width(l) <= 24), "{out}");
+        assert!(out.lines().count() >= 3, "{out}");
+        assert_eq!(take_columns("ラン", 3), "ラ");
     }
 
     #[test]
