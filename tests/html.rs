@@ -67,7 +67,15 @@ fn open(page: &Path, shot: &Path) -> String {
 fn the_incident_page_in_a_real_browser() {
     let dir = incidents("html");
     let page = dir.join("incident.html");
-    let report = json(&[dir.to_str().unwrap(), "--html", page.to_str().unwrap()]);
+    let deploy = "2026-05-07T06:00:00Z";
+    let args = [
+        dir.to_str().unwrap(),
+        "--deploy",
+        deploy,
+        "--html",
+        page.to_str().unwrap(),
+    ];
+    let report = json(&args);
     let html = std::fs::read_to_string(&page).unwrap();
     // Self-contained: nothing to fetch, and the policy forbids fetching.
     for outside in ["src=", "href=", "url(", "@import", "<script", "<link"] {
@@ -116,5 +124,11 @@ fn the_incident_page_in_a_real_browser() {
     let hit = windows.iter().filter(|w| n(w, "matched") > 0).count();
     assert_eq!(chart.matches("class=\"hit\"").count(), hit);
     assert_eq!(chart.matches("class=\"band\"").count(), bursts.len());
+    // The deploy given is a marker, and in the JSON.
+    assert_eq!(report["deploys"][0]["time"], deploy);
+    assert!(
+        chart.contains(&format!("<title>deploy {deploy}")),
+        "no deploy marker"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -195,6 +195,9 @@ pub struct Verdict {
     pub bursts: Vec<Burst>,
     /// Steady sources, by route.
     pub steady: Vec<Steady>,
+    /// The deploys given (`--deploy`, `--deploys`), which bursts are
+    /// compared with beside the reloads and restarts of the error logs.
+    pub deploys: Vec<Deploy>,
 }
 
 /// Finds and labels the bursts of a run, in the windows before `until`
@@ -209,7 +212,10 @@ pub fn detect(
 ) -> Verdict {
     let grid = Grid::new(agg, window, until);
     if grid.is_empty() {
-        return Verdict::default();
+        return Verdict {
+            deploys: det.deploys.clone(),
+            ..Verdict::default()
+        };
     }
     let found = Found::new(agg, &grid, det.params());
     let mut deploys: Vec<Deploy> = markers.iter().chain(&det.deploys).cloned().collect();
@@ -233,7 +239,11 @@ pub fn detect(
             end: rfc3339(p.span.1),
         })
         .collect();
-    Verdict { bursts, steady }
+    Verdict {
+        bursts,
+        steady,
+        deploys: det.deploys.clone(),
+    }
 }
 
 /// What detection found, before it is described.

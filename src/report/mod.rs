@@ -30,10 +30,25 @@ pub struct Report {
     pub windows: Vec<WindowRow>,
     /// Error-log events per kind.
     pub event_kinds: Vec<events::KindRow>,
+    /// The deploys given on the command line (`--deploy`, `--deploys`),
+    /// oldest first.
+    pub deploys: Vec<DeployRow>,
     /// Error-log events: every reload, restart and shutdown, and the other
     /// events one by one (or per window and kind when there are more than
     /// [`crate::events::KEEP_EVENTS`]), oldest first.
     pub events: Vec<events::EventRow>,
+}
+
+/// A deploy given on the command line.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeployRow {
+    /// When, RFC 3339 UTC.
+    pub time: String,
+    /// Where it was given.
+    pub what: String,
+    /// Unix seconds, for the charts.
+    #[serde(skip)]
+    pub time_secs: i64,
 }
 
 /// Totals of a run.
@@ -297,6 +312,16 @@ impl Report {
 
         let windows = window_rows(agg, i64::MIN, i64::MAX, a.settings.window);
         let (event_kinds, events) = events::build(a);
+        let mut deploys: Vec<DeployRow> = verdict
+            .deploys
+            .iter()
+            .map(|d| DeployRow {
+                time: rfc3339(d.time),
+                what: d.what.clone(),
+                time_secs: d.time,
+            })
+            .collect();
+        deploys.sort_by_key(|d| d.time_secs);
         Report {
             summary,
             bursts: verdict.bursts,
@@ -304,6 +329,7 @@ impl Report {
             groups,
             windows,
             event_kinds,
+            deploys,
             events,
         }
     }

@@ -163,7 +163,8 @@ fn timeline(r: &Report, page: &mut String) {
         page,
         "<h2>Timeline</h2><p class=\"legend dim\"><span><i style=\"background:var(--req)\"></i>requests per {} window</span>\
          <span><i style=\"background:var(--hit)\"></i>{}</span><span><i style=\"background:var(--band)\"></i>bursts</span>\
-         <span><i style=\"background:var(--mark)\"></i>reloads, restarts, shutdowns</span></p>{chart}",
+         <span><i style=\"background:var(--mark)\"></i>reloads, restarts, shutdowns</span>\
+         <span><i style=\"background:var(--next)\"></i>deploys given</span></p>{chart}",
         duration(r.summary.window_secs),
         esc(&r.summary.status)
     );

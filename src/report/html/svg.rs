@@ -90,6 +90,20 @@ pub fn timeline(r: &Report) -> String {
             esc(&e.time)
         );
     }
+    for d in r
+        .deploys
+        .iter()
+        .filter(|d| (t0..=t1).contains(&d.time_secs))
+    {
+        let px = x(d.time_secs);
+        let _ = write!(
+            svg,
+            r#"<line class="deploy" x1="{px:.1}" x2="{px:.1}" y1="{req_top}" y2="{:.1}"><title>deploy {} ({})</title></line>"#,
+            hit_top + hit_h,
+            esc(&d.time),
+            esc(&d.what)
+        );
+    }
     axes(
         &mut svg,
         (t0, t1),
