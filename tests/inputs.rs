@@ -172,10 +172,23 @@ fn empty_results_still_write_csv_headers() {
     let log = dir.join("access.log");
     std::fs::write(&log, b"").unwrap();
     let out = dir.join("out");
-    json(&[log.to_str().unwrap(), "--csv", out.to_str().unwrap()]);
+    // Nothing read: exit 1, and still every file with its header.
+    let run_out = run(
+        &[
+            "--json",
+            log.to_str().unwrap(),
+            "--csv",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run_out.status.code(), Some(1), "{}", stderr(&run_out));
     for (file, header) in [
-        ("groups.csv", "method,route,matched,requests,route_requests"),
-        ("windows.csv", "start,requests,matched,events"),
+        (
+            "groups.csv",
+            "method,route,matched,requests,route_requests,rate,share",
+        ),
+        ("windows.csv", "start,requests,matched,rate,events"),
         (
             "events.csv",
             "time,kind,server,level,message,route,upstream,count,file",
