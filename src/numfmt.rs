@@ -13,6 +13,26 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `part` of `whole` as a percentage with one decimal (`<0.1%` for a
+/// sliver, `-` for nothing to share).
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "-".into();
+    }
+    let p = part as f64 * 100.0 / whole as f64;
+    if p > 0.0 && p < 0.1 {
+        "<0.1%".into()
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// An RFC 3339 UTC time to the minute, as people read it:
+/// `2026-05-07T10:00:00Z` → `2026-05-07 10:00`.
+pub fn minute(t: &str) -> String {
+    t.get(..16).unwrap_or(t).replace('T', " ")
+}
+
 /// `bytes` as text, each byte that is not UTF-8 written as `\xNN` (a
 /// malformed line's sample shows what the file holds, not `�`).
 pub fn escaped_lossy(bytes: &[u8]) -> String {

@@ -335,12 +335,7 @@ fn cpanel_domlogs_read_the_http_logs_and_skip_the_byte_logs() {
     let out = run(&["--json", dir.to_str().unwrap()], None);
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = &report["summary"];
-    let read: Vec<&str> = s["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().rsplit('/').next().unwrap())
-        .collect();
+    let read = file_names(s);
     assert_eq!(read, ["example.com", "example.com-ssl_log"]);
     assert_eq!(s["malformed"], 0);
     let want = 2 * awk_count("$9 == 501 { n++ } END { print n+0 }", http.as_bytes());
@@ -405,12 +400,7 @@ fn plesk_domain_logs_count_each_request_once() {
     let out = run(&["--json", dir.to_str().unwrap()], None);
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = &report["summary"];
-    let read: Vec<&str> = s["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().rsplit('/').next().unwrap())
-        .collect();
+    let read = file_names(s);
     assert_eq!(
         read,
         [
@@ -487,4 +477,14 @@ fn plesk_domain_logs_count_each_request_once() {
         Some("access_log.processed.1.gz")
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The file names a report's summary read, in order.
+fn file_names(s: &Value) -> Vec<&str> {
+    s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect()
 }

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use super::Report;
 use crate::detect::Burst;
-use crate::numfmt::thousands;
+use crate::numfmt::{percent, thousands};
 
 const STYLE: &str = include_str!("style.css");
 
@@ -295,20 +295,9 @@ fn input(r: &Report, page: &mut String) {
     }
 }
 
-/// `2026-05-07T10:00:00Z` → `2026-05-07 10:00`.
+/// `2026-05-07T10:00:00Z` → `2026-05-07 10:00`, `-` for none.
 fn minute(t: Option<&str>) -> String {
-    t.map_or_else(
-        || "-".into(),
-        |t| t.get(..16).unwrap_or(t).replace('T', " "),
-    )
-}
-
-fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        "-".into()
-    } else {
-        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
-    }
+    t.map_or_else(|| "-".into(), crate::numfmt::minute)
 }
 
 fn duration(secs: i64) -> String {

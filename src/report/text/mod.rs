@@ -20,7 +20,7 @@ use std::io::IsTerminal;
 
 use super::terminal::printable;
 use super::Report;
-use crate::numfmt::thousands;
+use crate::numfmt::{minute, percent, thousands};
 use crate::timefmt::rfc3339;
 
 /// When to colour the report (`--color`).
@@ -163,11 +163,6 @@ fn span(first: &str, last: &str) -> String {
     }
 }
 
-/// `2026-05-07T10:00:00Z` → `2026-05-07 10:00`.
-fn minute(t: &str) -> String {
-    t.get(..16).unwrap_or(t).replace('T', " ")
-}
-
 /// `2026-05-07T10:00:00Z` → `2026-05-07 10:00:00`.
 fn second(t: &str) -> String {
     t.get(..19).unwrap_or(t).replace('T', " ")
@@ -181,18 +176,6 @@ fn minute_of(secs: i64) -> String {
 /// `n` and the noun for it: `1 line`, `2 lines`, `1,024 lines`.
 fn count(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        return "-".into();
-    }
-    let p = part as f64 * 100.0 / whole as f64;
-    if p > 0.0 && p < 0.1 {
-        "<0.1%".into()
-    } else {
-        format!("{p:.1}%")
-    }
 }
 
 /// A heading, painted.
