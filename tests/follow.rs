@@ -357,6 +357,44 @@ fn the_html_page_follows_the_bursts() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// `fiveohone --follow | head -1`: once the reader is gone, the next event
+/// ends the run (exit 0), as `tail -f | head` does.
+#[test]
+fn a_reader_that_goes_away_ends_the_run() {
+    let d = dir("epipe");
+    let log = d.join("access.log");
+    append(&log, &traffic(0, 3600, (0, 0)));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fiveohone"))
+        .args(["--follow", "--json", "--idle", "1s", "--poll", "100ms"])
+        .arg(&d)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    std::thread::sleep(Duration::from_secs(1));
+    append(&log, &traffic(3600, 4500, (3900, 4200)));
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("\"event\":\"started\""), "{first}");
+    drop(lines);
+    // More events: the burst grows and ends, and another starts.
+    append(&log, &traffic(4500, 9000, (6000, 6600)));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("still running after its reader went away");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    let _ = std::fs::remove_dir_all(d);
+}
+
 #[test]
 fn new_and_recreated_files_are_followed() {
     let d = dir("recreate");

@@ -167,6 +167,7 @@ pub fn run(
 
     let mut reported = Reported::default();
     let mut last_snapshot: Option<Instant> = None;
+    let mut reader_gone = false;
     let mut closed_until = i64::MIN;
     let mut last_line = Instant::now();
     let mut last_rescan = Instant::now();
@@ -253,7 +254,10 @@ pub fn run(
                 }
                 let changed = !changes.is_empty();
                 for (change, burst) in changes {
-                    let _ = outputs.burst(change, burst);
+                    // The reader went away (`| head -1`): nothing left to do.
+                    if let Err(e) = outputs.burst(change, burst) {
+                        reader_gone |= e.kind() == std::io::ErrorKind::BrokenPipe;
+                    }
                 }
                 // The page when a burst changed, else at most every few
                 // seconds: it copies the counters.
@@ -276,7 +280,7 @@ pub fn run(
                 agg.prune_before(closed_until - HORIZON);
             }
         }
-        if stopping {
+        if stopping || reader_gone {
             break;
         }
 
