@@ -362,6 +362,25 @@ fn follow(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Refuses, before any reading, a `--csv` directory that is a file or an
+/// `--html` page that is a directory: live mode would otherwise fail at
+/// every window.
+fn check_outputs(cli: &Cli) -> Result<(), String> {
+    if let Some(dir) = cli.csv.as_ref().filter(|d| d.exists() && !d.is_dir()) {
+        return Err(format!(
+            "--csv {}: a file, not a directory (the six CSV files go in a directory)",
+            dir.display()
+        ));
+    }
+    if let Some(page) = cli.html.as_ref().filter(|p| p.is_dir()) {
+        return Err(format!(
+            "--html {}: a directory, not a file",
+            page.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Where the results go: the CSV files and the HTML page if asked, then
 /// stdout (JSON, on one line in live mode after the events, or the
 /// terminal report).
@@ -467,6 +486,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             )
         })?),
     };
+    check_outputs(&cli)?;
     let (logs, formats) = server_configs(&cli)?;
     let found = input::discover_configured(&logs);
     let given = cli.nginx_conf.is_some() || cli.apache_conf.is_some();

@@ -173,6 +173,40 @@ fn empty_inputs_and_unknown_formats() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// An output in the wrong kind of place is refused before anything is
+/// read, in batch and live mode alike (live mode would fail at every
+/// window), and nothing is written to stdout.
+#[test]
+fn outputs_in_the_wrong_kind_of_place_are_refused_at_once() {
+    let dir = temp_dir("outputs-wrong");
+    let file = dir.join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--csv", file.to_str().unwrap()],
+            "a file, not a directory",
+        ),
+        (
+            &["--follow", "--csv", file.to_str().unwrap()],
+            "a file, not a directory",
+        ),
+        (
+            &["--html", dir.to_str().unwrap()],
+            "a directory, not a file",
+        ),
+    ];
+    for (args, said) in cases {
+        let mut all = args.to_vec();
+        all.push("fixtures/nginx");
+        let out = run(&all, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(said), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), b"x");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn csv_into_an_unwritable_place_fails_cleanly() {
     let dir = temp_dir("csv-bad");
