@@ -395,6 +395,38 @@ fn a_reader_that_goes_away_ends_the_run() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// A directory named before it exists is followed as a directory once it
+/// appears, and a log created in it right before the stop is in the
+/// final report.
+#[test]
+fn a_directory_that_appears_later_and_a_last_moment_file_are_read() {
+    let d = dir("appears");
+    let logs = d.join("logs");
+    let f = Follower::start(&logs, true);
+    std::fs::create_dir_all(&logs).unwrap();
+    let a = traffic(0, 300, (0, 0));
+    append(&logs.join("access.log"), &a);
+    std::thread::sleep(Duration::from_secs(3));
+    // Written just before the stop: no rescan would come in time.
+    let b = traffic(300, 400, (0, 0));
+    append(&logs.join("shop-access.log"), &b);
+    let report = f.stop();
+    let (lines, _) = counts(&[&a, &b]);
+    let s = &report["summary"];
+    assert_eq!(n(s, "lines"), lines, "{s:#}");
+    let files: Vec<&str> = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"access.log") && files.contains(&"shop-access.log"),
+        "{files:?}"
+    );
+    let _ = std::fs::remove_dir_all(d);
+}
+
 #[test]
 fn new_and_recreated_files_are_followed() {
     let d = dir("recreate");

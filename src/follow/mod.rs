@@ -130,7 +130,7 @@ pub fn run(
     for path in &waiting {
         note(&format!("{}: not there yet, waited for", path.display()));
     }
-    let dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    let mut dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
     let config_dirs = configured
         .iter()
         .filter_map(|c| c.path.parent().map(PathBuf::from));
@@ -181,6 +181,18 @@ pub fn run(
     };
     loop {
         let stopping = stop.load(Ordering::SeqCst);
+        // New files first, so that they are read in this round; when
+        // stopping, whatever appeared since the last look.
+        let mut found = Found {
+            inputs: &mut inputs,
+            followed: &mut followed,
+            opts,
+        };
+        found.appeared(&mut waiting, &mut dirs);
+        if stopping || last_rescan.elapsed() >= RESCAN {
+            last_rescan = Instant::now();
+            found.in_families(&dirs, configured);
+        }
         let mut delta = Aggregate::default();
         let mut lines = false;
         for f in &mut followed {
@@ -284,40 +296,6 @@ pub fn run(
             break;
         }
 
-        waiting.retain(|path| {
-            if !path.exists() {
-                return true;
-            }
-            // Found already under another name (a config's).
-            if inputs.has(path) {
-                return false;
-            }
-            let input = inputs.add(&Source::waiting(path.clone()), opts);
-            note(&format!("{}: appeared, followed", path.display()));
-            followed.push(Followed {
-                input,
-                tail: Tail::new(path.clone()),
-                chunk: 1 << 32,
-            });
-            false
-        });
-        if last_rescan.elapsed() >= RESCAN && !(dirs.is_empty() && configured.is_empty()) {
-            last_rescan = Instant::now();
-            for source in discover_all(&dirs, configured).sources {
-                let Some(path) = &source.path else { continue };
-                // A known file is followed already, or not to be read.
-                if source.rotated || inputs.has(path) {
-                    continue;
-                }
-                let input = inputs.add(&source, opts);
-                note(&format!("{}: new file, followed", path.display()));
-                followed.push(Followed {
-                    input,
-                    tail: Tail::new(path.clone()),
-                    chunk: 1 << 32,
-                });
-            }
-        }
         if let Some(w) = &mut watcher {
             let parents = followed
                 .iter()
@@ -354,6 +332,64 @@ pub fn run(
         settings: opts.settings.clone(),
     };
     Ok((analysis, verdict))
+}
+
+/// What new files are added to.
+struct Found<'a, 'g> {
+    inputs: &'a mut Inputs<'g>,
+    followed: &'a mut Vec<Followed>,
+    opts: &'g Options,
+}
+
+impl Found<'_, '_> {
+    fn follow(&mut self, source: &Source, said: &str) {
+        let Some(path) = &source.path else {
+            return;
+        };
+        let input = self.inputs.add(source, self.opts);
+        note(&format!("{}: {said}", path.display()));
+        self.followed.push(Followed {
+            input,
+            tail: Tail::new(path.clone()),
+            chunk: 1 << 32,
+        });
+    }
+
+    /// The paths waited for that are there now: a file is followed, a
+    /// directory is followed as one (its logs and those created in it).
+    fn appeared(&mut self, waiting: &mut Vec<PathBuf>, dirs: &mut Vec<PathBuf>) {
+        waiting.retain(|path| {
+            if !path.exists() {
+                return true;
+            }
+            if path.is_dir() {
+                note(&format!(
+                    "{}: appeared, a directory: followed",
+                    path.display()
+                ));
+                dirs.push(path.clone());
+            } else if !self.inputs.has(path) {
+                // (A config may have found it under another name.)
+                self.follow(&Source::waiting(path.clone()), "appeared, followed");
+            }
+            false
+        });
+    }
+
+    /// Files created in the followed directories and configured families.
+    fn in_families(&mut self, dirs: &[PathBuf], configured: &[Configured]) {
+        if dirs.is_empty() && configured.is_empty() {
+            return;
+        }
+        for source in discover_all(dirs, configured).sources {
+            let Some(path) = &source.path else { continue };
+            // A known file is followed already, or not to be read.
+            if source.rotated || self.inputs.has(path) {
+                continue;
+            }
+            self.follow(&source, "new file, followed");
+        }
+    }
 }
 
 /// Without `--since`, the history read at the start is the last day of
