@@ -427,6 +427,33 @@ fn a_directory_that_appears_later_and_a_last_moment_file_are_read() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// One line dated 2100 (a broken clock, a hostile client) neither silences
+/// live detection nor prunes the counted windows.
+#[test]
+fn a_line_from_the_far_future_does_not_stop_the_clock() {
+    let d = dir("future");
+    let log = d.join("access.log");
+    let history = traffic(0, 3600, (0, 0));
+    let future =
+        "10.0.0.9 - - [07/May/2100:08:00:00 +0000] \"GET / HTTP/1.1\" 200 12 \"-\" \"curl/8\"\n";
+    append(&log, &history);
+    append(&log, future);
+    let f = Follower::start(&d, true);
+    let part = traffic(3600, 4500, (3900, 4200));
+    append(&log, &part);
+    let started = f.wait_for("started", Duration::from_secs(15));
+    assert_eq!(started["start"], "2026-05-07T09:05:00Z", "{started:#}");
+    let report = f.stop();
+    let (lines, matched) = counts(&[&history, future, &part]);
+    let s = &report["summary"];
+    assert_eq!(
+        (n(s, "requests"), n(s, "matched")),
+        (lines, matched),
+        "{s:#}"
+    );
+    let _ = std::fs::remove_dir_all(d);
+}
+
 #[test]
 fn new_and_recreated_files_are_followed() {
     let d = dir("recreate");

@@ -227,7 +227,7 @@ pub fn run(
         agg = agg.merge(delta);
 
         // Windows close on the log's clock, or after a silence.
-        if let Some(clock) = agg.last {
+        if let Some(clock) = log_clock(&agg, window) {
             let mut until = (clock - LATE).div_euclid(window) * window;
             let silence = last_line.elapsed();
             if silence >= follow.idle || stopping {
@@ -332,6 +332,29 @@ pub fn run(
         settings: opts.settings.clone(),
     };
     Ok((analysis, verdict))
+}
+
+/// Lines dated more than this past the wall clock (a line from 2100) do
+/// not move the log's clock: they would close and prune every window.
+const FUTURE: i64 = 86_400;
+
+/// The log's clock: its latest time, but for times more than [`FUTURE`]
+/// ahead of the wall clock (then the start of the latest window before
+/// that). Replayed logs from the past keep their own time.
+fn log_clock(agg: &Aggregate, window: i64) -> Option<i64> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(i64::MAX, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let limit = now.saturating_add(FUTURE);
+    match agg.last {
+        Some(t) if t <= limit => Some(t),
+        _ => agg
+            .windows
+            .keys()
+            .copied()
+            .filter(|&start| start.saturating_add(window) <= limit)
+            .max(),
+    }
 }
 
 /// What new files are added to.
