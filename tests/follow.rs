@@ -414,12 +414,7 @@ fn a_directory_that_appears_later_and_a_last_moment_file_are_read() {
     let (lines, _) = counts(&[&a, &b]);
     let s = &report["summary"];
     assert_eq!(n(s, "lines"), lines, "{s:#}");
-    let files: Vec<&str> = s["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().rsplit('/').next().unwrap())
-        .collect();
+    let files = file_names(s);
     assert!(
         files.contains(&"access.log") && files.contains(&"shop-access.log"),
         "{files:?}"

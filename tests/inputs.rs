@@ -478,13 +478,3 @@ fn plesk_domain_logs_count_each_request_once() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
-
-/// The file names a report's summary read, in order.
-fn file_names(s: &Value) -> Vec<&str> {
-    s["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().rsplit('/').next().unwrap())
-        .collect()
-}

@@ -134,3 +134,20 @@ pub fn incidents(name: &str) -> std::path::PathBuf {
     fiveohone_gen::generate_dir(&cfg, &dir, 3).unwrap();
     dir
 }
+
+/// The file names a report's summary read, in reading order.
+pub fn file_names(s: &Value) -> Vec<&str> {
+    s["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            f["path"]
+                .as_str()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+        })
+        .collect()
+}

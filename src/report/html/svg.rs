@@ -26,20 +26,10 @@ pub fn timeline(r: &Report) -> String {
     let x = |t: i64| LEFT + (t - t0) as f64 / span * (W - LEFT - RIGHT);
     let bar_w = ((W - LEFT - RIGHT) * s.window_secs as f64 / span).max(0.8);
     let (req_top, req_h, hit_top, hit_h, height) = (18.0, 90.0, 138.0, 110.0, 276.0);
-    let max_req = r
-        .windows
-        .iter()
-        .map(|w| w.requests)
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let max_hit = r
-        .windows
-        .iter()
-        .map(|w| w.matched)
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
+    let peak = |count: fn(&crate::report::WindowRow) -> u64| {
+        r.windows.iter().map(count).max().unwrap_or(0).max(1) as f64
+    };
+    let (max_req, max_hit) = (peak(|w| w.requests), peak(|w| w.matched));
     let mut svg = String::new();
     let _ = write!(
         svg,
