@@ -592,7 +592,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         analysis.settings.resolution(),
         &detection,
         &markers,
-        None,
+        detect::Horizon::All,
     );
     let report = Report::new(&analysis, verdict);
     written(outputs(&cli, false).report(&report))?;

@@ -45,6 +45,29 @@ fn traffic(from: u32, to: u32, burst: (u32, u32)) -> String {
     out
 }
 
+/// Two lines a second from second `from` to `to` after 08:00 UTC, on
+/// nine routes; those for which `fails(t)` holds are `POST /api/orders`
+/// answering 501.
+fn paced(from: u32, to: u32, fails: impl Fn(u32) -> bool) -> String {
+    let routes = ["/", "/login", "/cart", "/api/users", "/search", "/shoes"];
+    let mut out = String::new();
+    for t in from..to {
+        let (h, m, s) = (8 + t / 3600, t / 60 % 60, t % 60);
+        for k in 0..2 {
+            let (method, route, status) = if k == 1 && fails(t) {
+                ("POST", "/api/orders", 501)
+            } else {
+                ("GET", routes[((t + k) % 6) as usize], 200)
+            };
+            out.push_str(&format!(
+                "10.0.{k}.{} - - [07/May/2026:{h:02}:{m:02}:{s:02} +0000] \"{method} {route} HTTP/1.1\" {status} 12 \"-\" \"curl/8\"\n",
+                t % 200
+            ));
+        }
+    }
+    out
+}
+
 fn append(path: &Path, text: &str) {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
@@ -83,10 +106,17 @@ impl Follower {
         Follower::start_args(&args)
     }
 
-    /// `fiveohone --follow --json --idle 1s ARGS`.
+    /// `fiveohone --follow --json --idle 1s ARGS` (ARGS may set another
+    /// `--idle`).
     fn start_args(args: &[&str]) -> Follower {
+        let idle: &[&str] = if args.contains(&"--idle") {
+            &[]
+        } else {
+            &["--idle", "1s"]
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_fiveohone"))
-            .args(["--follow", "--json", "--idle", "1s"])
+            .args(["--follow", "--json"])
+            .args(idle)
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -392,6 +422,65 @@ fn a_reader_that_goes_away_ends_the_run() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "{status:?}");
+    let _ = std::fs::remove_dir_all(d);
+}
+
+/// 120 501s in a window that is still open are announced within 2 s,
+/// whatever `--idle` says, with the traffic level at the pace so far (not
+/// the open window's partial count against whole ones); 120 more in the
+/// same window update it, and it ends once calm windows close.
+#[test]
+fn a_burst_is_announced_in_its_open_window_and_updated_as_it_grows() {
+    let d = dir("open-window");
+    let log = d.join("access.log");
+    let history = paced(0, 3600, |_| false);
+    append(&log, &history);
+    let f = Follower::start_args(&["--idle", "30s", "--poll", "100ms", d.to_str().unwrap()]);
+    // 09:00:00–09:02:00; from 09:01:00 one line in two is a 501.
+    let first = paced(3600, 3720, |t| t >= 3660);
+    append(&log, &first);
+    let appended = Instant::now();
+    let started = f.wait_for("started", Duration::from_secs(10));
+    assert!(
+        appended.elapsed() < Duration::from_secs(2),
+        "started after {:?}",
+        appended.elapsed()
+    );
+    assert_eq!(started["start"], "2026-05-07T09:00:00Z", "{started:#}");
+    assert_eq!(started["matched"], 60, "{started:#}");
+    assert_eq!(started["partial"], true, "{started:#}");
+    let ratio = started["features"]["traffic_ratio"].as_f64().unwrap();
+    assert!((0.8..1.25).contains(&ratio), "traffic ratio {ratio}");
+    assert!(started["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e.as_str().unwrap().contains("still open")));
+    // Another minute of failures, the same window still open.
+    let second = paced(3720, 3780, |_| true);
+    append(&log, &second);
+    let appended = Instant::now();
+    let updated = f.wait_for("updated", Duration::from_secs(10));
+    assert!(
+        appended.elapsed() < Duration::from_secs(2),
+        "updated after {:?}",
+        appended.elapsed()
+    );
+    assert_eq!(updated["matched"], 120, "{updated:#}");
+    // Calm traffic to 09:30: the burst ends, whole.
+    let calm = paced(3780, 5400, |_| false);
+    append(&log, &calm);
+    let ended = f.wait_for("ended", Duration::from_secs(10));
+    assert_eq!(
+        (ended["start"].as_str(), ended["end"].as_str()),
+        (Some("2026-05-07T09:00:00Z"), Some("2026-05-07T09:05:00Z"))
+    );
+    assert_eq!(ended["matched"], 120);
+    assert!(ended.get("partial").is_none(), "{ended:#}");
+    let report = f.stop();
+    let (lines, matched) = counts(&[&history, &first, &second, &calm]);
+    let s = &report["summary"];
+    assert_eq!((n(s, "requests"), n(s, "matched")), (lines, matched));
     let _ = std::fs::remove_dir_all(d);
 }
 

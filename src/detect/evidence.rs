@@ -329,6 +329,10 @@ fn upstreams(f: &Facts, low: bool, feature: &str, noun: &str) -> Option<String> 
     ))
 }
 
+/// Said of a burst whose last window is still open (live mode).
+pub const PARTIAL: &str =
+    "its last window is still open: counts so far, per-window figures at the pace so far";
+
 /// Features said of every labelled burst when they inform, whatever its
 /// scenario looked for: a rollback, one device group or upstream standing
 /// out (a deploy that breaks what one app calls).

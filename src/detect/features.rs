@@ -298,8 +298,16 @@ fn shares(cx: &Context, f: &mut Facts) {
 
 /// Requests per window against the usual level before the burst.
 fn traffic(cx: &Context, scope: &Scope, f: &mut Facts) {
-    let windows = windows_over(cx.grid, &scope.ranges).count();
-    let per_window = f.totals.requests as f64 / windows.max(1) as f64;
+    // A window still open counts for the share of it that has passed.
+    let windows: f64 = windows_over(cx.grid, &scope.ranges)
+        .map(|i| cx.grid.coverage[i])
+        .sum();
+    let requests = f.totals.requests as f64;
+    let per_window = if windows > 0.0 {
+        requests / windows
+    } else {
+        requests
+    };
     let before: Vec<u64> = (0..scope.first.min(cx.grid.len()))
         .rev()
         .filter(|&i| !cx.busy.get(i).copied().unwrap_or(false))

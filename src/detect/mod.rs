@@ -33,6 +33,7 @@ use crate::events::EventKind;
 use crate::timefmt::rfc3339;
 use features::{facts, Context, Facts, Scope};
 use scenario::Scenario;
+pub use series::Horizon;
 use series::Grid;
 
 /// A deploy marker: a reload or restart from an error log, or a time given
@@ -158,6 +159,11 @@ pub struct Burst {
     pub nearby_events: Vec<Count>,
     /// Every feature computed for it (see the README), finite values only.
     pub features: std::collections::BTreeMap<String, f64>,
+    /// Live mode: its last window is still open, so its counts are those so
+    /// far, and per-window figures (the traffic level) are at the pace so
+    /// far. Only present when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
     /// Start and end, UTC seconds.
     #[serde(skip)]
     pub span: (i64, i64),
@@ -200,17 +206,17 @@ pub struct Verdict {
     pub deploys: Vec<Deploy>,
 }
 
-/// Finds and labels the bursts of a run, in the windows before `until`
-/// (all of them with `None`; following, the windows still open are left
-/// out).
+/// Finds and labels the bursts of a run, in the windows inside `horizon`
+/// (all of them in a batch run; following, the closed windows, or those up
+/// to the log's clock with the last one open).
 pub fn detect(
     agg: &Aggregate,
     window: i64,
     det: &Detection,
     markers: &[Deploy],
-    until: Option<i64>,
+    horizon: Horizon,
 ) -> Verdict {
-    let grid = Grid::new(agg, window, until);
+    let grid = Grid::new(agg, window, horizon);
     if grid.is_empty() {
         return Verdict {
             deploys: det.deploys.clone(),
@@ -329,6 +335,7 @@ fn describe_incidents(
             matched: incident.matched.round() as u64,
             requests: requests.round() as u64,
             expected: incident.expected,
+            partial: grid.open() && last + 1 == grid.len(),
         };
         let f = if described.contains(&n) {
             let scope = Scope {
@@ -358,6 +365,7 @@ fn describe_patterns(det: &Detection, found: &Found) -> Vec<Burst> {
                 matched: f.totals.matched,
                 requests: f.totals.requests,
                 expected: found.prior * f.totals.requests as f64,
+                partial: false,
             };
             label(det, &f, &numbers)
         })
@@ -393,6 +401,8 @@ struct Numbers {
     matched: u64,
     requests: u64,
     expected: f64,
+    /// Whether its last window is still open.
+    partial: bool,
 }
 
 /// Labels a burst with the best-fitting scenario and writes its evidence.
@@ -449,6 +459,9 @@ fn label(det: &Detection, f: &Facts, n: &Numbers) -> Burst {
             )
         }
     };
+    if n.partial {
+        evidence.push(evidence::PARTIAL.to_string());
+    }
     Burst {
         start: rfc3339(n.span.0),
         end: rfc3339(n.span.1),
@@ -475,6 +488,7 @@ fn label(det: &Detection, f: &Facts, n: &Numbers) -> Burst {
             .filter(|(_, v)| v.is_finite())
             .map(|(k, v)| (k.to_string(), round(*v)))
             .collect(),
+        partial: n.partial,
         span: n.span,
     }
 }

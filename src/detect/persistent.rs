@@ -87,14 +87,20 @@ pub fn find(agg: &Aggregate, grid: &Grid) -> Vec<Pattern> {
             }
         }
     }
+    // A window still open is judged by its pace, not its partial count.
     let site: Vec<f64> = grid
         .stats
         .iter()
-        .map(|s| s.counts.requests as f64)
+        .zip(&grid.coverage)
+        .map(|(s, c)| s.counts.requests as f64 / c)
         .collect();
     let mut out: Vec<Pattern> = per_window
         .into_iter()
-        .filter_map(|(key, series)| {
+        .filter_map(|(key, mut series)| {
+            series
+                .iter_mut()
+                .zip(&grid.coverage)
+                .for_each(|(n, c)| *n /= c);
             let (matched, requests) = candidates.remove(&key)?;
             let hit: Vec<usize> = (0..series.len()).filter(|&i| series[i] > 0.0).collect();
             let (&a, &z) = (hit.first()?, hit.last()?);

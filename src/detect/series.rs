@@ -75,18 +75,39 @@ pub struct Grid {
     pub window: i64,
     /// The counts of each window, rolled up from the counters' step.
     pub stats: Vec<WindowStats>,
+    /// The share of each window the counts cover: 1 but for a window still
+    /// open in live mode.
+    pub coverage: Vec<f64>,
     index: FxHashMap<i64, usize>,
+}
+
+/// Which windows detection sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Horizon {
+    /// All of them (a batch run, or the end of live mode).
+    All,
+    /// Those that end by this time (live mode: the closed ones).
+    Closed(i64),
+    /// Those up to the one holding this second, the log's clock in live
+    /// mode: that one is still open, its counts cover only its seconds up
+    /// to the clock.
+    Open(i64),
 }
 
 impl Grid {
     /// The windows of `agg`, whose counters are kept every `step` seconds,
-    /// that have requests and end by `until`.
-    pub fn new(agg: &Aggregate, step: i64, until: Option<i64>) -> Grid {
+    /// that have requests and are inside `horizon`.
+    pub fn new(agg: &Aggregate, step: i64, horizon: Horizon) -> Grid {
         let window = (DETECTION_WINDOW / step).max(1) * step;
+        let seen = |start: i64| match horizon {
+            Horizon::All => true,
+            Horizon::Closed(u) => start.saturating_add(window) <= u,
+            Horizon::Open(clock) => start <= clock,
+        };
         let mut rolled: FxHashMap<i64, WindowStats> = FxHashMap::default();
         for (w, s) in agg.windows.iter().chain(&agg.outside) {
             let start = w.div_euclid(window) * window;
-            if until.is_none_or(|u| start.saturating_add(window) <= u) {
+            if seen(start) {
                 rolled.entry(start).or_default().merge(s);
             }
         }
@@ -96,18 +117,32 @@ impl Grid {
             .collect();
         windows.sort_unstable_by_key(|(w, _)| *w);
         let (starts, stats) = windows.into_iter().unzip();
-        Grid::of(starts, stats, window)
+        let mut grid = Grid::of(starts, stats, window);
+        if let (Horizon::Open(clock), Some(&last)) = (horizon, grid.starts.last()) {
+            let covered = (clock - last + 1).clamp(1, window);
+            if let Some(c) = grid.coverage.last_mut() {
+                *c = covered as f64 / window as f64;
+            }
+        }
+        grid
     }
 
-    /// A grid of sorted window starts and their counts.
+    /// A grid of sorted window starts and their counts, each window
+    /// complete.
     pub fn of(starts: Vec<i64>, stats: Vec<WindowStats>, window: i64) -> Grid {
         let index = starts.iter().enumerate().map(|(i, w)| (*w, i)).collect();
         Grid {
+            coverage: vec![1.0; starts.len()],
             starts,
             window,
             stats,
             index,
         }
+    }
+
+    /// Whether the last window is still open (its counts partial).
+    pub fn open(&self) -> bool {
+        self.coverage.last().is_some_and(|c| *c < 1.0)
     }
 
     /// The position of the window holding second `t`, if it is on the grid.

@@ -10,6 +10,8 @@
 //! windows and the changes are reported as `started`, `updated` and `ended`
 //! events. Windows older than two days are dropped, so memory stays flat.
 
+mod bursts;
+mod live;
 pub mod tail;
 
 use std::collections::BTreeSet;
@@ -21,13 +23,13 @@ use notify::{RecursiveMode, Watcher};
 use std::time::{Duration, Instant};
 
 use crate::aggregate::Aggregate;
-use crate::detect::{self, Burst, Detection};
+use crate::detect::{self, Detection, Horizon};
 use crate::input::{discover_all, Configured, Source};
 use crate::numfmt::thousands;
 use crate::pipeline::{Analysis, Inputs, Options};
-use crate::report::output::{self, Closed, Output};
+use crate::report::output::Output;
 use crate::report::terminal::printable;
-use crate::report::{window_rows, Report};
+use live::{closing, Live, View};
 use tail::{Change, Tail};
 
 /// Late lines accepted after a window's end, in seconds of log time.
@@ -39,9 +41,6 @@ pub const HORIZON: i64 = 2 * 86_400;
 pub const HISTORY: u64 = 86_400;
 /// How often followed directories are listed again for new files.
 const RESCAN: Duration = Duration::from_secs(2);
-
-/// Shortest time between two rewrites of the live HTML page.
-const SNAPSHOT: Duration = Duration::from_secs(5);
 
 /// Longest wait between looks at the files when notifications are used
 /// (windows still close after a silence, new files are still found).
@@ -62,14 +61,6 @@ struct Followed {
     input: usize,
     tail: Tail,
     chunk: u64,
-}
-
-/// What the events compare against: the bursts reported so far.
-#[derive(Default)]
-struct Reported {
-    /// (start, end, matched) of each burst reported and not yet ended.
-    open: Vec<(i64, i64, u64)>,
-    ended: BTreeSet<i64>,
 }
 
 /// Runs the follow loop over `paths` and the `configured` logs (new files
@@ -165,20 +156,9 @@ pub fn run(
     let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
     let interval = follow.poll.unwrap_or(WAKE);
 
-    let mut reported = Reported::default();
-    let mut last_snapshot: Option<Instant> = None;
-    let mut reader_gone = false;
-    let mut closed_until = i64::MIN;
+    let mut live = Live::default();
     let mut last_line = Instant::now();
     let mut last_rescan = Instant::now();
-    let markers_of = |agg: &Aggregate, inputs: &Inputs| {
-        detect::markers(agg, &|i: usize| {
-            inputs
-                .files
-                .get(i)
-                .map_or_else(String::new, |f| f.name.clone())
-        })
-    };
     loop {
         let stopping = stop.load(Ordering::SeqCst);
         // New files first, so that they are read in this round; when
@@ -226,73 +206,30 @@ pub fn run(
         }
         agg = agg.merge(delta);
 
-        // Windows close on the log's clock, or after a silence.
+        // Windows close on the log's clock, or after a silence; the open
+        // window is looked at as soon as new lines arrive.
+        if lines {
+            live.pending = true;
+        }
         if let Some(clock) = log_clock(&agg, window) {
-            let mut until = (clock - LATE).div_euclid(window) * window;
             let silence = last_line.elapsed();
-            if silence >= follow.idle || stopping {
-                // Silence is time passing too: the current window closes,
-                // and so do those the log's clock would have reached.
-                let later = clock + silence.as_secs() as i64;
-                until = until
-                    .max(clock.div_euclid(window) * window + window)
-                    .max(later.div_euclid(window) * window);
-            }
-            if until > closed_until {
-                let newly_from = closed_until;
-                closed_until = until;
-                let markers = markers_of(&agg, &inputs);
-                let verdict =
-                    detect::detect(&agg, resolution, detection, &markers, Some(closed_until));
-                let (changes, ended) = report_changes(
-                    &verdict.bursts,
-                    &mut reported,
-                    closed_until,
-                    window,
-                    detection,
-                );
-                // Events are written once the CSV files hold what they
-                // announce, so a reader woken by `ended` finds its row.
-                let rows = window_rows(&agg, newly_from, closed_until, window);
-                let closed = Closed {
-                    windows: &rows,
-                    from: (newly_from > i64::MIN).then_some(newly_from),
-                    to: closed_until,
-                    window,
-                    ended: &ended,
-                };
-                if let Err(e) = outputs.closed(&closed) {
-                    note(&e.to_string());
-                }
-                let changed = !changes.is_empty();
-                for (change, burst) in changes {
-                    // The reader went away (`| head -1`): nothing left to do.
-                    if let Err(e) = outputs.burst(change, burst) {
-                        reader_gone |= e.kind() == std::io::ErrorKind::BrokenPipe;
-                    }
-                }
-                // The page when a burst changed, else at most every few
-                // seconds: it copies the counters.
-                let due = changed || last_snapshot.is_none_or(|t: Instant| t.elapsed() >= SNAPSHOT);
-                if due && outputs.wants_snapshots() {
-                    last_snapshot = Some(Instant::now());
-                    let mut so_far = agg.clone();
-                    so_far.finish();
-                    let analysis = Analysis {
-                        inputs: inputs.files.clone(),
-                        errors: errors.clone(),
-                        ignored: discovery.ignored.clone(),
-                        aggregate: so_far,
-                        settings: opts.settings.clone(),
-                    };
-                    if let Err(e) = outputs.snapshot(&Report::new(&analysis, verdict)) {
-                        note(&e.to_string());
-                    }
-                }
-                agg.prune_before(closed_until - HORIZON);
+            let until = closing(clock, window, silence, silence >= follow.idle || stopping);
+            let view = View {
+                agg: &agg,
+                inputs: &inputs,
+                errors: &errors,
+                ignored: &discovery.ignored,
+                opts,
+                detection,
+            };
+            if until > live.closed_until {
+                live.close(&view, until, outputs);
+                agg.prune_before(live.closed_until - HORIZON);
+            } else if live.open_due() {
+                live.look_open(&view, clock, outputs);
             }
         }
-        if stopping || reader_gone {
+        if stopping || live.reader_gone {
             break;
         }
 
@@ -322,8 +259,8 @@ pub fn run(
     }
 
     agg.finish();
-    let markers = markers_of(&agg, &inputs);
-    let verdict = detect::detect(&agg, resolution, detection, &markers, None);
+    let markers = live::markers(&agg, &inputs.files);
+    let verdict = detect::detect(&agg, resolution, detection, &markers, Horizon::All);
     let analysis = Analysis {
         inputs: inputs.files,
         errors,
@@ -453,52 +390,6 @@ fn wait(wake: &Receiver<()>, interval: Duration, stop: &AtomicBool) {
             }
         }
     }
-}
-
-/// Compares the bursts of the closed windows with those reported: the
-/// changes to announce, and the bursts that ended.
-fn report_changes<'b>(
-    bursts: &'b [Burst],
-    reported: &mut Reported,
-    closed_until: i64,
-    window: i64,
-    det: &Detection,
-) -> (Vec<(output::Change, &'b Burst)>, Vec<&'b Burst>) {
-    let mut changes = Vec::new();
-    for b in bursts {
-        let (start, end) = b.span;
-        if reported.ended.contains(&start) {
-            continue;
-        }
-        match reported.open.iter_mut().find(|(s, _, _)| *s == start) {
-            None => {
-                reported.open.push((start, end, b.matched));
-                changes.push((output::Change::Started, b));
-            }
-            Some(known) if end > known.1 || b.matched > known.2 => {
-                *known = (start, end, b.matched);
-                changes.push((output::Change::Updated, b));
-            }
-            Some(_) => {}
-        }
-    }
-    // A burst ends once more than `gap` windows have closed after it
-    // without a flagged one.
-    let mut still = Vec::new();
-    let mut ended = Vec::new();
-    for (start, end, matched) in std::mem::take(&mut reported.open) {
-        if closed_until - end > det.gap * window {
-            reported.ended.insert(start);
-            if let Some(b) = bursts.iter().find(|b| b.span.0 == start) {
-                changes.push((output::Change::Ended, b));
-                ended.push(b);
-            }
-        } else {
-            still.push((start, end, matched));
-        }
-    }
-    reported.open = still;
-    (changes, ended)
 }
 
 /// A remark about the files followed, on stderr (stdout carries the events).
