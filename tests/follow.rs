@@ -636,6 +636,7 @@ fn days_of_appended_lines_keep_memory_flat() {
     let batches = 200u64;
     let span = 10 * 86_400u64;
     let mut written = 30u64;
+    let mut matched = 0u64;
     let mut text = String::with_capacity(1 << 20);
     for batch in 0..batches {
         text.clear();
@@ -650,6 +651,13 @@ fn days_of_appended_lines_keep_memory_flat() {
                 if i % 997 == 0 { 501 } else { 200 },
                 i % 40
             ));
+            matched += u64::from(i % 997 == 0);
+        }
+        if batch == 100 {
+            // A line from a clock far in the past: counted, then pruned.
+            text.push_str("10.9.9.9 - - [07/May/2001:08:00:00 +0000] \"GET / HTTP/1.1\" 501 1 \"-\" \"x\"\n");
+            written += 1;
+            matched += 1;
         }
         append(&log, &text);
         written += total_lines / batches;
@@ -662,7 +670,10 @@ fn days_of_appended_lines_keep_memory_flat() {
     std::thread::sleep(Duration::from_secs(2));
     let peak = peak_kb(f.child.id());
     let report = f.stop();
-    assert_eq!(n(&report["summary"], "lines"), written);
+    let s = &report["summary"];
+    assert_eq!(n(s, "lines"), written);
+    // The headline counts every request, those of pruned windows too.
+    assert_eq!((n(s, "requests"), n(s, "matched")), (written, matched));
     // Ten days of 5-minute windows would be 2,880; two days are kept.
     let windows = report["windows"].as_array().unwrap().len();
     assert!(windows <= 2 * 288 + 20, "{windows} windows kept");

@@ -223,6 +223,9 @@ pub struct Aggregate {
     /// Error-log events outside `--since`/`--until`: detection's deploy
     /// markers, not the report's.
     pub outside_events: Events,
+    /// Counts of the windows dropped by [`Aggregate::prune_before`], so the
+    /// totals stay true over a long live run.
+    pruned: Counts,
 }
 
 /// Per-chunk state for [`Aggregate::add`]: where lines come from and a
@@ -488,6 +491,7 @@ impl Aggregate {
         self.last = max_opt(self.last, other.last);
         self.events.merge(other.events);
         self.outside_events.merge(other.outside_events);
+        self.pruned.add(other.pruned);
         self
     }
 
@@ -514,9 +518,16 @@ impl Aggregate {
 
     /// Drops the per-window counters of windows before `t` (following for
     /// days: the detector's baseline looks back a day at most). Line counts,
-    /// groups and error-event totals are kept.
+    /// request totals, groups and error-event totals are kept.
     pub fn prune_before(&mut self, t: i64) {
-        self.windows.retain(|w, _| *w >= t);
+        let pruned = &mut self.pruned;
+        self.windows.retain(|w, s| {
+            let keep = *w >= t;
+            if !keep {
+                pruned.add(s.counts);
+            }
+            keep
+        });
         self.outside.retain(|w, _| *w >= t);
         self.breakdown.prune_before(t);
         self.events.windows.retain(|w, _| *w >= t);
@@ -539,9 +550,9 @@ impl Aggregate {
         }
     }
 
-    /// Totals over all windows.
+    /// Totals over all windows, those pruned included.
     pub fn totals(&self) -> Counts {
-        let mut total = Counts::default();
+        let mut total = self.pruned;
         for w in self.windows.values() {
             total.add(w.counts);
         }

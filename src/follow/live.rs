@@ -107,6 +107,16 @@ impl Live {
         self.pending && Instant::now() >= self.next_open
     }
 
+    /// How long the loop may wait for news: `interval`, or less when new
+    /// lines wait for a look at the open window.
+    pub fn pause(&self, interval: Duration) -> Duration {
+        if self.pending {
+            interval.min(self.next_open.saturating_duration_since(Instant::now()))
+        } else {
+            interval
+        }
+    }
+
     /// Windows closed up to `until`: detection on the closed windows, the
     /// rows and the events.
     pub fn close(&mut self, view: &View, until: i64, outputs: &mut dyn Output) {

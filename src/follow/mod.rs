@@ -255,7 +255,7 @@ pub fn run(
                 }
             }
         }
-        wait(&wake, interval, stop);
+        wait(&wake, live.pause(interval), stop);
     }
 
     agg.finish();
