@@ -82,11 +82,19 @@ pub struct Scanner<'a> {
 
 /// Whether the line before (in a stream) was an error-log event, or its
 /// continuation.
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 struct EventState {
     after_event: bool,
     /// Whether that event's message left a quote open.
     quote_open: bool,
+}
+
+/// What a scanner knows at the end of a block that the next block of the
+/// same file needs: whether an error-log message may go on (live mode reads
+/// a file in the pieces its writer appended).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Carry {
+    events: [EventState; 2],
 }
 
 /// The pieces of one stream's long line so far.
@@ -114,6 +122,19 @@ impl<'a> Scanner<'a> {
             stream: Stream::Stdout,
             pieces: Default::default(),
             unwrapped: Vec::new(),
+        }
+    }
+
+    /// Goes on from where a scanner of the same file left off.
+    pub fn resume(mut self, carry: Carry) -> Self {
+        self.events = carry.events;
+        self
+    }
+
+    /// What the next scanner of this file needs to go on from here.
+    pub fn carry(&self) -> Carry {
+        Carry {
+            events: self.events,
         }
     }
 

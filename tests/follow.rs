@@ -484,6 +484,36 @@ fn a_burst_is_announced_in_its_open_window_and_updated_as_it_grows() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// A PHP error whose message goes on over several lines, written in two
+/// pieces (the event, then its continuation lines a moment later), to an
+/// error log that existed and to one created while followed: the
+/// continuation lines are read as such, never as malformed lines.
+#[test]
+fn error_messages_continued_in_a_later_write_are_one_event() {
+    let d = dir("continued");
+    let start = "2026/05/07 08:00:00 [notice] 7#7: start worker processes\n";
+    append(&d.join("error.log"), start);
+    append(&d.join("access.log"), &traffic(0, 60, (0, 0)));
+    let f = Follower::start(&d, true);
+    let event = "2026/05/07 08:01:00 [error] 7#7: *5 FastCGI sent in stderr: \"PHP message: PHP Fatal error:  Uncaught Error: boom in /srv/app.php:3\n";
+    let rest = "PHP message: Stack trace:\n#0 {main}\n  thrown in /srv/app.php on line 3\" while reading response header from upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\"\n";
+    for name in ["error.log", "shop-error.log"] {
+        append(&d.join(name), event);
+        std::thread::sleep(Duration::from_millis(2500));
+        append(&d.join(name), rest);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let report = f.stop();
+    let s = &report["summary"];
+    assert_eq!((n(s, "events"), n(s, "malformed")), (3, 0), "{s:#}");
+    for file in s["files"].as_array().unwrap() {
+        if file["path"].as_str().unwrap().ends_with("error.log") {
+            assert_eq!(file["format"], "nginx-error", "{file:#}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(d);
+}
+
 /// A directory named before it exists is followed as a directory once it
 /// appears, and a log created in it right before the stop is in the
 /// final report.

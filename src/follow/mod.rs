@@ -28,6 +28,7 @@ use crate::input::{discover_all, Configured, Source};
 use crate::numfmt::thousands;
 use crate::pipeline::{Analysis, Inputs, Options};
 use crate::report::output::Output;
+use crate::scan::Carry;
 use crate::report::terminal::printable;
 use live::{closing, Live, View};
 use tail::{Change, Tail};
@@ -61,6 +62,9 @@ struct Followed {
     input: usize,
     tail: Tail,
     chunk: u64,
+    /// The scanner's state between polls (an error-log message whose
+    /// continuation lines come in a later write).
+    carry: Carry,
 }
 
 /// Runs the follow loop over `paths` and the `configured` logs (new files
@@ -100,6 +104,7 @@ pub fn run(
             input,
             tail,
             chunk: 1 << 32,
+            carry: Carry::default(),
         });
     }
     // Files named on the command line that do not exist yet are waited for.
@@ -176,9 +181,10 @@ pub fn run(
         let mut delta = Aggregate::default();
         let mut lines = false;
         for f in &mut followed {
-            let Some(mut scanner) = inputs.scanner(f.input, &opts.settings) else {
+            let Some(scanner) = inputs.scanner(f.input, &opts.settings) else {
                 continue;
             };
+            let mut scanner = scanner.resume(f.carry);
             let input = f.input;
             let chunk = &mut f.chunk;
             let result = f.tail.poll(&mut |block| {
@@ -200,6 +206,7 @@ pub fn run(
                     *chunk += 1;
                 });
             }
+            f.carry = scanner.carry();
         }
         if lines {
             last_line = Instant::now();
@@ -312,6 +319,7 @@ impl Found<'_, '_> {
             input,
             tail: Tail::new(path.clone()),
             chunk: 1 << 32,
+            carry: Carry::default(),
         });
     }
 
