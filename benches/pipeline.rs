@@ -54,7 +54,13 @@ fn pipeline(c: &mut Criterion) {
             let analysis =
                 analyze(discover(std::slice::from_ref(&path)), &options).expect("analysis runs");
             let markers = detect::markers(&analysis.aggregate, &|_| String::new());
-            let bursts = detect::detect(&analysis.aggregate, 300, &detection, &markers, detect::Horizon::All);
+            let bursts = detect::detect(
+                &analysis.aggregate,
+                300,
+                &detection,
+                &markers,
+                detect::Horizon::All,
+            );
             Report::new(&analysis, bursts)
         })
     });

@@ -685,7 +685,9 @@ fn days_of_appended_lines_keep_memory_flat() {
         }
         if batch == 100 {
             // A line from a clock far in the past: counted, then pruned.
-            text.push_str("10.9.9.9 - - [07/May/2001:08:00:00 +0000] \"GET / HTTP/1.1\" 501 1 \"-\" \"x\"\n");
+            text.push_str(
+                "10.9.9.9 - - [07/May/2001:08:00:00 +0000] \"GET / HTTP/1.1\" 501 1 \"-\" \"x\"\n",
+            );
             written += 1;
             matched += 1;
         }

@@ -33,8 +33,8 @@ use crate::events::EventKind;
 use crate::timefmt::rfc3339;
 use features::{facts, Context, Facts, Scope};
 use scenario::Scenario;
-pub use series::Horizon;
 use series::Grid;
+pub use series::Horizon;
 
 /// A deploy marker: a reload or restart from an error log, or a time given
 /// with `--deploy`/`--deploys`.

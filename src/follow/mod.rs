@@ -28,8 +28,8 @@ use crate::input::{discover_all, Configured, Source};
 use crate::numfmt::thousands;
 use crate::pipeline::{Analysis, Inputs, Options};
 use crate::report::output::Output;
-use crate::scan::Carry;
 use crate::report::terminal::printable;
+use crate::scan::Carry;
 use live::{closing, Live, View};
 use tail::{Change, Tail};
 
@@ -405,13 +405,23 @@ fn note(text: &str) {
     eprintln!("fiveohone: {}", printable(text));
 }
 
-fn describe(change: &Change) -> &'static str {
+fn describe(change: &Change) -> String {
     match change {
-        Change::Opened => "opened",
-        Change::Rotated => "rotated: reading the new file, and the old one for late lines",
-        Change::Truncated => {
-            "truncated (copytruncate): read the rest from the copy, now from the start"
-        }
-        Change::Retired => "the rotated file is quiet: no longer read",
+        Change::Opened => "opened".into(),
+        Change::Rotated => "rotated: reading the new file, and the old one for late lines".into(),
+        Change::Between(copy) => format!(
+            "{} was rotated in and out since the last look: read whole",
+            copy.display()
+        ),
+        Change::Truncated(Some(copy)) => format!(
+            "truncated (copytruncate): read the rest from {}, now from the start",
+            copy.display()
+        ),
+        Change::Truncated(None) => "truncated, and no rotated copy starts like it did: \
+             lines written between the last read and the truncation, if any, are lost; \
+             now from the start"
+            .into(),
+        Change::Gzip => "gzip content under the live name: decoded".into(),
+        Change::Retired => "the rotated file is quiet: no longer read".into(),
     }
 }

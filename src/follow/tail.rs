@@ -9,21 +9,39 @@
 //! - if the path now names another file (logrotate's rename and create, or
 //!   delete and recreate), keeps reading the old file for a grace period,
 //!   since a worker may still write its last lines there, then follows the
-//!   new file from its start;
-//! - if the file shrank under it (`copytruncate`), first reads the lines it
-//!   had not yet read from the copy (`NAME.1`, when that copy starts like the
-//!   file did), then follows the file from its start;
+//!   new file from its start. A file rotated in and out again between two
+//!   looks (two rotations) is found among the rotated copies: one written
+//!   since the last look that is none of the files read (by identity, and by
+//!   its first bytes, since compressing a copy makes a new file) is read
+//!   whole, decoded if it is gzip;
+//! - if the file was truncated in place (`copytruncate`: it shrank, or its
+//!   data no longer starts with the same bytes), first reads the lines it
+//!   had not yet read from the copy (the newest rotated copy that starts
+//!   like the file did: `NAME.1`, `NAME-20261201`, or either gzipped), then
+//!   follows the file from its start, past the hole of NULs a writer that
+//!   keeps its offset leaves;
+//! - a gzip file under the live name is decoded, never read as text;
 //! - if the path does not exist (yet), waits for it.
 
+use std::collections::{HashMap, VecDeque};
 use std::fs::{self, File};
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::input::chunk::MAX_LINE;
+use crate::input::discover::rotated_copies;
+use crate::input::open::{data_start, decode_head, Compression, Members};
 
 /// How long a rotated-away file is still read for late lines.
 pub const GRACE: Duration = Duration::from_secs(5);
+
+/// Bytes of a file's start kept to recognise it (its copy, its gzipped
+/// copy).
+const HEAD: usize = 64;
+
+/// First bytes of the files read lately, kept to recognise their copies.
+const SEEN: usize = 64;
 
 /// What a poll noticed, for the caller's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +50,14 @@ pub enum Change {
     Opened,
     /// The path now names a new file; the old one is read until it is quiet.
     Rotated,
-    /// The file shrank: it was truncated in place.
-    Truncated,
+    /// A file rotated in and out between two looks, read whole.
+    Between(PathBuf),
+    /// The file was truncated in place; the lines not read yet were read
+    /// from this copy (`None`: no copy starts like the file did, so what was
+    /// written between the last read and the truncation may be lost).
+    Truncated(Option<PathBuf>),
+    /// The file under the live name is gzip: decoded.
+    Gzip,
     /// The rotated-away file is no longer read.
     Retired,
 }
@@ -50,15 +74,34 @@ fn identity(meta: &fs::Metadata) -> (u64, u64) {
     (meta.len(), 0)
 }
 
+/// Whether two files' first bytes say they are one file (or one is the
+/// other's copy): neither is empty and the shorter starts the longer.
+fn same_start(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len().min(b.len());
+    n > 0 && a[..n] == b[..n]
+}
+
+/// A file's size and last write.
+type Stamp = (u64, Option<SystemTime>);
+
+fn stamp(meta: &fs::Metadata) -> Stamp {
+    (meta.len(), meta.modified().ok())
+}
+
 /// An open file being read.
 struct Reader {
     file: File,
     id: (u64, u64),
     offset: u64,
+    /// Where its data starts, past a hole of NULs at its start.
+    start: u64,
     /// Cuts what is read into lines, holding the partial last one.
     lines: Lines,
-    /// First bytes of the file, to recognise its copy after a truncation.
+    /// The first bytes of its data, to recognise its copy after a
+    /// truncation.
     head: Vec<u8>,
+    /// A gzip file: decoded whole once, never read as text.
+    gzip: bool,
 }
 
 impl Reader {
@@ -66,40 +109,84 @@ impl Reader {
         Reader::from_file(File::open(path)?, start)
     }
 
+    /// Reads `file` from `start` (from its data's start with `None`).
     fn from_file(mut file: File, start: Option<u64>) -> io::Result<Reader> {
-        file.seek(SeekFrom::Start(0))?;
         let meta = file.metadata()?;
-        let mut head = vec![0; 64];
-        let n = file.read(&mut head)?;
-        head.truncate(n);
+        let (data, head) = data_head(&mut file)?;
+        let gzip = Compression::sniff(&head) == Compression::Gzip;
         // A file shorter than where it was left was truncated: from the start.
-        let offset = start.filter(|&s| s <= meta.len()).unwrap_or(0);
+        let offset = match start {
+            Some(s) if s <= meta.len() => s,
+            _ => data,
+        };
         file.seek(SeekFrom::Start(offset))?;
         Ok(Reader {
             file,
             id: identity(&meta),
             offset,
+            start: data,
             lines: Lines::default(),
             head,
+            gzip,
         })
     }
 
     /// Reads to the end, handing complete lines (with their newlines) to
     /// `each`; returns whether anything was read.
     fn drain(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<bool> {
-        let (offset, head, lines) = (&mut self.offset, &mut self.head, &mut self.lines);
+        if self.gzip {
+            return self.decode(each);
+        }
+        let (offset, start, head, lines) = (
+            &mut self.offset,
+            self.start,
+            &mut self.head,
+            &mut self.lines,
+        );
         read_pieces(&mut self.file, |piece| {
-            // Keep the file's first bytes: `piece` starts at `offset`.
-            let start = *offset;
+            // Keep the data's first bytes: `piece` starts at `offset`.
+            let at = *offset;
             *offset += piece.len() as u64;
-            let have = head.len() as u64;
-            if have < 64 && start <= have && *offset > have {
-                let from = (have - start) as usize;
-                let to = ((64 - start) as usize).min(piece.len());
+            let have = start + head.len() as u64;
+            if head.len() < HEAD && at <= have && *offset > have {
+                let from = (have - at) as usize;
+                let to = (from + HEAD - head.len()).min(piece.len());
                 head.extend_from_slice(&piece[from..to]);
             }
             lines.feed(piece, each);
         })
+    }
+
+    /// A gzip file: its decoded lines, once (it is written whole).
+    fn decode(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<bool> {
+        let len = self.file.metadata()?.len();
+        if self.offset >= len {
+            return Ok(false);
+        }
+        self.file.seek(SeekFrom::Start(0))?;
+        let mut decoded = Members::new(BufReader::new(self.file.try_clone()?));
+        let lines = &mut self.lines;
+        let any = read_pieces(&mut decoded, |piece| lines.feed(piece, each))?;
+        lines.flush(each);
+        self.offset = len;
+        Ok(any)
+    }
+
+    /// Whether the file was truncated in place since the last read: it is
+    /// shorter than what was read, or its data no longer starts with the
+    /// bytes it did (a writer that keeps its offset refills it at once).
+    fn truncated(&self, path: &Path, len: u64) -> io::Result<bool> {
+        if len < self.offset {
+            return Ok(true);
+        }
+        if self.head.is_empty() {
+            return Ok(false);
+        }
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(self.start))?;
+        let mut now = Vec::with_capacity(self.head.len());
+        file.take(self.head.len() as u64).read_to_end(&mut now)?;
+        Ok(now != self.head)
     }
 
     /// Hands over a held partial line as it is (its file will not grow).
@@ -108,12 +195,52 @@ impl Reader {
     }
 }
 
+/// Where `file`'s data starts (past a hole of NULs) and its first
+/// [`HEAD`] bytes from there.
+fn data_head(file: &mut File) -> io::Result<(u64, Vec<u8>)> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut first = Vec::with_capacity(HEAD);
+    (&mut *file).take(HEAD as u64).read_to_end(&mut first)?;
+    let start = data_start(file, &first)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut head = Vec::with_capacity(HEAD);
+    file.take(HEAD as u64).read_to_end(&mut head)?;
+    Ok((start, head))
+}
+
+/// The first decoded bytes of a rotated copy (gzip or not), and whether
+/// it is gzip.
+fn copy_head(path: &Path) -> Option<(Vec<u8>, bool)> {
+    let mut file = File::open(path).ok()?;
+    let mut raw = Vec::new();
+    (&mut file).take(64 << 10).read_to_end(&mut raw).ok()?;
+    let compression = Compression::sniff(&raw);
+    match compression {
+        Compression::Gzip => Some((decode_head(&raw, compression, HEAD), true)),
+        Compression::None => {
+            let (_, head) = data_head(&mut file).ok()?;
+            Some((head, false))
+        }
+        _ => None,
+    }
+}
+
+/// Opens `path` as decoded bytes (gzip or plain).
+fn open_copy(path: &Path, gzip: bool) -> io::Result<Box<dyn Read>> {
+    let file = File::open(path)?;
+    Ok(if gzip {
+        Box::new(Members::new(BufReader::new(file)))
+    } else {
+        Box::new(file)
+    })
+}
+
 /// How much of a file is read at a time.
 const PIECE: usize = 256 << 10;
 
 /// Reads `file` to its end in pieces of at most [`PIECE`] bytes, handing
 /// each to `each`; returns whether anything was read.
-fn read_pieces(file: &mut File, mut each: impl FnMut(&[u8])) -> io::Result<bool> {
+fn read_pieces(file: &mut dyn Read, mut each: impl FnMut(&[u8])) -> io::Result<bool> {
     let mut buf = vec![0; PIECE];
     let mut any = false;
     loop {
@@ -193,11 +320,21 @@ impl Lines {
 pub struct Tail {
     path: PathBuf,
     current: Option<Reader>,
-    /// A rotated-away file still read for late lines, and when it was last
-    /// seen to grow.
-    retired: Option<(Reader, Instant)>,
+    /// Rotated-away files still read for late lines, each with when it was
+    /// last seen to grow.
+    retired: Vec<(Reader, Instant)>,
     /// Where the first open starts (the caller read up to there itself).
     start: Option<u64>,
+    /// When the path was last looked at: a file rotated in and out since
+    /// was written after it.
+    last_look: SystemTime,
+    /// The first bytes of the files read lately.
+    seen: VecDeque<Vec<u8>>,
+    /// The rotated copies there at the last change, by identity, with
+    /// their size and time (none before the first look): a file rotated in
+    /// and out since is none of them (an inode number can be reused, so the
+    /// size and time count too).
+    copies: Option<HashMap<(u64, u64), Stamp>>,
 }
 
 impl Tail {
@@ -206,8 +343,11 @@ impl Tail {
         Tail {
             path,
             current: None,
-            retired: None,
+            retired: Vec::new(),
             start: None,
+            last_look: SystemTime::now(),
+            seen: VecDeque::new(),
+            copies: None,
         }
     }
 
@@ -238,16 +378,12 @@ impl Tail {
     /// Reads what is new, handing complete lines (newlines included, in
     /// blocks) to `each`, and returns what changed.
     pub fn poll(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<Vec<Change>> {
+        let looked = SystemTime::now();
         let mut changes = Vec::new();
-        if let Some((old, quiet_since)) = &mut self.retired {
-            if old.drain(each)? {
-                *quiet_since = Instant::now();
-            } else if quiet_since.elapsed() >= GRACE {
-                old.flush(each);
-                self.retired = None;
-                changes.push(Change::Retired);
-            }
+        if self.copies.is_none() {
+            self.list_copies(true);
         }
+        self.drain_retired(each, &mut changes)?;
         let meta = match fs::metadata(&self.path) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -255,55 +391,188 @@ impl Tail {
                 if let Some(cur) = &mut self.current {
                     cur.drain(each)?;
                 }
+                self.last_look = looked;
                 return Ok(changes);
             }
             Err(e) => return Err(e),
         };
+        let (same, empty) = match &self.current {
+            Some(cur) if identity(&meta) == cur.id && !cur.gzip => (true, cur.head.is_empty()),
+            _ => (false, false),
+        };
+        if same && empty {
+            // Empty at the last look: it may have been filled and truncated
+            // since (a new copy holds those lines); it is read from its
+            // start anyway.
+            let before = changes.len();
+            self.between(identity(&meta), each, &mut changes)?;
+            if changes.len() > before {
+                self.list_copies(false);
+            }
+        }
+        let truncated = match &self.current {
+            Some(cur) if same => cur.truncated(&self.path, meta.len())?,
+            _ => false,
+        };
         match &mut self.current {
             None => {
-                self.current = Some(Reader::open(&self.path, self.start.take())?);
+                let cur = Reader::open(&self.path, self.start.take())?;
                 changes.push(Change::Opened);
-                if let Some(cur) = &mut self.current {
-                    cur.drain(each)?;
-                }
+                self.open(cur, each, &mut changes)?;
             }
             Some(cur) if identity(&meta) != cur.id => {
                 // Renamed or deleted and recreated: the new file from its start.
                 cur.drain(each)?;
-                let old = self.current.take();
-                // Two rotations since the last look: the older file is done.
-                if let Some((mut previous, _)) = self.retired.take() {
-                    previous.drain(each)?;
-                    previous.flush(each);
+                if let Some(old) = self.current.take() {
+                    self.retired.push((old, Instant::now()));
                 }
-                self.retired = old.map(|o| (o, Instant::now()));
-                self.current = Some(Reader::open(&self.path, None)?);
                 changes.push(Change::Rotated);
-                if let Some(cur) = &mut self.current {
-                    cur.drain(each)?;
-                }
+                let new = Reader::open(&self.path, None)?;
+                self.between(new.id, each, &mut changes)?;
+                self.open(new, each, &mut changes)?;
+                self.list_copies(false);
             }
-            Some(cur) if meta.len() < cur.offset || !starts_with(&self.path, &cur.head)? => {
+            Some(cur) if truncated => {
                 // Truncated in place: what was not read yet is in the copy.
-                read_copy(&self.path, cur, each)?;
+                let copy = read_copy(&self.path, cur, each)?;
                 cur.flush(each);
-                cur.file.seek(SeekFrom::Start(0))?;
-                cur.offset = 0;
-                cur.head.clear();
-                changes.push(Change::Truncated);
+                remember(&mut self.seen, &cur.head);
+                let id = cur.id;
+                changes.push(Change::Truncated(copy));
+                // Truncated twice since the last look: the second copy holds
+                // what was written between the two.
+                self.between(id, each, &mut changes)?;
+                let cur = self.current.insert(Reader::open(&self.path, None)?);
                 cur.drain(each)?;
+                self.list_copies(false);
             }
             Some(cur) => {
                 cur.drain(each)?;
             }
         }
+        self.last_look = looked;
         Ok(changes)
+    }
+
+    /// Notes the rotated copies there now; the `first` time, also their
+    /// first bytes (read before following began, their compressed copies
+    /// are no news).
+    fn list_copies(&mut self, first: bool) {
+        let mut listed = HashMap::new();
+        for copy in rotated_copies(&self.path) {
+            let Ok(meta) = fs::metadata(&copy) else {
+                continue;
+            };
+            listed.insert(identity(&meta), stamp(&meta));
+            if first {
+                if let Some((head, false)) = copy_head(&copy) {
+                    remember(&mut self.seen, &head);
+                }
+            }
+        }
+        self.copies = Some(listed);
+    }
+
+    /// Whether the rotated copy with `meta` was there at the last change.
+    fn listed(&self, meta: &fs::Metadata) -> bool {
+        self.copies
+            .as_ref()
+            .and_then(|c| c.get(&identity(meta)))
+            .is_some_and(|s| *s == stamp(meta))
+    }
+
+    /// Reads the retired files; those quiet for [`GRACE`] are done.
+    fn drain_retired(
+        &mut self,
+        each: &mut dyn FnMut(&[u8]),
+        changes: &mut Vec<Change>,
+    ) -> io::Result<()> {
+        for (old, quiet_since) in &mut self.retired {
+            if old.drain(each)? {
+                *quiet_since = Instant::now();
+            }
+        }
+        let (done, still): (Vec<_>, Vec<_>) = std::mem::take(&mut self.retired)
+            .into_iter()
+            .partition(|(_, quiet_since)| quiet_since.elapsed() >= GRACE);
+        self.retired = still;
+        for (mut old, _) in done {
+            old.flush(each);
+            remember(&mut self.seen, &old.head);
+            changes.push(Change::Retired);
+        }
+        Ok(())
+    }
+
+    /// Makes `cur` the file followed and reads it.
+    fn open(
+        &mut self,
+        cur: Reader,
+        each: &mut dyn FnMut(&[u8]),
+        changes: &mut Vec<Change>,
+    ) -> io::Result<()> {
+        if cur.gzip {
+            changes.push(Change::Gzip);
+        }
+        let cur = self.current.insert(cur);
+        cur.drain(each)?;
+        Ok(())
+    }
+
+    /// Reads the files rotated in and out since the last look (two
+    /// rotations between looks): rotated copies that are new since the last
+    /// change, were written since the last look, and are none of the files
+    /// read, by identity or by their first bytes.
+    fn between(
+        &mut self,
+        new: (u64, u64),
+        each: &mut dyn FnMut(&[u8]),
+        changes: &mut Vec<Change>,
+    ) -> io::Result<()> {
+        let since = self.last_look - Duration::from_secs(1);
+        let mut found: Vec<(SystemTime, PathBuf)> = rotated_copies(&self.path)
+            .into_iter()
+            .filter_map(|p| {
+                let meta = fs::metadata(&p).ok()?;
+                let fresh = identity(&meta) != new && !self.listed(&meta);
+                let written = meta.modified().ok()?;
+                (fresh && written >= since).then_some((written, p))
+            })
+            .collect();
+        found.sort();
+        for (_, path) in found {
+            let Some((head, gzip)) = copy_head(&path) else {
+                continue;
+            };
+            let known = self
+                .seen
+                .iter()
+                .chain(self.retired.iter().map(|(r, _)| &r.head))
+                .any(|h| same_start(h, &head));
+            if head.is_empty() || known {
+                continue;
+            }
+            remember(&mut self.seen, &head);
+            if gzip {
+                let mut lines = Lines::default();
+                read_pieces(&mut open_copy(&path, true)?, |piece| {
+                    lines.feed(piece, each)
+                })?;
+                lines.flush(each);
+            } else {
+                let mut reader = Reader::open(&path, None)?;
+                reader.drain(each)?;
+                self.retired.push((reader, Instant::now()));
+            }
+            changes.push(Change::Between(path));
+        }
+        Ok(())
     }
 
     /// Reads what is left and hands over held partial lines, at the end
     /// of following.
     pub fn finish(&mut self, each: &mut dyn FnMut(&[u8])) {
-        if let Some((old, _)) = &mut self.retired {
+        for (old, _) in &mut self.retired {
             let _ = old.drain(each);
             old.flush(each);
         }
@@ -314,45 +583,48 @@ impl Tail {
     }
 }
 
-/// Whether the file at `path` still starts with `head` (a truncated file
-/// that grew past the old offset again no longer does, as a rule).
-fn starts_with(path: &Path, head: &[u8]) -> io::Result<bool> {
-    if head.is_empty() {
-        return Ok(true);
+/// Keeps `head` among the first bytes of the files read lately.
+fn remember(seen: &mut VecDeque<Vec<u8>>, head: &[u8]) {
+    if head.is_empty() || seen.iter().any(|h| h == head) {
+        return;
     }
-    let mut first = vec![0; head.len()];
-    let mut file = File::open(path)?;
-    let mut filled = 0;
-    while filled < first.len() {
-        match file.read(&mut first[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
+    if seen.len() == SEEN {
+        seen.pop_front();
     }
-    Ok(first[..filled] == *head)
+    seen.push_back(head.to_vec());
 }
 
-/// After a `copytruncate`, reads from the copy (`NAME.1`) the bytes past
-/// what `cur` had read, if the copy starts like the file did.
-fn read_copy(path: &Path, cur: &mut Reader, each: &mut dyn FnMut(&[u8])) -> io::Result<()> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".1");
-    let Ok(mut copy) = File::open(PathBuf::from(name)) else {
-        return Ok(());
-    };
-    let mut head = vec![0; cur.head.len()];
-    if copy.read_exact(&mut head).is_err() || head != cur.head {
-        return Ok(());
+/// After a `copytruncate`, reads from the copy the bytes past what `cur`
+/// had read: the newest rotated copy (plain or gzip) that starts like the
+/// file did. Returns the copy read from.
+fn read_copy(
+    path: &Path,
+    cur: &mut Reader,
+    each: &mut dyn FnMut(&[u8]),
+) -> io::Result<Option<PathBuf>> {
+    let mut copies: Vec<(SystemTime, PathBuf)> = rotated_copies(path)
+        .into_iter()
+        .filter_map(|p| Some((fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    copies.sort_by(|a, b| b.cmp(a));
+    for (_, copy) in copies {
+        let Some((head, gzip)) = copy_head(&copy) else {
+            continue;
+        };
+        if !same_start(&head, &cur.head) {
+            continue;
+        }
+        let mut from = open_copy(&copy, gzip)?;
+        // Past what was read (the copy holds the file's bytes as they were).
+        let skipped = io::copy(&mut (&mut from).take(cur.offset), &mut io::sink())?;
+        if skipped < cur.offset {
+            return Ok(Some(copy));
+        }
+        let lines = &mut cur.lines;
+        read_pieces(&mut from, |piece| lines.feed(piece, each))?;
+        return Ok(Some(copy));
     }
-    if copy.metadata()?.len() <= cur.offset {
-        return Ok(());
-    }
-    copy.seek(SeekFrom::Start(cur.offset))?;
-    read_pieces(&mut copy, |piece| {
-        cur.offset += piece.len() as u64;
-        cur.lines.feed(piece, each);
-    })?;
-    Ok(())
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -447,7 +719,10 @@ mod tests {
             .set_len(0)
             .unwrap();
         append(&p, 100, 102);
-        assert_eq!(poll(&mut tail, &mut seen), [Change::Truncated]);
+        assert_eq!(
+            poll(&mut tail, &mut seen),
+            [Change::Truncated(Some(d.join("access.log.1")))]
+        );
         assert_eq!(seen, (0..9).chain(100..102).collect::<Vec<_>>());
         let _ = fs::remove_dir_all(d);
     }
@@ -468,7 +743,10 @@ mod tests {
             .set_len(0)
             .unwrap();
         append(&p, 100, 110); // longer than what was read before
-        assert_eq!(poll(&mut tail, &mut seen), [Change::Truncated]);
+        assert_eq!(
+            poll(&mut tail, &mut seen),
+            [Change::Truncated(Some(d.join("access.log.1")))]
+        );
         assert_eq!(seen, (0..3).chain(100..110).collect::<Vec<_>>());
         let _ = fs::remove_dir_all(d);
     }
@@ -505,6 +783,196 @@ mod tests {
         append(&p, 60, 61);
         poll(&mut tail, &mut seen);
         assert_eq!(seen, [50, 51, 60], "a new file is read from its start");
+        let _ = fs::remove_dir_all(d);
+    }
+
+    fn lines(from: usize, to: usize) -> String {
+        (from..to).map(|i| format!("line {i}\n")).collect()
+    }
+
+    fn gzip(path: &Path, text: &str) {
+        let mut enc = flate2::write::GzEncoder::new(
+            File::create(path).unwrap(),
+            flate2::Compression::default(),
+        );
+        enc.write_all(text.as_bytes()).unwrap();
+        enc.finish().unwrap();
+    }
+
+    /// logrotate's `copytruncate`: the copy, then the file emptied.
+    fn copy_truncate(p: &Path, copy: &Path) {
+        fs::copy(p, copy).unwrap();
+        fs::OpenOptions::new()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+    }
+
+    #[test]
+    fn two_rotations_between_looks_read_the_middle_file() {
+        for compress in [false, true] {
+            let d = dir(&format!("twice-{compress}"));
+            let p = d.join("access.log");
+            append(&p, 0, 5);
+            let mut tail = Tail::new(p.clone());
+            let mut seen = Vec::new();
+            poll(&mut tail, &mut seen);
+            append(&p, 5, 7);
+            // First rotation: A → .1, B created and written.
+            fs::rename(&p, d.join("access.log.1")).unwrap();
+            append(&p, 100, 110);
+            // Second: .1 → .2 (compressed with `compress`), B → .1, C.
+            if compress {
+                let a = fs::read_to_string(d.join("access.log.1")).unwrap();
+                gzip(&d.join("access.log.2.gz"), &a);
+                fs::remove_file(d.join("access.log.1")).unwrap();
+                let b = fs::read_to_string(&p).unwrap();
+                gzip(&d.join("access.log.1.gz"), &b);
+                fs::remove_file(&p).unwrap();
+            } else {
+                fs::rename(d.join("access.log.1"), d.join("access.log.2")).unwrap();
+                fs::rename(&p, d.join("access.log.1")).unwrap();
+            }
+            append(&p, 200, 203);
+            let changes = poll(&mut tail, &mut seen);
+            assert!(changes.contains(&Change::Rotated), "{changes:?}");
+            seen.sort_unstable();
+            let want: Vec<usize> = (0..7).chain(100..110).chain(200..203).collect();
+            assert_eq!(seen, want, "compress: {compress}");
+            let _ = fs::remove_dir_all(d);
+        }
+    }
+
+    #[test]
+    fn copytruncate_to_a_dated_or_compressed_copy_loses_nothing() {
+        for (copy, compress) in [
+            ("access.log-20261201", false),
+            ("access.log.1.gz", true),
+            ("access.log-20261201.gz", true),
+        ] {
+            let d = dir(&format!("copy-{copy}"));
+            let p = d.join("access.log");
+            // An older copy with other lines is no match.
+            fs::write(d.join("access.log-20261130"), lines(900, 905)).unwrap();
+            append(&p, 0, 5);
+            let mut tail = Tail::new(p.clone());
+            let mut seen = Vec::new();
+            poll(&mut tail, &mut seen);
+            append(&p, 5, 9); // written before the copy, not read yet
+            if compress {
+                // `compress` without `delaycompress`: only the .gz remains.
+                gzip(&d.join(copy), &fs::read_to_string(&p).unwrap());
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open(&p)
+                    .unwrap()
+                    .set_len(0)
+                    .unwrap();
+            } else {
+                copy_truncate(&p, &d.join(copy));
+            }
+            append(&p, 100, 102);
+            let changes = poll(&mut tail, &mut seen);
+            assert_eq!(changes, [Change::Truncated(Some(d.join(copy)))]);
+            assert_eq!(seen, (0..9).chain(100..102).collect::<Vec<_>>(), "{copy}");
+            let _ = fs::remove_dir_all(d);
+        }
+    }
+
+    #[test]
+    fn a_truncation_without_a_copy_says_so() {
+        let d = dir("nocopy");
+        let p = d.join("access.log");
+        append(&p, 0, 5);
+        let mut tail = Tail::new(p.clone());
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        append(&p, 100, 102);
+        assert_eq!(poll(&mut tail, &mut seen), [Change::Truncated(None)]);
+        assert_eq!(seen, (0..5).chain(100..102).collect::<Vec<_>>());
+        let _ = fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn gzip_under_the_live_name_is_decoded() {
+        let d = dir("gzlive");
+        let p = d.join("access.log");
+        append(&p, 0, 3);
+        let mut tail = Tail::new(p.clone());
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        let staged = d.join("staged");
+        gzip(&staged, &lines(10, 20));
+        fs::rename(&staged, &p).unwrap();
+        let changes = poll(&mut tail, &mut seen);
+        assert_eq!(changes, [Change::Rotated, Change::Gzip]);
+        poll(&mut tail, &mut seen);
+        assert_eq!(seen, (0..3).chain(10..20).collect::<Vec<_>>());
+        let _ = fs::remove_dir_all(d);
+    }
+
+    /// A writer that did not open its log for appending goes on at its own
+    /// offset after `copytruncate`: the file starts with a hole of NULs.
+    #[test]
+    fn copytruncate_under_a_writer_that_keeps_its_offset() {
+        let d = dir("hole");
+        let p = d.join("access.log");
+        let mut writer = fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(&p)
+            .unwrap();
+        // Over 1 MiB of lines before the first rotation.
+        let big = lines(0, 150_000);
+        writer.write_all(big.as_bytes()).unwrap();
+        let mut tail = Tail::new(p.clone());
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        for round in 1..=2 {
+            copy_truncate(&p, &d.join("access.log.1"));
+            // The writer's offset is where it was: the hole is that long.
+            let base = 1_000_000 * round;
+            writer.write_all(lines(base, base + 5).as_bytes()).unwrap();
+            let changes = poll(&mut tail, &mut seen);
+            assert_eq!(changes, [Change::Truncated(Some(d.join("access.log.1")))]);
+            assert_eq!(
+                &seen[seen.len() - 5..],
+                (base..base + 5).collect::<Vec<_>>()
+            );
+        }
+        assert_eq!(seen.len(), 150_010);
+        let _ = fs::remove_dir_all(d);
+    }
+
+    /// A follower started on a file that begins with a hole still notices
+    /// the next truncation.
+    #[test]
+    fn a_file_that_starts_with_a_hole_is_followed_through_copytruncate() {
+        let d = dir("hole-start");
+        let p = d.join("access.log");
+        let mut writer = fs::File::create(&p).unwrap();
+        writer.set_len(4096).unwrap();
+        writer.seek(SeekFrom::Start(4096)).unwrap();
+        writer.write_all(lines(0, 5).as_bytes()).unwrap();
+        let mut tail = Tail::new(p.clone());
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        assert_eq!(seen, (0..5).collect::<Vec<_>>());
+        writer.write_all(lines(5, 7).as_bytes()).unwrap();
+        copy_truncate(&p, &d.join("access.log.1"));
+        writer.write_all(lines(100, 103).as_bytes()).unwrap();
+        let changes = poll(&mut tail, &mut seen);
+        assert_eq!(changes, [Change::Truncated(Some(d.join("access.log.1")))]);
+        assert_eq!(seen, (0..7).chain(100..103).collect::<Vec<_>>());
         let _ = fs::remove_dir_all(d);
     }
 

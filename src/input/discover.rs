@@ -443,6 +443,34 @@ enum Age {
     Current,
 }
 
+/// The rotated copies of the live file `path` beside it (`NAME.1`,
+/// `NAME.2.gz`, `NAME-20261201`, …), in no order; empty when its directory
+/// cannot be listed.
+pub fn rotated_copies(path: &Path) -> Vec<PathBuf> {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Vec::new();
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name().to_str().is_some_and(|other| {
+                other.len() > name.len() && other.starts_with(name) && {
+                    let (base, age) = split_rotation(other);
+                    base == name && age != Age::Current
+                }
+            })
+        })
+        .map(|e| e.path())
+        .collect()
+}
+
 /// Splits a file name into its family base and its age:
 /// `access.log.2.gz` → (`access.log`, Numbered(2)),
 /// `access_log.processed.1.gz` → (`access_log`, Processed(1)).
