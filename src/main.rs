@@ -127,6 +127,16 @@ struct Cli {
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = interval)]
     idle: Duration,
 
+    /// With --follow: run CMD (with `sh -c`) for each burst event, the
+    /// event's JSON on its stdin and FIVEOHONE_EVENT/FIVEOHONE_SCENARIO in
+    /// its environment; one at a time, never blocking the tail.
+    #[arg(long, value_name = "CMD", requires = "follow")]
+    on_event: Option<String>,
+
+    /// With --on-event: kill a command still running after DURATION.
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = interval)]
+    on_event_timeout: Duration,
+
     /// Write the report as one JSON object on stdout instead of tables.
     #[arg(long)]
     json: bool,
@@ -348,6 +358,10 @@ fn follow(
         idle: cli.idle,
     };
     let mut outputs = outputs(cli, true);
+    if let Some(command) = &cli.on_event {
+        let hook = fiveohone::follow::hook::Hook::new(command.clone(), cli.on_event_timeout);
+        outputs.add("--on-event", Box::new(hook));
+    }
     let (analysis, verdict) = fiveohone::follow::run(
         paths,
         logs,

@@ -80,6 +80,8 @@ fn append(path: &Path, text: &str) {
 struct Follower {
     child: Child,
     lines: Receiver<String>,
+    /// What it said on stderr so far.
+    said: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 /// A test that fails before `stop` leaves no follower running.
@@ -125,11 +127,14 @@ impl Follower {
         // Ready once the history is read and the files are followed.
         let (ready_tx, ready) = mpsc::channel();
         let stderr = child.stderr.take().unwrap();
+        let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = std::sync::Arc::clone(&said);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if line.contains("following") {
                     let _ = ready_tx.send(());
                 }
+                log.lock().unwrap().push(line);
             }
         });
         ready
@@ -142,7 +147,12 @@ impl Follower {
                 let _ = tx.send(line);
             }
         });
-        Follower { child, lines }
+        Follower { child, lines, said }
+    }
+
+    /// Its stderr so far, one string.
+    fn stderr(&self) -> String {
+        self.said.lock().unwrap().join("\n")
     }
 
     /// Waits (at most `limit`) for an output line that is an event of `kind`.
@@ -511,6 +521,88 @@ fn error_messages_continued_in_a_later_write_are_one_event() {
             assert_eq!(file["format"], "nginx-error", "{file:#}");
         }
     }
+    let _ = std::fs::remove_dir_all(d);
+}
+
+/// `--on-event` runs a command per event with its JSON on stdin; a command
+/// slower than its timeout is killed and counted, and never delays the
+/// events on stdout.
+#[test]
+fn on_event_runs_a_command_per_event_and_a_slow_one_blocks_nothing() {
+    let d = dir("on-event");
+    let log = d.join("access.log");
+    append(&log, &traffic(0, 3600, (0, 0)));
+    let sink = d.join("events.jsonl");
+    let command = format!(
+        "cat >> {0}; echo \"$FIVEOHONE_EVENT $FIVEOHONE_SCENARIO\" >> {0}.kinds",
+        sink.display()
+    );
+    let f = Follower::start_with(&d, true, &["--on-event", &command]);
+    let part = traffic(3600, 6000, (3900, 4200));
+    append(&log, &part);
+    let started = f.wait_for("started", Duration::from_secs(15));
+    let ended = f.wait_for("ended", Duration::from_secs(15));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let events = loop {
+        let text = std::fs::read_to_string(&sink).unwrap_or_default();
+        let got: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        if got.iter().any(|e| e["event"] == "ended") || Instant::now() > deadline {
+            break got;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"started"), "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"ended"), "{kinds:?}");
+    assert_eq!(events[0]["start"], started["start"]);
+    assert_eq!(events.last().unwrap()["matched"], ended["matched"]);
+    let env = std::fs::read_to_string(format!("{}.kinds", sink.display())).unwrap();
+    assert!(
+        env.starts_with(&format!(
+            "started {}",
+            started["scenario"].as_str().unwrap()
+        )),
+        "{env}"
+    );
+    let said = f.stderr();
+    f.stop();
+    assert!(!said.contains("failed ("), "{said}");
+    let _ = std::fs::remove_dir_all(&d);
+
+    // A command that hangs: killed after its timeout, counted, and the
+    // events come on time.
+    let d = dir("on-event-slow");
+    let log = d.join("access.log");
+    append(&log, &traffic(0, 3600, (0, 0)));
+    let f = Follower::start_with(
+        &d,
+        true,
+        &["--on-event", "sleep 30", "--on-event-timeout", "1s"],
+    );
+    append(&log, &traffic(3600, 6000, (3900, 4200)));
+    let appended = Instant::now();
+    f.wait_for("started", Duration::from_secs(15));
+    f.wait_for("ended", Duration::from_secs(15));
+    assert!(
+        appended.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        appended.elapsed()
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    let (pid, said) = (f.child.id(), std::sync::Arc::clone(&f.said));
+    let report = f.stop();
+    assert!(report["summary"].is_object(), "pid {pid}");
+    // The last lines of stderr, read after the exit.
+    std::thread::sleep(Duration::from_millis(300));
+    let said = said.lock().unwrap().join("\n");
+    assert!(said.contains("ran past 1 s and was killed"), "{said}");
+    assert!(said.contains("--on-event: 0 ran, 0 failed, "), "{said}");
     let _ = std::fs::remove_dir_all(d);
 }
 

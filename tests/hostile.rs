@@ -661,3 +661,97 @@ fn a_hole_of_nuls_left_by_copytruncate_is_passed_over() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Batch options for the tests that drive the pipeline themselves.
+fn batch() -> fiveohone::pipeline::Options {
+    fiveohone::pipeline::Options {
+        settings: Default::default(),
+        format: fiveohone::pipeline::FormatChoice::Auto,
+        configured: Vec::new(),
+        threads: 2,
+        tz: None,
+        follow: false,
+        progress: None,
+    }
+}
+
+/// logrotate runs while a batch run reads: the live file renamed away and
+/// recreated, a gzip file replaced, a file truncated in place. The file
+/// opened is read whole; a file replaced or cut short is named, and the run
+/// is partial (exit 1).
+#[test]
+fn files_that_change_while_read_are_read_whole_or_said() {
+    use fiveohone::pipeline::Inputs;
+    let dir = temp_dir("changing");
+    let (text, truth) = good(31, 40_000);
+    let (old, _) = good(32, 1_000);
+    std::fs::write(dir.join("access.log"), &text).unwrap();
+    std::fs::write(dir.join("access.log.2.gz"), gzip(&old)).unwrap();
+    std::fs::write(dir.join("other.log"), &text).unwrap();
+    let discovery = fiveohone::input::discover(std::slice::from_ref(&dir));
+    let opts = batch();
+    let mut inputs = Inputs::prepare(&discovery.sources, &opts);
+    // Rename and create, the gzip file replaced, copytruncate.
+    std::fs::rename(dir.join("access.log"), dir.join("access.log.1")).unwrap();
+    std::fs::write(dir.join("access.log"), b"").unwrap();
+    std::fs::write(dir.join("new.gz"), gzip(&text)).unwrap();
+    std::fs::rename(dir.join("new.gz"), dir.join("access.log.2.gz")).unwrap();
+    let half = text.len() as u64 / 2;
+    let cut = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("other.log"))
+        .unwrap();
+    cut.set_len(half).unwrap();
+    let agg = inputs.read(&opts).unwrap();
+    let by_name = |end: &str| {
+        let i = inputs
+            .files
+            .iter()
+            .position(|f| f.name.ends_with(end))
+            .unwrap();
+        (&inputs.files[i], agg.files.get(&i).map_or(0, |s| s.lines))
+    };
+    let (live, lines) = by_name("/access.log");
+    assert!(live.problems.is_empty(), "{:?}", live.problems);
+    assert_eq!(lines, truth.lines, "the renamed file is read whole");
+    let (gz, lines) = by_name("access.log.2.gz");
+    assert_eq!(lines, 0);
+    assert!(
+        gz.problems
+            .iter()
+            .any(|p| p.contains("replaced while it was read")),
+        "{:?}",
+        gz.problems
+    );
+    let (other, lines) = by_name("other.log");
+    assert!(
+        other.problems.iter().any(|p| p.contains("truncated to")),
+        "{:?}",
+        other.problems
+    );
+    // Every line that starts before the cut, and the cut one (read as far
+    // as it goes).
+    let whole = text[..half as usize]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64;
+    assert!(
+        (whole..=whole + 1).contains(&lines),
+        "{lines} lines, {whole} before the cut"
+    );
+    assert!(gz.unreadable && other.unreadable && !live.unreadable);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// procfs and sysfs files say their size is 0 and hold lines.
+#[test]
+fn a_file_whose_size_says_zero_is_read_to_its_end() {
+    let path = std::path::Path::new("/proc/version");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        panic!("no /proc/version on this machine: this test needs Linux's procfs");
+    };
+    assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+    let out = run(&["--json", "/proc/version"], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(n(&report["summary"], "lines"), text.lines().count() as u64);
+}

@@ -11,6 +11,7 @@
 //! events. Windows older than two days are dropped, so memory stays flat.
 
 mod bursts;
+pub mod hook;
 mod live;
 pub mod tail;
 

@@ -32,6 +32,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::input::chunk::MAX_LINE;
 use crate::input::discover::rotated_copies;
 use crate::input::open::{data_start, decode_head, Compression, Members};
+use crate::input::opened::identity;
 
 /// How long a rotated-away file is still read for late lines.
 pub const GRACE: Duration = Duration::from_secs(5);
@@ -60,18 +61,6 @@ pub enum Change {
     Gzip,
     /// The rotated-away file is no longer read.
     Retired,
-}
-
-/// The identity of an open file.
-#[cfg(unix)]
-fn identity(meta: &fs::Metadata) -> (u64, u64) {
-    use std::os::unix::fs::MetadataExt;
-    (meta.dev(), meta.ino())
-}
-
-#[cfg(not(unix))]
-fn identity(meta: &fs::Metadata) -> (u64, u64) {
-    (meta.len(), 0)
 }
 
 /// Whether two files' first bytes say they are one file (or one is the

@@ -10,6 +10,7 @@
 pub mod chunk;
 pub mod discover;
 pub mod open;
+pub mod opened;
 
 pub use discover::{
     default_paths, discover, discover_all, discover_configured, Configured, Discovery, Source,

@@ -2,7 +2,6 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
-use std::path::Path;
 
 use flate2::bufread::GzDecoder;
 
@@ -70,19 +69,6 @@ pub fn read_head<R: Read>(r: &mut R, limit: usize) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(limit.min(1 << 16));
     r.take(limit as u64).read_to_end(&mut head)?;
     Ok(head)
-}
-
-/// Opens `path` as a stream of decoded bytes, from byte `from` of the file,
-/// the file read through `wrap` (a byte counter, say).
-pub fn open_decoded<R: Read + Send + 'static>(
-    path: &Path,
-    compression: Compression,
-    from: u64,
-    wrap: impl FnOnce(File) -> R,
-) -> io::Result<Box<dyn Read + Send>> {
-    let mut file = File::open(path)?;
-    file.seek(SeekFrom::Start(from))?;
-    Ok(decoded(Box::new(wrap(file)), compression))
 }
 
 /// Where the data of a file starts: past the NUL bytes at its start, if

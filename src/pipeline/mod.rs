@@ -15,7 +15,7 @@ pub mod progress;
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::PathBuf;
 use std::sync::{mpsc, Mutex, PoisonError};
 
@@ -25,12 +25,13 @@ use crate::aggregate::{Aggregate, Settings};
 use crate::grammar::Grammar;
 use crate::input::chunk::{read_range, LineBlocks, CHUNK_SIZE};
 use crate::input::discover::describe;
-use crate::input::open::{decoded, open_decoded};
+use crate::input::open::decoded;
+use crate::input::opened::{identity, At};
 use crate::input::{Compression, Discovery, Source};
 use crate::scan::{Reading, Scanner};
 use crate::timefmt::Zone;
 pub use configured::from_config;
-use prepare::{assign_zones, pipe_reader, prepare, Plan, Prepared};
+use prepare::{assign_zones, pipe_reader, prepare, Opened, Plan, Prepared};
 use progress::Counting;
 pub use progress::Progress;
 
@@ -152,7 +153,14 @@ pub struct Inputs<'g> {
     prepared: Vec<Prepared<'g>>,
     /// The inputs' files, as [`real_path`] gives them.
     known: std::collections::HashSet<PathBuf>,
+    /// Files held open (see [`HANDLES`]).
+    handles: usize,
 }
+
+/// Files a batch run holds open from the start (each one a descriptor):
+/// enough for every live file of a big server, well under the usual limit
+/// of 1,024.
+pub const HANDLES: usize = 256;
 
 /// `path` with symlinks and `..` resolved, when it exists.
 fn real_path(path: &std::path::Path) -> PathBuf {
@@ -167,6 +175,7 @@ impl<'g> Inputs<'g> {
             sources: Vec::new(),
             prepared: Vec::with_capacity(sources.len()),
             known: Default::default(),
+            handles: 0,
         };
         for source in sources {
             inputs.push(source, opts);
@@ -185,7 +194,15 @@ impl<'g> Inputs<'g> {
             .format
             .and_then(|i| opts.configured.get(i))
             .unwrap_or(&opts.format);
-        let (input, prep) = prepare(source, choice, opts.follow);
+        let (input, mut prep) = prepare(source, choice, opts.follow);
+        // A batch run keeps open the first files read in ranges (a file
+        // rotated while read is then still read whole); the others are
+        // reopened, and a file replaced by then is said.
+        let keep = matches!(prep.plan, Plan::Ranges { .. }) && self.handles < HANDLES;
+        if !opts.follow && !keep {
+            prep.handle = None;
+        }
+        self.handles += usize::from(prep.handle.is_some());
         self.files.push(input);
         self.prepared.push(prep);
         self.known.extend(source.path.as_deref().map(real_path));
@@ -298,7 +315,10 @@ impl<'g> Inputs<'g> {
 
         for (input, problem) in total.problems.drain(..) {
             if let Some(i) = self.files.get_mut(input) {
-                i.problems.push(problem);
+                // Each range of a file that changed says so: once is enough.
+                if !i.problems.contains(&problem) {
+                    i.problems.push(problem);
+                }
                 i.unreadable = true;
             }
         }
@@ -349,19 +369,25 @@ fn run_unit(
             Plan::Ranges { path, from, .. },
         ) => {
             BUFFER.with_borrow_mut(|buf| {
-                let read =
-                    File::open(path).and_then(|mut f| read_range(&mut f, *from, *start, *end, buf));
+                let read = match &prep.handle {
+                    Some(file) => read_range(&mut At::new(file), *from, *start, *end, buf)
+                        .and_then(|r| Ok((r, file.metadata()?.len()))),
+                    None => reopen(path, prep.opened).and_then(|mut f| {
+                        let range = read_range(&mut f, *from, *start, *end, buf)?;
+                        Ok((range, f.metadata()?.len()))
+                    }),
+                };
                 match read {
-                    Ok(range) => {
+                    Ok((range, len)) => {
                         scanner.scan(&mut part.agg, input, *chunk, &buf[range]);
                         if let Some(p) = progress {
                             p.add(end - start);
                         }
+                        if len < *end {
+                            part.problems.push((input, shrank(len)));
+                        }
                     }
-                    Err(e) => part.problems.push((
-                        input,
-                        format!("read error at byte {start}: {}", describe(&e)),
-                    )),
+                    Err(e) => part.problems.push((input, unit_problem(&e, *start))),
                 }
             });
         }
@@ -373,27 +399,89 @@ fn run_unit(
                 from,
                 limit,
             },
-        ) => {
-            let counted = |file: File| Counting::new(file, progress.clone());
-            let reader = match open_decoded(path, *compression, *from, counted) {
-                Ok(r) => match limit {
-                    Some(n) => Box::new(r.take(n.saturating_sub(*from))),
-                    None => r,
-                },
-                Err(e) => {
-                    part.problems
-                        .push((input, format!("cannot read: {}", describe(&e))));
-                    return;
-                }
-            };
-            let problem = stream_blocks(reader, prep.eol, |chunk, block| {
-                scanner.scan(&mut part.agg, input, chunk, block)
-            });
-            if let Some(p) = problem {
-                part.problems.push((input, p));
-            }
-        }
+        ) => read_stream(
+            input,
+            prep,
+            (path, *compression, *from, *limit),
+            &mut scanner,
+            progress,
+            part,
+        ),
         _ => {}
+    }
+}
+
+/// Reads a [`Plan::Stream`] input from start to end.
+fn read_stream(
+    input: usize,
+    prep: &Prepared,
+    (path, compression, from, limit): (&PathBuf, Compression, u64, Option<u64>),
+    scanner: &mut Scanner,
+    progress: &Option<std::sync::Arc<Progress>>,
+    part: &mut Partial,
+) {
+    let file = match &prep.handle {
+        Some(h) => h.try_clone(),
+        None => reopen(path, prep.opened),
+    };
+    let opened = file.and_then(|mut f| {
+        f.seek(std::io::SeekFrom::Start(from))?;
+        Ok((f.try_clone()?, f))
+    });
+    let (probe, file) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            part.problems.push((input, unit_problem(&e, 0)));
+            return;
+        }
+    };
+    let counted = Counting::new(file, progress.clone());
+    let reader = decoded(Box::new(counted), compression);
+    let reader: Box<dyn Read + Send> = match limit {
+        Some(n) => Box::new(reader.take(n.saturating_sub(from))),
+        None => reader,
+    };
+    let problem = stream_blocks(reader, prep.eol, |chunk, block| {
+        scanner.scan(&mut part.agg, input, chunk, block)
+    });
+    if let Some(p) = problem {
+        part.problems.push((input, p));
+    }
+    // Shrunk under the reader: the lines past its new end were not read.
+    let planned = limit.or(prep.opened.map(|o| o.len)).unwrap_or(0);
+    if let Ok(len) = probe.metadata().map(|m| m.len()) {
+        if len < planned {
+            part.problems.push((input, shrank(len)));
+        }
+    }
+}
+
+/// The message of an input that shrank while it was read.
+fn shrank(len: u64) -> String {
+    format!(
+        "truncated to {len} bytes while it was read (rotated with copytruncate?): \
+         the lines past that were not read"
+    )
+}
+
+/// The message of a failed read of a unit that starts at byte `start`.
+fn unit_problem(e: &std::io::Error, start: u64) -> String {
+    if e.kind() == std::io::ErrorKind::Other && e.to_string() == REPLACED {
+        return REPLACED.to_string();
+    }
+    format!("read error at byte {start}: {}", describe(e))
+}
+
+/// Said of a file that another took the place of while it was read.
+const REPLACED: &str =
+    "replaced while it was read (rotated?): the part read after that was skipped";
+
+/// Opens `path` again, if it is still the file that was `opened`.
+fn reopen(path: &PathBuf, opened: Option<Opened>) -> std::io::Result<File> {
+    let file = File::open(path)?;
+    match opened {
+        Some(o) if identity(&file.metadata()?) != o.id => Err(std::io::Error::other(REPLACED)),
+        _ => Ok(file),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::grammar::envelope::{unescape, Envelope};
 use crate::grammar::{builtin, error, Grammar};
 use crate::input::discover::describe;
 use crate::input::open::{data_start, decode_head, read_head};
+use crate::input::opened::identity;
 use crate::input::{Compression, Source};
 use crate::scan::Reading;
 use crate::timefmt::{TimeCache, Zone};
@@ -56,9 +57,23 @@ pub(super) struct Prepared<'g> {
     /// The byte that ends its lines (`\n`, or `\r` for old Mac files).
     pub eol: u8,
     pub plan: Plan,
-    /// Following: the file as opened when its size was taken, for the
-    /// follower to go on from (whatever the path names by then).
+    /// A regular file as opened when its size was taken, read by the tasks
+    /// (and then by the follower) whatever the path names by then. Batch
+    /// runs keep it for the first [`super::HANDLES`] files read in ranges.
     pub handle: Option<File>,
+    /// A regular file's identity and size when it was opened here: the
+    /// tasks that reopen it check they read the same file, and whether it
+    /// shrank under them.
+    pub opened: Option<Opened>,
+}
+
+/// A regular file as it was when prepared.
+#[derive(Debug, Clone, Copy)]
+pub struct Opened {
+    /// Device and inode.
+    pub id: (u64, u64),
+    /// Size in bytes.
+    pub len: u64,
 }
 
 /// The lines of a sample wrapped in `envelope`, unwrapped (and unescaped),
@@ -106,6 +121,7 @@ pub(super) fn prepare<'g>(
         eol: b'\n',
         plan: Plan::Skip,
         handle: None,
+        opened: None,
     };
     let cannot = |e: io::Error| format!("cannot read: {}", describe(&e));
     // Where a regular file's data starts.
@@ -118,12 +134,19 @@ pub(super) fn prepare<'g>(
             Err(e) => return unreadable(input, prep, cannot(e)),
         },
         Some(path) => {
-            let opened = File::open(path).and_then(|f| Ok((f.metadata()?.is_file(), f)));
-            let (regular, mut file) = match opened {
+            let opened = File::open(path).and_then(|f| Ok((f.metadata()?, f)));
+            let (meta, mut file) = match opened {
                 Ok(x) => x,
                 Err(e) => return unreadable(input, prep, cannot(e)),
             };
-            if follow && regular {
+            let regular = meta.is_file();
+            if regular {
+                prep.opened = Some(Opened {
+                    id: identity(&meta),
+                    len: meta.len(),
+                });
+            }
+            if regular {
                 prep.handle = file.try_clone().ok();
             }
             match read_head(&mut file, HEAD_BYTES) {
@@ -267,7 +290,7 @@ pub(super) fn prepare<'g>(
         match handle {
             // Following a plain file: up to its last complete line, in the
             // file opened above.
-            Some(file) if input.compression == Compression::None => {
+            Some(file) if follow && input.compression == Compression::None => {
                 let len = file.metadata()?.len();
                 last_line_end(&mut file.try_clone()?, len, prep.eol)
             }
@@ -280,6 +303,16 @@ pub(super) fn prepare<'g>(
             file,
             compression: input.compression,
         },
+        // A file whose size says 0 but that holds lines (procfs, sysfs) is
+        // read to its end.
+        (Some(path), None) if prep.opened.is_some_and(|o| o.len == 0) && !head.is_empty() => {
+            Plan::Stream {
+                path: path.clone(),
+                compression: input.compression,
+                from,
+                limit: None,
+            }
+        }
         (Some(path), None) if input.compression == Compression::None && !in_order => {
             match size(path) {
                 Ok(size) => {

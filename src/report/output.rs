@@ -121,13 +121,18 @@ pub struct Json<W> {
     pub one_line: bool,
 }
 
+/// A live event as one line of JSON: the burst's fields and its `event`.
+pub fn event_json(change: Change, b: &Burst) -> io::Result<String> {
+    let mut v = serde_json::to_value(b).map_err(io::Error::other)?;
+    if let Some(map) = v.as_object_mut() {
+        map.insert("event".into(), change.name().into());
+    }
+    Ok(v.to_string())
+}
+
 impl<W: Write> Output for Json<W> {
     fn burst(&mut self, change: Change, b: &Burst) -> io::Result<()> {
-        let mut v = serde_json::to_value(b).map_err(io::Error::other)?;
-        if let Some(map) = v.as_object_mut() {
-            map.insert("event".into(), change.name().into());
-        }
-        writeln!(self.out, "{v}")?;
+        writeln!(self.out, "{}", event_json(change, b)?)?;
         self.out.flush()
     }
 
