@@ -133,6 +133,11 @@ struct Cli {
     #[arg(long, value_name = "CMD", requires = "follow")]
     on_event: Option<String>,
 
+    /// With --follow: serve Prometheus metrics at http://ADDR/metrics
+    /// (`127.0.0.1:9501`; port 0 picks one, said on stderr).
+    #[arg(long, value_name = "ADDR", requires = "follow")]
+    metrics: Option<String>,
+
     /// With --on-event: kill a command still running after DURATION.
     #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = interval)]
     on_event_timeout: Duration,
@@ -358,6 +363,15 @@ fn follow(
         idle: cli.idle,
     };
     let mut outputs = outputs(cli, true);
+    if let Some(addr) = &cli.metrics {
+        let scenarios: Vec<String> = detection.scenarios.iter().map(|s| s.name.clone()).collect();
+        let status = options.settings.status.spec().to_string();
+        let (metrics, bound) =
+            fiveohone::follow::metrics::Metrics::serve(addr, &status, &scenarios)
+                .map_err(|e| format!("--metrics {addr}: {e}"))?;
+        eprintln!("fiveohone: serving metrics at http://{bound}/metrics");
+        outputs.add("--metrics", Box::new(metrics));
+    }
     if let Some(command) = &cli.on_event {
         let hook = fiveohone::follow::hook::Hook::new(command.clone(), cli.on_event_timeout);
         outputs.add("--on-event", Box::new(hook));

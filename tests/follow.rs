@@ -606,6 +606,128 @@ fn on_event_runs_a_command_per_event_and_a_slow_one_blocks_nothing() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// `GET /metrics` on `addr`: the body.
+fn scrape(addr: &str) -> String {
+    use std::io::Read;
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    conn.write_all(b"GET /metrics HTTP/1.1\r\nHost: fiveohone\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+    assert!(head.contains("text/plain; version=0.0.4"), "{head}");
+    body.to_string()
+}
+
+/// The sum of a metric's samples whose labels contain `with`.
+fn metric(body: &str, name: &str, with: &str) -> f64 {
+    body.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter(|l| l.split(['{', ' ']).next() == Some(name) && l.contains(with))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+        .sum()
+}
+
+/// `promtool check metrics` (Debian's prometheus package) on `body`.
+fn promtool_check(body: &str) {
+    let child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = child.unwrap_or_else(|e| {
+        panic!("tests/follow.rs needs promtool (apt-get install prometheus): {e}")
+    });
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `--metrics` serves counters that match awk over the lines, a burst
+/// while it goes on, and a page promtool accepts.
+#[test]
+fn metrics_are_served_to_prometheus() {
+    let d = dir("metrics");
+    let log = d.join("access.log");
+    let history = traffic(0, 3600, (0, 0));
+    append(&log, &history);
+    let f = Follower::start_with(&d, true, &["--metrics", "127.0.0.1:0"]);
+    let said = f.stderr();
+    let addr = said
+        .split("serving metrics at http://")
+        .nth(1)
+        .and_then(|rest| rest.split("/metrics").next())
+        .unwrap_or_else(|| panic!("no address in {said}"))
+        .to_string();
+    let part = traffic(3600, 4400, (3900, 4200));
+    append(&log, &part);
+    let started = f.wait_for("started", Duration::from_secs(15));
+    std::thread::sleep(Duration::from_millis(500));
+    let body = scrape(&addr);
+    promtool_check(&body);
+    let (lines, matched) = counts(&[&history, &part]);
+    assert_eq!(
+        metric(&body, "fiveohone_requests_total", ""),
+        lines as f64,
+        "{body}"
+    );
+    assert_eq!(
+        metric(&body, "fiveohone_device_requests_total", ""),
+        lines as f64
+    );
+    assert_eq!(
+        metric(&body, "fiveohone_matched_requests_total", "status=\"501\""),
+        matched as f64
+    );
+    assert_eq!(
+        metric(
+            &body,
+            "fiveohone_matched_requests_total",
+            "method_class=\"GET\""
+        ),
+        matched as f64
+    );
+    assert_eq!(
+        metric(&body, "fiveohone_lines_read_total", ""),
+        lines as f64
+    );
+    let scenario = format!("scenario=\"{}\"", started["scenario"].as_str().unwrap());
+    assert_eq!(
+        metric(&body, "fiveohone_bursts_active", &scenario),
+        1.0,
+        "{body}"
+    );
+    assert_eq!(
+        metric(&body, "fiveohone_burst_events_total", "event=\"started\""),
+        1.0
+    );
+    assert!(metric(&body, "fiveohone_lag_seconds", "") > 0.0);
+    // Calm traffic: the burst ends, and the gauge says so.
+    append(&log, &traffic(4400, 6000, (0, 0)));
+    f.wait_for("ended", Duration::from_secs(15));
+    std::thread::sleep(Duration::from_millis(300));
+    let body = scrape(&addr);
+    assert_eq!(metric(&body, "fiveohone_bursts_active", ""), 0.0, "{body}");
+    assert_eq!(
+        metric(&body, "fiveohone_burst_events_total", "event=\"ended\""),
+        1.0
+    );
+    f.stop();
+    let _ = std::fs::remove_dir_all(d);
+}
+
 /// A directory named before it exists is followed as a directory once it
 /// appears, and a log created in it right before the stop is in the
 /// final report.

@@ -38,6 +38,19 @@ pub enum MethodClass {
 pub const METHOD_CLASSES: usize = 9;
 
 impl MethodClass {
+    /// Every method class, in index order.
+    pub const ALL: [MethodClass; METHOD_CLASSES] = [
+        MethodClass::Get,
+        MethodClass::Post,
+        MethodClass::Put,
+        MethodClass::Delete,
+        MethodClass::Patch,
+        MethodClass::Head,
+        MethodClass::Options,
+        MethodClass::Unusual,
+        MethodClass::None,
+    ];
+
     /// The class of a method token.
     #[inline]
     pub fn of(method: &[u8]) -> MethodClass {

@@ -8,7 +8,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::aggregate::breakdown::{Cell, MethodClass, WindowStats, METHOD_CLASSES};
+use crate::aggregate::breakdown::{Cell, MethodClass, WindowStats};
 use crate::aggregate::Aggregate;
 use crate::aggregate::DETECTION_WINDOW;
 use crate::device::{Device, DEVICES};
@@ -208,7 +208,7 @@ pub fn build(agg: &Aggregate, grid: &Grid, hidden: &FxHashSet<Vec<u8>>) -> Vec<S
         .iter()
         .map(|d| Series::zeros(Segment::Device(*d), n))
         .collect();
-    let mut methods: Vec<Series> = METHOD_CLASSES_ALL
+    let mut methods: Vec<Series> = MethodClass::ALL
         .iter()
         .map(|m| Series::zeros(Segment::Method(*m), n))
         .collect();
@@ -312,19 +312,6 @@ fn top_series(
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
-
-/// Every method class, in index order.
-const METHOD_CLASSES_ALL: [MethodClass; METHOD_CLASSES] = [
-    MethodClass::Get,
-    MethodClass::Post,
-    MethodClass::Put,
-    MethodClass::Delete,
-    MethodClass::Patch,
-    MethodClass::Head,
-    MethodClass::Options,
-    MethodClass::Unusual,
-    MethodClass::None,
-];
 
 /// The busiest upstreams' series, with their per-window requests.
 fn upstream_series(agg: &Aggregate, grid: &Grid, hidden: &FxHashSet<Vec<u8>>) -> Vec<Series> {

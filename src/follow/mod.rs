@@ -13,6 +13,7 @@
 mod bursts;
 pub mod hook;
 mod live;
+pub mod metrics;
 pub mod tail;
 
 use std::collections::BTreeSet;
@@ -89,6 +90,7 @@ pub fn run(
     let resolution = opts.settings.resolution();
     let mut inputs = Inputs::prepare(&discovery.sources, opts);
     let mut agg = inputs.read(opts)?;
+    outputs.counted(&agg);
     let mut followed: Vec<Followed> = Vec::new();
     for (input, source) in discovery.sources.iter().enumerate() {
         let (Some(path), Some(offset), false) =
@@ -212,6 +214,7 @@ pub fn run(
         if lines {
             last_line = Instant::now();
         }
+        outputs.counted(&delta);
         agg = agg.merge(delta);
 
         // Windows close on the log's clock, or after a silence; the open

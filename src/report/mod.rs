@@ -6,6 +6,7 @@ pub mod csv;
 pub mod events;
 pub mod html;
 pub mod output;
+pub mod prometheus;
 pub mod terminal;
 pub mod text;
 

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use super::text::{self, Screen};
 use super::{csv, html, Report, WindowRow};
+use crate::aggregate::Aggregate;
 use crate::detect::Burst;
 use crate::numfmt::thousands;
 use crate::report::terminal::printable;
@@ -52,6 +53,9 @@ pub struct Closed<'a> {
 
 /// A rendering of a run's results.
 pub trait Output {
+    /// Live mode: what one look at the files counted (the history first).
+    fn counted(&mut self, _delta: &Aggregate) {}
+
     /// Live mode: a burst started, grew or ended.
     fn burst(&mut self, _change: Change, _burst: &Burst) -> io::Result<()> {
         Ok(())
@@ -217,6 +221,12 @@ impl Outputs {
 }
 
 impl Output for Outputs {
+    fn counted(&mut self, delta: &Aggregate) {
+        for (_, out) in &mut self.0 {
+            out.counted(delta);
+        }
+    }
+
     fn burst(&mut self, change: Change, burst: &Burst) -> io::Result<()> {
         self.each(&mut |o| o.burst(change, burst))
     }
