@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use memchr::memmem;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{max_opt, min_opt};
 use crate::grammar::error::{ErrorLine, Server};
@@ -15,7 +15,7 @@ use crate::record::Record;
 use crate::route;
 
 /// What an error-log line says happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// Configuration reloaded (nginx SIGHUP, Apache graceful restart).
@@ -167,15 +167,13 @@ pub fn classify(line: &ErrorLine) -> EventKind {
 }
 
 /// An event kept with its text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// UTC seconds.
-    #[serde(skip)]
     pub time: i64,
     /// What happened.
     pub kind: EventKind,
     /// `nginx` or `apache`.
-    #[serde(skip)]
     pub server: Server,
     /// Log level.
     pub level: String,
@@ -186,7 +184,6 @@ pub struct Event {
     /// Upstream the line names.
     pub upstream: Option<String>,
     /// Index of the input file.
-    #[serde(skip)]
     pub file: usize,
 }
 
@@ -212,7 +209,7 @@ impl Event {
 }
 
 /// Lines per kind, with their first and last time.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindStats {
     /// Lines of this kind.
     pub lines: u64,
@@ -232,7 +229,7 @@ pub const KEEP_LIFECYCLE: usize = 10_000;
 pub const LIFECYCLE_GAP: i64 = 10;
 
 /// Event counters of a chunk, a file or a run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Events {
     /// Lines per kind.
     pub kinds: BTreeMap<EventKind, KindStats>,
@@ -314,6 +311,16 @@ impl Events {
         self.kept.truncate(KEEP_EVENTS);
     }
 
+    /// Turns each input index `i` of the events kept into `to(i)`.
+    pub fn renumber(&mut self, to: &dyn Fn(usize) -> usize) {
+        for e in &mut self.kept {
+            e.file = to(e.file);
+        }
+        for l in &mut self.lifecycle {
+            l.file = to(l.file);
+        }
+    }
+
     /// Total error-log events (lines that parsed as error lines).
     pub fn total(&self) -> u64 {
         self.kinds.values().map(|s| s.lines).sum()
@@ -347,7 +354,7 @@ impl Events {
 }
 
 /// A reload, restart or shutdown, made of one or more lines.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lifecycle {
     /// First line's time, UTC seconds.
     pub time: i64,

@@ -133,6 +133,13 @@ struct Cli {
     #[arg(long, value_name = "CMD", requires = "follow")]
     on_event: Option<String>,
 
+    /// With --follow: save what was counted and announced to FILE (often,
+    /// atomically), and go on from it after a restart, a crash or a reboot.
+    /// Under systemd with StateDirectory=, $STATE_DIRECTORY/fiveohone.state
+    /// by default.
+    #[arg(long, value_name = "FILE", requires = "follow")]
+    state: Option<PathBuf>,
+
     /// With --follow: serve Prometheus metrics at http://ADDR/metrics
     /// (`127.0.0.1:9501`; port 0 picks one, said on stderr).
     #[arg(long, value_name = "ADDR", requires = "follow")]
@@ -361,6 +368,7 @@ fn follow(
     let settings = fiveohone::follow::Follow {
         poll: cli.poll,
         idle: cli.idle,
+        state: state_file(cli),
     };
     let mut outputs = outputs(cli, true);
     if let Some(addr) = &cli.metrics {
@@ -388,6 +396,17 @@ fn follow(
     let report = Report::new(&analysis, verdict);
     written(outputs.report(&report))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--state`, or under systemd's `StateDirectory=` (`$STATE_DIRECTORY`)
+/// when running as a service.
+fn state_file(cli: &Cli) -> Option<PathBuf> {
+    cli.state.clone().or_else(|| {
+        let dir = std::env::var_os("STATE_DIRECTORY")?;
+        // Several directories are separated by colons: the first.
+        let first = std::env::split_paths(&dir).next()?;
+        Some(first.join("fiveohone.state"))
+    })
 }
 
 /// Refuses, before any reading, a `--csv` directory that is a file or an

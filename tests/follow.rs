@@ -171,6 +171,31 @@ impl Follower {
         }
     }
 
+    /// `kill -9`: no report, no last save.
+    fn crash(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Every event line until one of `kind` (at most `limit`).
+    fn events_until(&self, kind: &str, limit: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + limit;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no `{kind}` event in {limit:?}: {seen:?}"));
+            let v: Value = serde_json::from_str(&line).unwrap();
+            let done = v["event"] == kind;
+            seen.push(v);
+            if done {
+                return seen;
+            }
+        }
+    }
+
     /// Sends SIGTERM and returns the final report.
     fn stop(mut self) -> Value {
         self.stop_inner()
@@ -726,6 +751,162 @@ fn metrics_are_served_to_prometheus() {
     );
     f.stop();
     let _ = std::fs::remove_dir_all(d);
+}
+
+/// `kill -9` after a burst was announced; while it is down, more lines, a
+/// rotation with compression and a second burst. The restart with the same
+/// `--state` reads only what it had not counted (the final report counts
+/// every line once, as awk does), announces the second burst once and the
+/// first never again, and appends no CSV row twice.
+#[test]
+fn a_restart_from_the_state_counts_every_line_once_and_repeats_nothing() {
+    let d = dir("state");
+    let logs = d.join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let log = logs.join("access.log");
+    let (state, csv) = (d.join("fiveohone.state"), d.join("csv"));
+    let args = [
+        "--state",
+        state.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+        "--poll",
+        "100ms",
+        logs.to_str().unwrap(),
+    ];
+    let history = traffic(0, 3600, (0, 0));
+    append(&log, &history);
+    let f = Follower::start_args(&args);
+    let part1 = traffic(3600, 6000, (3900, 4200));
+    append(&log, &part1);
+    let first = f.wait_for("ended", Duration::from_secs(15));
+    assert_eq!(first["start"], "2026-05-07T09:05:00Z");
+    std::thread::sleep(Duration::from_millis(500));
+    f.crash();
+    // While it is down: more lines, logrotate (rename, compress), and a
+    // second burst in the new file.
+    let down = traffic(6000, 6600, (0, 0));
+    append(&log, &down);
+    std::fs::rename(&log, logs.join("access.log.1")).unwrap();
+    let text = std::fs::read(logs.join("access.log.1")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(logs.join("access.log.1.gz")).unwrap(),
+        flate2::Compression::fast(),
+    );
+    gz.write_all(&text).unwrap();
+    gz.finish().unwrap();
+    std::fs::remove_file(logs.join("access.log.1")).unwrap();
+    let part2 = traffic(6600, 9000, (7200, 7500));
+    append(&log, &part2);
+    let f = Follower::start_args(&args);
+    assert!(f.stderr().contains("resumed from"), "{}", f.stderr());
+    let events = f.events_until("ended", Duration::from_secs(15));
+    let starts: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e["event"].as_str().unwrap(), e["start"].as_str().unwrap()))
+        .collect();
+    assert!(
+        starts.contains(&("started", "2026-05-07T10:00:00Z"))
+            && starts.iter().all(|(_, s)| *s != "2026-05-07T09:05:00Z"),
+        "{starts:?}"
+    );
+    // The CSV files were appended to across the restart: no row twice,
+    // and each ended burst once.
+    std::thread::sleep(Duration::from_millis(300));
+    let windows = std::fs::read_to_string(csv.join("windows.csv")).unwrap();
+    let mut rows: Vec<&str> = windows.lines().skip(1).map(|l| &l[..20]).collect();
+    let all = rows.len();
+    rows.sort_unstable();
+    rows.dedup();
+    assert_eq!(rows.len(), all, "{windows}");
+    assert!(windows.contains("2026-05-07T10:00:00Z"), "{windows}");
+    let ended = std::fs::read_to_string(csv.join("bursts.csv")).unwrap();
+    assert_eq!(ended.lines().count(), 3, "{ended}");
+    let report = f.stop();
+    let (lines, matched) = counts(&[&history, &part1, &down, &part2]);
+    let s = &report["summary"];
+    assert_eq!(
+        (n(s, "lines"), n(s, "requests"), n(s, "matched")),
+        (lines, lines, matched),
+        "{s:#}"
+    );
+    let bursts = report["bursts"].as_array().unwrap();
+    assert_eq!(bursts.len(), 2, "{bursts:#?}");
+    let _ = std::fs::remove_dir_all(d);
+}
+
+/// Random appends, logrotate runs in every layout, and `kill -9` with
+/// restarts on the same `--state`, against real files: the final report
+/// counts every line written exactly once.
+///
+/// Known to fail: a `kill -9` racing a rotation still loses or repeats a
+/// few lines in about half the runs (issue 13 is open for it). Run it with
+/// `cargo test --test follow -- --ignored` (`FIVEOHONE_RESTART_SEED=N` for
+/// another sequence).
+#[test]
+#[ignore = "known failures: restarts racing rotations (issue 13); run with --ignored"]
+fn restarts_and_rotations_count_every_line_once() {
+    use common::rotate::{World, LAYOUTS};
+    // Another sequence: FIVEOHONE_RESTART_SEED=N.
+    let mut x: u64 = std::env::var("FIVEOHONE_RESTART_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let mut next = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    for (case, layout) in LAYOUTS.iter().enumerate() {
+        let d = dir(&format!("restarts-{case}"));
+        let logs = d.join("logs");
+        std::fs::create_dir_all(&logs).unwrap();
+        let state = d.join("fiveohone.state");
+        let mut world = World::new(logs.clone(), *layout);
+        world.write(5);
+        let args = [
+            "--state",
+            state.to_str().unwrap(),
+            "--poll",
+            "100ms",
+            logs.to_str().unwrap(),
+        ];
+        let mut f = Follower::start_args(&args);
+        let mut ops = Vec::new();
+        for _ in 0..14 {
+            match next(5) {
+                0 | 1 => {
+                    let n = 1 + next(40) as usize;
+                    ops.push(format!("write {n}"));
+                    world.write(n);
+                }
+                2 | 3 => {
+                    let late = next(3) as usize;
+                    ops.push(format!("rotate ({late} late)"));
+                    world.rotate(late);
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+                _ => {
+                    let n = next(20) as usize;
+                    ops.push(format!("kill -9, write {n} while down, restart"));
+                    f.crash();
+                    world.write(n);
+                    f = Follower::start_args(&args);
+                }
+            }
+        }
+        world.reopen();
+        std::thread::sleep(Duration::from_millis(500));
+        let said = f.stderr();
+        let report = f.stop();
+        assert_eq!(
+            n(&report["summary"], "lines"),
+            world.next as u64,
+            "{layout:?}: {ops:?}\n{said}"
+        );
+        let _ = std::fs::remove_dir_all(d);
+    }
 }
 
 /// A directory named before it exists is followed as a directory once it

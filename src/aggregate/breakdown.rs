@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use rustc_hash::FxHashMap;
 
 use super::Counts;
@@ -69,7 +71,7 @@ impl MethodClass {
 }
 
 /// Counts of one window.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WindowStats {
     /// All requests of the window.
     pub counts: Counts,
@@ -124,7 +126,7 @@ type Series = FxHashMap<Box<[u8]>, PerWindow>;
 /// a few in a sorted vector, in a fraction of a map's memory. Values seen in many windows move to a
 /// B-tree, so windows arriving out of order (a log read backwards) never
 /// cost a shift of the whole vector.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PerWindow {
     /// One window and its count (no allocation).
     One(i64, u64),
@@ -345,7 +347,7 @@ fn merge_sorted(a: &[(i64, u64)], b: &[(i64, u64)]) -> Vec<(i64, u64)> {
 /// and window; and matched requests per [`Cell`] (method, route, device
 /// group and upstream together), so that detection can count any segment
 /// and any intersection of segments exactly.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Breakdown {
     matched: [Series; DIMS],
     upstream_requests: Series,

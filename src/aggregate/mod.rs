@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 pub mod breakdown;
 
@@ -84,7 +85,7 @@ impl Default for Settings {
 }
 
 /// Requests and matched requests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Requests counted.
     pub requests: u64,
@@ -113,7 +114,7 @@ pub struct Fit<'a> {
 const EXAMPLE_BYTES: usize = 60;
 
 /// Line counts of one input file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStats {
     /// Non-blank lines read (`parsed + malformed`).
     pub lines: u64,
@@ -183,7 +184,7 @@ impl FileStats {
 }
 
 /// A malformed line kept as an example.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sample {
     /// Index of the file in the run's input list.
     pub file: usize,
@@ -198,7 +199,7 @@ pub struct Sample {
 }
 
 /// Counters of a chunk, a file or a whole run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Aggregate {
     /// Line counts per input file index.
     pub files: BTreeMap<usize, FileStats>,
@@ -548,6 +549,20 @@ impl Aggregate {
                 .get(&s.file)
                 .map_or(s.index + 1, |f| f.line_number(s.chunk, s.index));
         }
+    }
+
+    /// The same counters with each input index `i` turned into `to(i)`
+    /// (after a restart the inputs are numbered anew).
+    pub fn renumber(mut self, to: &dyn Fn(usize) -> usize) -> Aggregate {
+        for (i, stats) in std::mem::take(&mut self.files) {
+            self.file(to(i)).merge(stats);
+        }
+        for s in &mut self.samples {
+            s.file = to(s.file);
+        }
+        self.events.renumber(to);
+        self.outside_events.renumber(to);
+        self
     }
 
     /// Totals over all windows, those pruned included.

@@ -26,7 +26,7 @@ pub mod scenario;
 pub mod series;
 
 use rustc_hash::FxHashSet;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::aggregate::Aggregate;
 use crate::events::EventKind;
@@ -95,7 +95,7 @@ impl Detection {
 }
 
 /// A share of a burst's matched requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Share {
     /// Route, method, device group or upstream.
     pub name: String,
@@ -111,7 +111,7 @@ pub struct Share {
 }
 
 /// A count of something.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Count {
     /// What.
     pub name: String,
@@ -120,7 +120,7 @@ pub struct Count {
 }
 
 /// The biggest contributors to a burst.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Top {
     /// Routes.
     pub routes: Vec<Share>,
@@ -133,7 +133,7 @@ pub struct Top {
 }
 
 /// A burst and what it is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Burst {
     /// First window start, RFC 3339 UTC.
     pub start: String,
@@ -162,7 +162,7 @@ pub struct Burst {
     /// Live mode: its last window is still open, so its counts are those so
     /// far, and per-window figures (the traffic level) are at the pace so
     /// far. Only present when true.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
     /// Start and end, UTC seconds.
     #[serde(skip)]

@@ -11,19 +11,47 @@
 //! without it growing; a burst that vanished from the verdict (seen in an
 //! open window that closed calmer) ends as it was last reported.
 
+use serde::{Deserialize, Serialize};
+
 use crate::detect::Burst;
 use crate::report::output::Change;
 
 /// Growth of the matched count (as a factor) that is worth an `updated`.
 const GROWTH: f64 = 1.25;
 
-/// The bursts reported so far.
-#[derive(Default)]
+/// The bursts reported so far (kept in the saved state, so a restart
+/// announces none of them again).
+#[derive(Default, Serialize, Deserialize)]
 pub struct Reported {
     /// Each burst reported and not ended, as last announced.
+    #[serde(with = "with_spans")]
     open: Vec<Burst>,
     /// Spans of the bursts that ended.
     ended: Vec<(i64, i64)>,
+}
+
+/// Bursts with their spans (a burst's own serialisation, the JSON
+/// contract's, leaves the span out).
+mod with_spans {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::detect::Burst;
+
+    pub fn serialize<S: Serializer>(bursts: &[Burst], s: S) -> Result<S::Ok, S::Error> {
+        let pairs: Vec<((i64, i64), &Burst)> = bursts.iter().map(|b| (b.span, b)).collect();
+        pairs.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Burst>, D::Error> {
+        let pairs: Vec<((i64, i64), Burst)> = Vec::deserialize(d)?;
+        Ok(pairs
+            .into_iter()
+            .map(|(span, mut b)| {
+                b.span = span;
+                b
+            })
+            .collect())
+    }
 }
 
 /// Whether two spans share a moment.

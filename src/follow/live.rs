@@ -82,6 +82,9 @@ pub struct Live {
     pub pending: bool,
     /// The reader of the events went away (`| head -1`).
     pub reader_gone: bool,
+    /// Something was announced or written since this was last cleared (the
+    /// state is then saved at once).
+    pub dirty: bool,
     last_snapshot: Option<Instant>,
     /// When the open window may next be looked at.
     next_open: Instant,
@@ -94,6 +97,7 @@ impl Default for Live {
             closed_until: i64::MIN,
             pending: false,
             reader_gone: false,
+            dirty: false,
             last_snapshot: None,
             next_open: Instant::now(),
         }
@@ -101,6 +105,18 @@ impl Default for Live {
 }
 
 impl Live {
+    /// Goes on from a saved state: the bursts announced, and where the
+    /// closed windows end.
+    pub fn restore(&mut self, reported: Reported, closed_until: i64) {
+        self.reported = reported;
+        self.closed_until = closed_until;
+    }
+
+    /// The bursts announced so far.
+    pub fn reported(&self) -> &Reported {
+        &self.reported
+    }
+
     /// Whether new lines wait for a look at the open window, and it is
     /// time for one.
     pub fn open_due(&self) -> bool {
@@ -144,6 +160,7 @@ impl Live {
         if let Err(e) = outputs.closed(&closed) {
             note(&e.to_string());
         }
+        self.dirty = true;
         self.announce(&events, outputs);
         self.snapshot(view, verdict, !events.is_empty(), outputs);
     }
@@ -166,6 +183,7 @@ impl Live {
     }
 
     fn announce(&mut self, events: &[(Change, detect::Burst)], outputs: &mut dyn Output) {
+        self.dirty |= !events.is_empty();
         for (change, burst) in events {
             // The reader went away (`| head -1`): nothing left to do.
             if let Err(e) = outputs.burst(*change, burst) {

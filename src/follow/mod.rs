@@ -14,6 +14,8 @@ mod bursts;
 pub mod hook;
 mod live;
 pub mod metrics;
+mod resume;
+pub mod state;
 pub mod tail;
 
 use std::collections::BTreeSet;
@@ -26,6 +28,7 @@ use std::time::{Duration, Instant};
 
 use crate::aggregate::Aggregate;
 use crate::detect::{self, Detection, Horizon};
+use crate::input::discover::live_name;
 use crate::input::{discover_all, Configured, Source};
 use crate::numfmt::thousands;
 use crate::pipeline::{Analysis, Inputs, Options};
@@ -33,6 +36,7 @@ use crate::report::output::Output;
 use crate::report::terminal::printable;
 use crate::scan::Carry;
 use live::{closing, Live, View};
+use resume::{plan_restart, restore, Saver, Snapshot};
 use tail::{Change, Tail};
 
 /// Late lines accepted after a window's end, in seconds of log time.
@@ -57,10 +61,12 @@ pub struct Follow {
     pub poll: Option<Duration>,
     /// Close the current window after this long without a new line.
     pub idle: Duration,
+    /// Where the state is saved and resumed from (`--state`).
+    pub state: Option<PathBuf>,
 }
 
 /// One followed file.
-struct Followed {
+pub(crate) struct Followed {
     input: usize,
     tail: Tail,
     chunk: u64,
@@ -82,27 +88,48 @@ pub fn run(
     stop: &AtomicBool,
     outputs: &mut dyn Output,
 ) -> Result<(Analysis, detect::Verdict), String> {
-    let mut discovery = discover_all(paths, configured);
-    if opts.settings.since.is_none() {
-        skip_old(&mut discovery.sources);
-    }
     let window = opts.settings.window;
     let resolution = opts.settings.resolution();
+    let status = opts.settings.status.spec().to_string();
+    let saved = match &follow.state {
+        Some(path) => state::load(path)?.map(|s| (path, s)),
+        None => None,
+    };
+    if let Some((path, s)) = &saved {
+        s.check(path, window, &status)?;
+    }
+    let mut discovery = discover_all(paths, configured);
+    // Resuming, every file is looked at: counted, read on, or new.
+    if saved.is_none() && opts.settings.since.is_none() {
+        skip_old(&mut discovery.sources);
+    }
     let mut inputs = Inputs::prepare(&discovery.sources, opts);
+    let draining = match &saved {
+        Some((_, s)) => plan_restart(s, &discovery.sources, &mut inputs),
+        None => Vec::new(),
+    };
     let mut agg = inputs.read(opts)?;
+    let new_lines = agg.file_totals().lines;
+    let mut live = Live::default();
+    let resumed = saved.map(|(path, s)| {
+        let at = s.saved_at;
+        agg = restore(s, &mut inputs, &mut live).merge(std::mem::take(&mut agg));
+        (path, at)
+    });
     outputs.counted(&agg);
     let mut followed: Vec<Followed> = Vec::new();
     for (input, source) in discovery.sources.iter().enumerate() {
-        let (Some(path), Some(offset), false) =
-            (&source.path, inputs.files[input].resume, source.rotated)
+        let rotated = source.rotated && !draining.contains(&input);
+        let (Some(path), Some(offset), false) = (&source.path, inputs.files[input].resume, rotated)
         else {
             continue;
         };
-        let tail = match inputs.take_handle(input) {
-            Some(file) => Tail::resume_file(path.clone(), file, offset)
-                .map_err(|e| format!("{}: {e}", path.display()))?,
-            None => Tail::resume(path.clone(), offset),
-        };
+        let tail = match (inputs.take_handle(input), source.rotated) {
+            (Some(file), true) => Tail::draining(path.clone(), file, offset),
+            (Some(file), false) => Tail::resume_file(path.clone(), file, offset),
+            (None, _) => Ok(Tail::resume(path.clone(), offset)),
+        }
+        .map_err(|e| format!("{}: {e}", path.display()))?;
         followed.push(Followed {
             input,
             tail,
@@ -110,34 +137,77 @@ pub fn run(
             carry: Carry::default(),
         });
     }
-    // Files named on the command line that do not exist yet are waited for.
+    // The rotated files there now were read (or left out): their copies
+    // are no news to the followers, whatever a listing racing with
+    // logrotate's renames saw.
+    let known: Vec<Vec<u8>> = discovery
+        .sources
+        .iter()
+        .filter(|s| s.rotated)
+        .filter_map(|s| tail::file_start(s.path.as_deref()?))
+        .map(|(_, head, _)| head)
+        .collect();
+    for f in &mut followed {
+        for head in &known {
+            f.tail.know(head);
+        }
+    }
+    // Files named on the command line that do not exist yet are waited for,
+    // and so are the live files of families rotated away just now.
     let mut waiting: Vec<PathBuf> = paths
         .iter()
         .filter(|p| !p.exists() && p.as_os_str() != "-")
         .cloned()
         .collect();
+    for live in discovery.sources.iter().filter(|s| s.rotated) {
+        let Some(live) = live.path.as_deref().and_then(live_name) else {
+            continue;
+        };
+        if !live.exists() && !waiting.contains(&live) {
+            waiting.push(live);
+        }
+    }
+    let mut waiting: Vec<(PathBuf, Tail)> = waiting
+        .into_iter()
+        .map(|p| {
+            let mut tail = Tail::waiting(p.clone());
+            known.iter().for_each(|head| tail.know(head));
+            (p, tail)
+        })
+        .collect();
     let mut errors = discovery.errors.clone();
     errors.retain(|e| {
         !waiting
             .iter()
-            .any(|w| e.starts_with(&format!("{}:", w.display())))
+            .any(|(w, _)| e.starts_with(&format!("{}:", w.display())))
     });
     // A file waited for is no error.
     for line in discovery.notes.iter().chain(&errors) {
         note(line);
     }
-    for path in &waiting {
+    for (path, _) in &waiting {
         note(&format!("{}: not there yet, waited for", path.display()));
     }
     let mut dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
     let config_dirs = configured
         .iter()
         .filter_map(|c| c.path.parent().map(PathBuf::from));
-    let (lines, files) = (agg.file_totals().lines, followed.len() + waiting.len());
+    let files = followed.len() + waiting.len();
+    let read = match resumed {
+        Some((path, at)) => format!(
+            "resumed from {} (saved {}): {} new since",
+            path.display(),
+            crate::timefmt::rfc3339(at as i64),
+            lines_of(new_lines)
+        ),
+        None if follow.state.is_some() => format!("read {} of history", lines_of(new_lines)),
+        None => format!(
+            "read {} of history (without --state, a restart reads it again and announces its bursts again)",
+            lines_of(new_lines)
+        ),
+    };
     note(&format!(
-        "read {} {} of history; following {} {}",
-        thousands(lines),
-        if lines == 1 { "line" } else { "lines" },
+        "{read}; following {} {}",
         thousands(files as u64),
         if files == 1 { "file" } else { "files" }
     ));
@@ -164,7 +234,7 @@ pub fn run(
     let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
     let interval = follow.poll.unwrap_or(WAKE);
 
-    let mut live = Live::default();
+    let mut saver = follow.state.as_ref().map(|path| Saver::new(path.clone()));
     let mut last_line = Instant::now();
     let mut last_rescan = Instant::now();
     loop {
@@ -181,6 +251,7 @@ pub fn run(
             last_rescan = Instant::now();
             found.in_families(&dirs, configured);
         }
+        let looked = std::time::SystemTime::now();
         let mut delta = Aggregate::default();
         let mut lines = false;
         for f in &mut followed {
@@ -199,6 +270,9 @@ pub fn run(
                 Ok(changes) => {
                     for c in changes.iter().filter(|c| **c != Change::Opened) {
                         note(&format!("{}: {}", f.tail.path().display(), describe(c)));
+                        // The old file may soon be gone: what was read from
+                        // it is saved at once.
+                        live.dirty = true;
                     }
                 }
                 Err(e) => note(&format!("{}: {e}", f.tail.path().display())),
@@ -240,6 +314,22 @@ pub fn run(
                 live.look_open(&view, clock, outputs);
             }
         }
+        let urgent = std::mem::take(&mut live.dirty);
+        if let Some(saver) = &mut saver {
+            let state = Snapshot {
+                agg: &agg,
+                inputs: &inputs,
+                followed: &followed,
+                live: &live,
+                opts,
+            };
+            saver.maybe(
+                &state,
+                lines,
+                urgent || stopping || live.reader_gone,
+                looked,
+            );
+        }
         if stopping || live.reader_gone {
             break;
         }
@@ -248,7 +338,7 @@ pub fn run(
             let parents = followed
                 .iter()
                 .map(|f| f.tail.path())
-                .chain(waiting.iter().map(PathBuf::as_path))
+                .chain(waiting.iter().map(|(p, _)| p.as_path()))
                 .filter_map(|p| {
                     p.parent().map(|d| {
                         if d.as_os_str().is_empty() {
@@ -313,7 +403,7 @@ struct Found<'a, 'g> {
 }
 
 impl Found<'_, '_> {
-    fn follow(&mut self, source: &Source, said: &str) {
+    fn follow(&mut self, source: &Source, said: &str, tail: Tail) {
         let Some(path) = &source.path else {
             return;
         };
@@ -321,7 +411,7 @@ impl Found<'_, '_> {
         note(&format!("{}: {said}", path.display()));
         self.followed.push(Followed {
             input,
-            tail: Tail::new(path.clone()),
+            tail,
             chunk: 1 << 32,
             carry: Carry::default(),
         });
@@ -329,23 +419,21 @@ impl Found<'_, '_> {
 
     /// The paths waited for that are there now: a file is followed, a
     /// directory is followed as one (its logs and those created in it).
-    fn appeared(&mut self, waiting: &mut Vec<PathBuf>, dirs: &mut Vec<PathBuf>) {
-        waiting.retain(|path| {
+    fn appeared(&mut self, waiting: &mut Vec<(PathBuf, Tail)>, dirs: &mut Vec<PathBuf>) {
+        for (path, tail) in std::mem::take(waiting) {
             if !path.exists() {
-                return true;
-            }
-            if path.is_dir() {
+                waiting.push((path, tail));
+            } else if path.is_dir() {
                 note(&format!(
                     "{}: appeared, a directory: followed",
                     path.display()
                 ));
-                dirs.push(path.clone());
-            } else if !self.inputs.has(path) {
+                dirs.push(path);
+            } else if !self.inputs.has(&path) {
                 // (A config may have found it under another name.)
-                self.follow(&Source::waiting(path.clone()), "appeared, followed");
+                self.follow(&Source::waiting(path.clone()), "appeared, followed", tail);
             }
-            false
-        });
+        }
     }
 
     /// Files created in the followed directories and configured families.
@@ -359,7 +447,7 @@ impl Found<'_, '_> {
             if source.rotated || self.inputs.has(path) {
                 continue;
             }
-            self.follow(&source, "new file, followed");
+            self.follow(&source, "new file, followed", Tail::new(path.clone()));
         }
     }
 }
@@ -402,6 +490,11 @@ fn wait(wake: &Receiver<()>, interval: Duration, stop: &AtomicBool) {
             }
         }
     }
+}
+
+/// `1 line`, `1,234 lines`.
+fn lines_of(n: u64) -> String {
+    format!("{} {}", thousands(n), if n == 1 { "line" } else { "lines" })
 }
 
 /// A remark about the files followed, on stderr (stdout carries the events).

@@ -77,6 +77,36 @@ fn stamp(meta: &fs::Metadata) -> Stamp {
     (meta.len(), meta.modified().ok())
 }
 
+/// How far a followed file was counted: which file (its identity and
+/// first bytes, which also tell its compressed copy), and the byte after its
+/// last complete line read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Position {
+    /// Device and inode.
+    pub id: (u64, u64),
+    /// The first bytes of its data (up to 64).
+    pub head: Vec<u8>,
+    /// Where the next line starts.
+    pub offset: u64,
+}
+
+impl Position {
+    /// Whether the file with `id` and first bytes `head` is this one: the
+    /// same file (an inode number can be reused, so the bytes must agree
+    /// too), or a copy of it (compressed: another inode).
+    pub fn is(&self, id: (u64, u64), head: &[u8]) -> bool {
+        same_start(head, &self.head) || (id == self.id && self.head.is_empty() && head.is_empty())
+    }
+}
+
+/// The identity and first bytes of the file at `path` (decoded, if it is
+/// gzip), and whether it is gzip.
+pub fn file_start(path: &Path) -> Option<((u64, u64), Vec<u8>, bool)> {
+    let id = identity(&fs::metadata(path).ok()?);
+    let (head, gzip) = copy_head(path)?;
+    Some((id, head, gzip))
+}
+
 /// An open file being read.
 struct Reader {
     file: File,
@@ -182,6 +212,15 @@ impl Reader {
     fn flush(&mut self, each: &mut dyn FnMut(&[u8])) {
         self.lines.flush(each);
     }
+
+    /// How far its complete lines were read.
+    fn position(&self) -> Position {
+        Position {
+            id: self.id,
+            head: self.head.clone(),
+            offset: self.offset - self.lines.partial.len() as u64,
+        }
+    }
 }
 
 /// Where `file`'s data starts (past a hole of NULs) and its first
@@ -198,20 +237,42 @@ fn data_head(file: &mut File) -> io::Result<(u64, Vec<u8>)> {
 }
 
 /// The first decoded bytes of a rotated copy (gzip or not), and whether
-/// it is gzip.
+/// it is gzip; `None` for another compression.
 fn copy_head(path: &Path) -> Option<(Vec<u8>, bool)> {
     let mut file = File::open(path).ok()?;
     let mut raw = Vec::new();
     (&mut file).take(64 << 10).read_to_end(&mut raw).ok()?;
-    let compression = Compression::sniff(&raw);
-    match compression {
-        Compression::Gzip => Some((decode_head(&raw, compression, HEAD), true)),
-        Compression::None => {
-            let (_, head) = data_head(&mut file).ok()?;
-            Some((head, false))
-        }
+    match Compression::sniff(&raw) {
+        Compression::Gzip => Some((decode_head(&raw, Compression::Gzip, HEAD), true)),
+        // From the bytes sniffed: a file still being written must not be
+        // judged by bytes read later.
+        Compression::None => match raw.iter().position(|&b| b != 0) {
+            Some(start) => Some((raw[start..raw.len().min(start + HEAD)].to_vec(), false)),
+            // Only NULs so far: a hole longer than what was read, or nothing.
+            None if raw.len() < 64 << 10 => Some((Vec::new(), false)),
+            None => data_head(&mut file).ok().map(|(_, head)| (head, false)),
+        },
         _ => None,
     }
+}
+
+/// Waits (up to [`GRACE`]) for the gzip file at `path` to be whole.
+fn wait_whole(path: &Path) -> bool {
+    let deadline = Instant::now() + GRACE;
+    while !whole_gzip(path) {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    true
+}
+
+/// Whether the gzip file at `path` decodes to its end (logrotate may be
+/// writing it still).
+fn whole_gzip(path: &Path) -> bool {
+    File::open(path)
+        .is_ok_and(|f| io::copy(&mut Members::new(BufReader::new(f)), &mut io::sink()).is_ok())
 }
 
 /// Opens `path` as decoded bytes (gzip or plain).
@@ -324,6 +385,12 @@ pub struct Tail {
     /// and out since is none of them (an inode number can be reused, so the
     /// size and time count too).
     copies: Option<HashMap<(u64, u64), Stamp>>,
+    /// Compressed files rotated in and out between two looks, read whole:
+    /// their positions are kept for a restart.
+    done: VecDeque<Position>,
+    /// Whether the path is followed (not only a rotated file read until it
+    /// is quiet).
+    live: bool,
 }
 
 impl Tail {
@@ -337,7 +404,17 @@ impl Tail {
             last_look: SystemTime::now(),
             seen: VecDeque::new(),
             copies: None,
+            done: VecDeque::new(),
+            live: true,
         }
+    }
+
+    /// Follows `path`, which is not there now: a file rotated in and out
+    /// before it is seen is found among the rotated copies made from now on.
+    pub fn waiting(path: PathBuf) -> Tail {
+        let mut tail = Tail::new(path);
+        tail.list_copies(true);
+        tail
     }
 
     /// Follows `path` from byte `offset` of the file it names now (the
@@ -359,9 +436,38 @@ impl Tail {
         })
     }
 
+    /// Reads `file`, a rotated file at `path` that a worker may still write
+    /// to (after a restart, it was being read), from `offset` until it is
+    /// quiet for [`GRACE`]; the path itself is not followed.
+    pub fn draining(path: PathBuf, file: File, offset: u64) -> io::Result<Tail> {
+        Ok(Tail {
+            retired: vec![(Reader::from_file(file, Some(offset))?, Instant::now())],
+            live: false,
+            ..Tail::new(path)
+        })
+    }
+
+    /// Takes the file starting with `head` as one read before (a rotated
+    /// file the history read or a run before counted): its copies and
+    /// compressed copies are no news.
+    pub fn know(&mut self, head: &[u8]) {
+        remember(&mut self.seen, head);
+    }
+
     /// The path followed.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How far the files followed (the one under the path, and those
+    /// rotated away still read) were counted.
+    pub fn positions(&self) -> Vec<Position> {
+        self.current
+            .iter()
+            .chain(self.retired.iter().map(|(r, _)| r))
+            .map(Reader::position)
+            .chain(self.done.iter().cloned())
+            .collect()
     }
 
     /// Reads what is new, handing complete lines (newlines included, in
@@ -369,6 +475,10 @@ impl Tail {
     pub fn poll(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<Vec<Change>> {
         let looked = SystemTime::now();
         let mut changes = Vec::new();
+        if !self.live {
+            self.drain_retired(each, &mut changes)?;
+            return Ok(changes);
+        }
         if self.copies.is_none() {
             self.list_copies(true);
         }
@@ -407,7 +517,10 @@ impl Tail {
             None => {
                 let cur = Reader::open(&self.path, self.start.take())?;
                 changes.push(Change::Opened);
+                // Files created and rotated away before it was seen.
+                self.between(cur.id, each, &mut changes)?;
                 self.open(cur, each, &mut changes)?;
+                self.list_copies(false);
             }
             Some(cur) if identity(&meta) != cur.id => {
                 // Renamed or deleted and recreated: the new file from its start.
@@ -426,6 +539,15 @@ impl Tail {
                 let copy = read_copy(&self.path, cur, each)?;
                 cur.flush(each);
                 remember(&mut self.seen, &cur.head);
+                // The copy was read to its end: a restart finds it so.
+                if let Some(id) = copy.as_ref().and_then(|c| fs::metadata(c).ok()) {
+                    let done = Position {
+                        id: identity(&id),
+                        head: cur.head.clone(),
+                        offset: cur.offset,
+                    };
+                    keep_done(&mut self.done, done);
+                }
                 let id = cur.id;
                 changes.push(Change::Truncated(copy));
                 // Truncated twice since the last look: the second copy holds
@@ -538,16 +660,26 @@ impl Tail {
                 .iter()
                 .chain(self.retired.iter().map(|(r, _)| &r.head))
                 .any(|h| same_start(h, &head));
-            if head.is_empty() || known {
+            // A gzip file still being written is read at a later look.
+            if head.is_empty() || known || (gzip && !whole_gzip(&path)) {
                 continue;
             }
             remember(&mut self.seen, &head);
             if gzip {
                 let mut lines = Lines::default();
+                let mut decoded = 0;
                 read_pieces(&mut open_copy(&path, true)?, |piece| {
+                    decoded += piece.len() as u64;
                     lines.feed(piece, each)
                 })?;
                 lines.flush(each);
+                let id = fs::metadata(&path).map(|m| identity(&m))?;
+                let done = Position {
+                    id,
+                    head,
+                    offset: decoded,
+                };
+                keep_done(&mut self.done, done);
             } else {
                 let mut reader = Reader::open(&path, None)?;
                 reader.drain(each)?;
@@ -570,6 +702,15 @@ impl Tail {
             cur.flush(each);
         }
     }
+}
+
+/// Keeps the position of a file read to its end (the last [`SEEN`]).
+fn keep_done(done: &mut VecDeque<Position>, position: Position) {
+    done.retain(|p| p.head != position.head);
+    if done.len() == SEEN {
+        done.pop_front();
+    }
+    done.push_back(position);
 }
 
 /// Keeps `head` among the first bytes of the files read lately.
@@ -601,6 +742,10 @@ fn read_copy(
             continue;
         };
         if !same_start(&head, &cur.head) {
+            continue;
+        }
+        // logrotate may still be compressing it.
+        if gzip && !wait_whole(&copy) {
             continue;
         }
         let mut from = open_copy(&copy, gzip)?;
@@ -868,6 +1013,29 @@ mod tests {
             assert_eq!(seen, (0..9).chain(100..102).collect::<Vec<_>>(), "{copy}");
             let _ = fs::remove_dir_all(d);
         }
+    }
+
+    #[test]
+    fn copytruncate_then_compress_between_looks_reads_once() {
+        let d = dir("ct-gz");
+        let p = d.join("access.log");
+        append(&p, 0, 3);
+        let mut tail = Tail::new(p.clone());
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        append(&p, 3, 6);
+        poll(&mut tail, &mut seen);
+        copy_truncate(&p, &d.join("access.log.1"));
+        poll(&mut tail, &mut seen);
+        gzip(
+            &d.join("access.log.1.gz"),
+            &fs::read_to_string(d.join("access.log.1")).unwrap(),
+        );
+        fs::remove_file(d.join("access.log.1")).unwrap();
+        poll(&mut tail, &mut seen);
+        poll(&mut tail, &mut seen);
+        assert_eq!(seen, (0..6).collect::<Vec<_>>());
+        let _ = fs::remove_dir_all(d);
     }
 
     #[test]

@@ -21,7 +21,9 @@ use nom::{IResult, Parser};
 use crate::timefmt::{civil_to_unix, clf, digits, fail, fraction, hms, iso8601, month_abbr};
 
 /// Which server wrote an error line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Server {
     /// nginx.
     Nginx,

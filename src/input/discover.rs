@@ -471,6 +471,14 @@ pub fn rotated_copies(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The live file of the family the rotated file `path` is in
+/// (`access.log` for `access.log.2.gz`); `None` for a live file.
+pub fn live_name(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let (base, age) = split_rotation(name);
+    (age != Age::Current).then(|| path.with_file_name(base))
+}
+
 /// Splits a file name into its family base and its age:
 /// `access.log.2.gz` → (`access.log`, Numbered(2)),
 /// `access_log.processed.1.gz` → (`access_log`, Processed(1)).

@@ -31,7 +31,7 @@ use crate::input::{Compression, Discovery, Source};
 use crate::scan::{Reading, Scanner};
 use crate::timefmt::Zone;
 pub use configured::from_config;
-use prepare::{assign_zones, pipe_reader, prepare, Opened, Plan, Prepared};
+use prepare::{assign_zones, pipe_reader, prepare, unread, Opened, Plan, Prepared};
 use progress::Counting;
 pub use progress::Progress;
 
@@ -228,6 +228,55 @@ impl<'g> Inputs<'g> {
         self.known.contains(&real_path(path))
     }
 
+    /// Resuming after a restart: an input counted before it that is not
+    /// there now (its counts are kept under its name); returns its index.
+    pub fn add_gone(&mut self, name: &str) -> usize {
+        let (mut input, prep) = unread(name.to_string());
+        input
+            .notes
+            .push("counted before the restart; not there any more".into());
+        self.files.push(input);
+        self.prepared.push(prep);
+        self.sources.push(Source::waiting(PathBuf::from(name)));
+        self.files.len() - 1
+    }
+
+    /// Resuming after a restart: input `input` was counted up to byte
+    /// `offset` (of its decoded bytes, for gzip) and is read from there.
+    pub fn start_at(&mut self, input: usize, offset: u64) {
+        let Some(prep) = self.prepared.get_mut(input) else {
+            return;
+        };
+        match &mut prep.plan {
+            Plan::Ranges { from, .. } => *from = (*from).max(offset),
+            Plan::Stream {
+                compression,
+                from,
+                skip,
+                ..
+            } => {
+                if *compression == Compression::None {
+                    *from = (*from).max(offset);
+                } else {
+                    *skip = offset;
+                }
+            }
+            Plan::Skip | Plan::Pipe { .. } => {}
+        }
+    }
+
+    /// Resuming after a restart: input `input` was counted whole before; it
+    /// is not read again.
+    pub fn counted_before(&mut self, input: usize) {
+        if let Some(prep) = self.prepared.get_mut(input) {
+            prep.plan = Plan::Skip;
+            prep.handle = None;
+        }
+        if let Some(f) = self.files.get_mut(input) {
+            f.resume = None;
+        }
+    }
+
     /// Following: the file of input `input` as it was opened when its size
     /// was taken (once).
     pub fn take_handle(&mut self, input: usize) -> Option<File> {
@@ -398,11 +447,18 @@ fn run_unit(
                 compression,
                 from,
                 limit,
+                skip,
             },
         ) => read_stream(
             input,
             prep,
-            (path, *compression, *from, *limit),
+            Stream {
+                path,
+                compression: *compression,
+                from: *from,
+                limit: *limit,
+                skip: *skip,
+            },
             &mut scanner,
             progress,
             part,
@@ -411,11 +467,26 @@ fn run_unit(
     }
 }
 
+/// The fields of a [`Plan::Stream`].
+struct Stream<'p> {
+    path: &'p PathBuf,
+    compression: Compression,
+    from: u64,
+    limit: Option<u64>,
+    skip: u64,
+}
+
 /// Reads a [`Plan::Stream`] input from start to end.
 fn read_stream(
     input: usize,
     prep: &Prepared,
-    (path, compression, from, limit): (&PathBuf, Compression, u64, Option<u64>),
+    Stream {
+        path,
+        compression,
+        from,
+        limit,
+        skip,
+    }: Stream,
     scanner: &mut Scanner,
     progress: &Option<std::sync::Arc<Progress>>,
     part: &mut Partial,
@@ -437,10 +508,16 @@ fn read_stream(
     };
     let counted = Counting::new(file, progress.clone());
     let reader = decoded(Box::new(counted), compression);
-    let reader: Box<dyn Read + Send> = match limit {
+    let mut reader: Box<dyn Read + Send> = match limit {
         Some(n) => Box::new(reader.take(n.saturating_sub(from))),
         None => reader,
     };
+    if skip > 0 {
+        if let Err(e) = std::io::copy(&mut (&mut reader).take(skip), &mut std::io::sink()) {
+            part.problems.push((input, unit_problem(&e, 0)));
+            return;
+        }
+    }
     let problem = stream_blocks(reader, prep.eol, |chunk, block| {
         scanner.scan(&mut part.agg, input, chunk, block)
     });

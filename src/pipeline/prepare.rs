@@ -37,6 +37,9 @@ pub(super) enum Plan {
         /// Read no further than this byte (following: the end of the last
         /// complete line).
         limit: Option<u64>,
+        /// Decoded bytes passed over first (a gzip file counted up to there
+        /// before a restart).
+        skip: u64,
     },
     /// stdin (`file: None`) or a pipe, FIFO or device: read once, its head
     /// already taken.
@@ -95,15 +98,10 @@ fn unwrap_sample(envelope: Envelope, lines: &[&[u8]]) -> Vec<Vec<u8>> {
     out
 }
 
-/// Opens an input's head and decides how to read it; with `follow`, plain
-/// files are read up to their last complete line only.
-pub(super) fn prepare<'g>(
-    source: &Source,
-    choice: &'g FormatChoice,
-    follow: bool,
-) -> (InputFile, Prepared<'g>) {
-    let mut input = InputFile {
-        name: source.display(),
+/// An input named `name` that is not read (yet).
+pub(super) fn unread<'g>(name: String) -> (InputFile, Prepared<'g>) {
+    let input = InputFile {
+        name,
         format: None,
         detected: false,
         zone: None,
@@ -114,7 +112,7 @@ pub(super) fn prepare<'g>(
         unreadable: false,
         resume: None,
     };
-    let mut prep = Prepared {
+    let prep = Prepared {
         reading: None,
         zone: Zone::Utc,
         offset: None,
@@ -123,6 +121,17 @@ pub(super) fn prepare<'g>(
         handle: None,
         opened: None,
     };
+    (input, prep)
+}
+
+/// Opens an input's head and decides how to read it; with `follow`, plain
+/// files are read up to their last complete line only.
+pub(super) fn prepare<'g>(
+    source: &Source,
+    choice: &'g FormatChoice,
+    follow: bool,
+) -> (InputFile, Prepared<'g>) {
+    let (mut input, mut prep) = unread(source.display());
     let cannot = |e: io::Error| format!("cannot read: {}", describe(&e));
     // Where a regular file's data starts.
     let mut from = 0;
@@ -311,6 +320,7 @@ pub(super) fn prepare<'g>(
                 compression: input.compression,
                 from,
                 limit: None,
+                skip: 0,
             }
         }
         (Some(path), None) if input.compression == Compression::None && !in_order => {
@@ -337,6 +347,7 @@ pub(super) fn prepare<'g>(
                 compression: input.compression,
                 from,
                 limit,
+                skip: 0,
             }
         }
         (None, None) => Plan::Skip,
