@@ -487,8 +487,16 @@ impl Tail {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 // Renamed or deleted: a worker may still write to it.
+                let mut id = (0, 0);
                 if let Some(cur) = &mut self.current {
                     cur.drain(each)?;
+                    id = cur.id;
+                }
+                // Files created under the name and rotated away since.
+                let before = changes.len();
+                self.between(id, each, &mut changes)?;
+                if changes.len() > before {
+                    self.list_copies(false);
                 }
                 self.last_look = looked;
                 return Ok(changes);
@@ -659,6 +667,7 @@ impl Tail {
                 .seen
                 .iter()
                 .chain(self.retired.iter().map(|(r, _)| &r.head))
+                .chain(self.current.iter().map(|r| &r.head))
                 .any(|h| same_start(h, &head));
             // A gzip file still being written is read at a later look.
             if head.is_empty() || known || (gzip && !whole_gzip(&path)) {
