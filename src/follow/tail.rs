@@ -763,8 +763,11 @@ fn read_copy(
         if skipped < cur.offset {
             return Ok(Some(copy));
         }
-        let lines = &mut cur.lines;
-        read_pieces(&mut from, |piece| lines.feed(piece, each))?;
+        let (lines, offset) = (&mut cur.lines, &mut cur.offset);
+        read_pieces(&mut from, |piece| {
+            *offset += piece.len() as u64;
+            lines.feed(piece, each);
+        })?;
         return Ok(Some(copy));
     }
     Ok(None)
@@ -791,6 +794,18 @@ mod tests {
         for i in from..to {
             writeln!(f, "line {i}").unwrap();
         }
+    }
+
+    /// A followed `access.log` in a fresh directory `name`: its first `lines`
+    /// lines written and read.
+    fn started(name: &str, lines: usize) -> (PathBuf, PathBuf, Tail, Vec<usize>) {
+        let d = dir(name);
+        let p = d.join("access.log");
+        append(&p, 0, lines);
+        let mut tail = Tail::new(p.clone());
+        let mut seen = Vec::new();
+        poll(&mut tail, &mut seen);
+        (d, p, tail, seen)
     }
 
     /// Polls and collects the line numbers seen.
@@ -824,12 +839,7 @@ mod tests {
 
     #[test]
     fn rename_and_create_with_late_lines() {
-        let d = dir("rename");
-        let p = d.join("access.log");
-        append(&p, 0, 5);
-        let mut tail = Tail::new(p.clone());
-        let mut seen = Vec::new();
-        poll(&mut tail, &mut seen);
+        let (d, p, mut tail, mut seen) = started("rename", 5);
         append(&p, 5, 8); // not yet read when the rotation happens
         fs::rename(&p, d.join("access.log.1")).unwrap();
         append(&p, 100, 103);
@@ -847,12 +857,7 @@ mod tests {
 
     #[test]
     fn copytruncate_reads_the_rest_from_the_copy() {
-        let d = dir("copytruncate");
-        let p = d.join("access.log");
-        append(&p, 0, 5);
-        let mut tail = Tail::new(p.clone());
-        let mut seen = Vec::new();
-        poll(&mut tail, &mut seen);
+        let (d, p, mut tail, mut seen) = started("copytruncate", 5);
         append(&p, 5, 9); // written before the copy, not read yet
         fs::copy(&p, d.join("access.log.1")).unwrap();
         fs::OpenOptions::new()
@@ -872,12 +877,7 @@ mod tests {
 
     #[test]
     fn copytruncate_noticed_after_the_file_grew_back() {
-        let d = dir("regrown");
-        let p = d.join("access.log");
-        append(&p, 0, 3);
-        let mut tail = Tail::new(p.clone());
-        let mut seen = Vec::new();
-        poll(&mut tail, &mut seen);
+        let (d, p, mut tail, mut seen) = started("regrown", 3);
         fs::copy(&p, d.join("access.log.1")).unwrap();
         fs::OpenOptions::new()
             .write(true)
@@ -1026,12 +1026,7 @@ mod tests {
 
     #[test]
     fn copytruncate_then_compress_between_looks_reads_once() {
-        let d = dir("ct-gz");
-        let p = d.join("access.log");
-        append(&p, 0, 3);
-        let mut tail = Tail::new(p.clone());
-        let mut seen = Vec::new();
-        poll(&mut tail, &mut seen);
+        let (d, p, mut tail, mut seen) = started("ct-gz", 3);
         append(&p, 3, 6);
         poll(&mut tail, &mut seen);
         copy_truncate(&p, &d.join("access.log.1"));
@@ -1047,14 +1042,28 @@ mod tests {
         let _ = fs::remove_dir_all(d);
     }
 
+    /// A restart must find the copy read to its end, not re-read it.
+    #[test]
+    fn the_copy_read_after_copytruncate_is_kept_as_read_to_its_end() {
+        let (d, p, mut tail, mut seen) = started("done", 5);
+        append(&p, 5, 9);
+        copy_truncate(&p, &d.join("access.log.1"));
+        append(&p, 100, 101);
+        poll(&mut tail, &mut seen);
+        let copy = fs::metadata(d.join("access.log.1")).unwrap().len();
+        let positions = tail.positions();
+        assert!(
+            positions
+                .iter()
+                .any(|x| x.offset == copy && x.head.starts_with(b"line 0\n")),
+            "{positions:?}"
+        );
+        let _ = fs::remove_dir_all(d);
+    }
+
     #[test]
     fn a_truncation_without_a_copy_says_so() {
-        let d = dir("nocopy");
-        let p = d.join("access.log");
-        append(&p, 0, 5);
-        let mut tail = Tail::new(p.clone());
-        let mut seen = Vec::new();
-        poll(&mut tail, &mut seen);
+        let (d, p, mut tail, mut seen) = started("nocopy", 5);
         fs::OpenOptions::new()
             .write(true)
             .open(&p)
@@ -1069,12 +1078,7 @@ mod tests {
 
     #[test]
     fn gzip_under_the_live_name_is_decoded() {
-        let d = dir("gzlive");
-        let p = d.join("access.log");
-        append(&p, 0, 3);
-        let mut tail = Tail::new(p.clone());
-        let mut seen = Vec::new();
-        poll(&mut tail, &mut seen);
+        let (d, p, mut tail, mut seen) = started("gzlive", 3);
         let staged = d.join("staged");
         gzip(&staged, &lines(10, 20));
         fs::rename(&staged, &p).unwrap();
