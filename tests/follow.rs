@@ -131,10 +131,12 @@ impl Follower {
         let log = std::sync::Arc::clone(&said);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.contains("following") {
+                let ready = line.contains("following");
+                // Kept before the start is said, so `stderr()` has it.
+                log.lock().unwrap().push(line);
+                if ready {
                     let _ = ready_tx.send(());
                 }
-                log.lock().unwrap().push(line);
             }
         });
         ready
