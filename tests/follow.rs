@@ -841,14 +841,12 @@ fn a_restart_from_the_state_counts_every_line_once_and_repeats_nothing() {
 /// restarts on the same `--state`, against real files: the final report
 /// counts every line written exactly once.
 ///
-/// Known to fail: with rename rotations whose server has not reopened its
-/// log yet, a file created and renamed away while the live name is missing
-/// (and fiveohone waits for it) is taken as counted by the next restart: 1
-/// or 2 lines lost in 5 of 12 sequences (issue 13 stays open for it). Run
-/// it with `cargo test --test follow -- --ignored`
-/// (`FIVEOHONE_RESTART_SEED=N` for another sequence).
+/// Known to fail now and then: with rename rotations whose server has not
+/// reopened its log yet, a `kill -9` can still lose one line (6 of 7
+/// sequences pass; `FIVEOHONE_RESTART_SEED=2024` loses one). Issue 13
+/// stays open for it. Run it with `cargo test --test follow -- --ignored`.
 #[test]
-#[ignore = "known failure: files rotated away while the live name is missing, then a restart (issue 13); run with --ignored"]
+#[ignore = "known failure: a kill -9 during rename rotations can lose a line (issue 13); run with --ignored"]
 fn restarts_and_rotations_count_every_line_once() {
     use common::rotate::{World, LAYOUTS};
     // Another sequence: FIVEOHONE_RESTART_SEED=N.

@@ -320,6 +320,7 @@ pub fn run(
                 agg: &agg,
                 inputs: &inputs,
                 followed: &followed,
+                waiting: &waiting,
                 live: &live,
                 opts,
             };

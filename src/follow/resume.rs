@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::live::Live;
 use super::state::{self, FileState, Saved, Saving, Start};
+use super::tail::Tail;
 use super::{note, Followed};
 use crate::aggregate::Aggregate;
 use crate::input::Source;
@@ -61,6 +62,8 @@ pub struct Snapshot<'a> {
     pub inputs: &'a Inputs<'a>,
     /// The files followed, for their positions.
     pub followed: &'a [Followed],
+    /// The paths waited for, for the rotated copies their followers saw.
+    pub waiting: &'a [(PathBuf, Tail)],
     /// The announcements.
     pub live: &'a Live,
     /// The settings.
@@ -113,9 +116,12 @@ impl Saver {
             files: state
                 .followed
                 .iter()
-                .map(|f| FileState {
-                    path: f.tail.path().to_path_buf(),
-                    positions: f.tail.positions(),
+                .map(|f| &f.tail)
+                .chain(state.waiting.iter().map(|(_, t)| t))
+                .map(|tail| FileState {
+                    path: tail.path().to_path_buf(),
+                    positions: tail.positions(),
+                    listed: tail.copies(),
                 })
                 .collect(),
             reported: state.live.reported(),

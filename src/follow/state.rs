@@ -11,9 +11,9 @@
 //!
 //! On a restart each file is read from where it was counted to, found by
 //! its identity or its first bytes, also when it was rotated or compressed
-//! meanwhile (`NAME.1`, `NAME.1.gz`, `NAME-20261201`); a rotated file last
-//! written before the save was counted already; any other file is new and
-//! is read whole.
+//! meanwhile (`NAME.1`, `NAME.1.gz`, `NAME-20261201`); a rotated copy the
+//! followers had listed, unchanged since, was counted already; any other
+//! file is new and is read whole.
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Write};
@@ -23,7 +23,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::bursts::Reported;
-use super::tail::{file_start, Position};
+use super::tail::{file_start, Listed, Position};
 use crate::aggregate::Aggregate;
 
 /// The version of the file's layout; another one is refused.
@@ -39,7 +39,7 @@ pub struct Saved {
     /// `--status`, as given.
     pub status: String,
     /// When the files were last looked at before it was written, Unix
-    /// seconds: a rotated file last written before then was seen.
+    /// seconds.
     pub saved_at: f64,
     /// The input names the counters' file indices stand for.
     pub names: Vec<String>,
@@ -84,6 +84,8 @@ pub struct FileState {
     pub path: PathBuf,
     /// Its files' positions.
     pub positions: Vec<Position>,
+    /// Its rotated copies as last listed: seen, so counted (or left out).
+    pub listed: Vec<Listed>,
 }
 
 /// Unix seconds of `t`.
@@ -137,24 +139,25 @@ impl Saved {
     /// name of its family).
     pub fn start(&self, path: &Path, rotated: bool) -> Start {
         let positions: Vec<&Position> = self.files.iter().flat_map(|f| &f.positions).collect();
-        start(&positions, self.saved_at, path, rotated)
+        let listed: Vec<&Listed> = self.files.iter().flat_map(|f| &f.listed).collect();
+        start(&positions, &listed, path, rotated)
     }
 }
 
 /// What a restart does with the file at `path`, given where the followed
-/// files were counted to and when they were last looked at (`saved_at`):
-/// a file that is one of them is read on from its position; a rotated file
-/// last written before then was counted (or left out of the history);
-/// anything else is new.
-pub fn start(positions: &[&Position], saved_at: f64, path: &Path, rotated: bool) -> Start {
+/// files were counted to and the rotated copies the followers had seen: a
+/// file that is one of them is read on from its position; a rotated copy
+/// seen as it is now was counted (or left out of the history); anything
+/// else is new.
+pub fn start(positions: &[&Position], listed: &[&Listed], path: &Path, rotated: bool) -> Start {
     let Some((id, head, _)) = file_start(path) else {
         return Start::Whole;
     };
     if let Some(p) = positions.iter().find(|p| p.is(id, &head)) {
         return Start::From(p.offset);
     }
-    let written = fs::metadata(path).and_then(|m| m.modified()).ok();
-    if rotated && written.is_some_and(|t| unix(t) < saved_at) {
+    let seen = fs::metadata(path).is_ok_and(|m| listed.contains(&&Listed::of(&m)));
+    if rotated && seen {
         Start::Counted
     } else {
         Start::Whole
@@ -211,6 +214,7 @@ mod tests {
                     head: b"10.0.0.1 - -".to_vec(),
                     offset: 4096,
                 }],
+                listed: Vec::new(),
             }],
             reported: &reported,
             closed_until: 1_700_000_000,

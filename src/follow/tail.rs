@@ -73,6 +73,30 @@ fn same_start(a: &[u8], b: &[u8]) -> bool {
 /// A file's size and last write.
 type Stamp = (u64, Option<SystemTime>);
 
+/// A rotated copy as a follower last listed it: its identity, size and
+/// last write (Unix seconds). A restart takes a copy listed so, and not
+/// changed since, as seen.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Listed {
+    /// Device and inode.
+    pub id: (u64, u64),
+    /// Size in bytes.
+    pub len: u64,
+    /// Last write, Unix seconds.
+    pub written: f64,
+}
+
+impl Listed {
+    /// The file with `meta`, as listed.
+    pub fn of(meta: &fs::Metadata) -> Listed {
+        Listed {
+            id: identity(meta),
+            len: meta.len(),
+            written: meta.modified().map_or(0.0, super::state::unix),
+        }
+    }
+}
+
 fn stamp(meta: &fs::Metadata) -> Stamp {
     (meta.len(), meta.modified().ok())
 }
@@ -459,6 +483,21 @@ impl Tail {
         &self.path
     }
 
+    /// The rotated copies as last listed (none before the first look).
+    pub fn copies(&self) -> Vec<Listed> {
+        let Some(copies) = &self.copies else {
+            return Vec::new();
+        };
+        copies
+            .iter()
+            .map(|(id, (len, written))| Listed {
+                id: *id,
+                len: *len,
+                written: written.map_or(0.0, super::state::unix),
+            })
+            .collect()
+    }
+
     /// How far the files followed (the one under the path, and those
     /// rotated away still read) were counted.
     pub fn positions(&self) -> Vec<Position> {
@@ -523,7 +562,11 @@ impl Tail {
         };
         match &mut self.current {
             None => {
-                let cur = Reader::open(&self.path, self.start.take())?;
+                // Gone again since it was looked at: at the next look.
+                let Some(cur) = opened(Reader::open(&self.path, self.start))? else {
+                    return Ok(changes);
+                };
+                self.start = None;
                 changes.push(Change::Opened);
                 // Files created and rotated away before it was seen.
                 self.between(cur.id, each, &mut changes)?;
@@ -537,7 +580,9 @@ impl Tail {
                     self.retired.push((old, Instant::now()));
                 }
                 changes.push(Change::Rotated);
-                let new = Reader::open(&self.path, None)?;
+                let Some(new) = opened(Reader::open(&self.path, None))? else {
+                    return Ok(changes);
+                };
                 self.between(new.id, each, &mut changes)?;
                 self.open(new, each, &mut changes)?;
                 self.list_copies(false);
@@ -618,6 +663,8 @@ impl Tail {
         for (mut old, _) in done {
             old.flush(each);
             remember(&mut self.seen, &old.head);
+            // Read to its end: a restart finds it so, late writes and all.
+            keep_done(&mut self.done, old.position());
             changes.push(Change::Retired);
         }
         Ok(())
@@ -710,6 +757,16 @@ impl Tail {
             let _ = cur.drain(each);
             cur.flush(each);
         }
+    }
+}
+
+/// The file opened, or `None` if it was gone (renamed away again between
+/// the look and the open).
+fn opened(reader: io::Result<Reader>) -> io::Result<Option<Reader>> {
+    match reader {
+        Ok(r) => Ok(Some(r)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
