@@ -19,7 +19,7 @@ pub mod state;
 pub mod tail;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 
@@ -117,64 +117,8 @@ pub fn run(
         (path, at)
     });
     outputs.counted(&agg);
-    let mut followed: Vec<Followed> = Vec::new();
-    for (input, source) in discovery.sources.iter().enumerate() {
-        let rotated = source.rotated && !draining.contains(&input);
-        let (Some(path), Some(offset), false) = (&source.path, inputs.files[input].resume, rotated)
-        else {
-            continue;
-        };
-        let tail = match (inputs.take_handle(input), source.rotated) {
-            (Some(file), true) => Tail::draining(path.clone(), file, offset),
-            (Some(file), false) => Tail::resume_file(path.clone(), file, offset),
-            (None, _) => Ok(Tail::resume(path.clone(), offset)),
-        }
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-        followed.push(Followed {
-            input,
-            tail,
-            chunk: 1 << 32,
-            carry: Carry::default(),
-        });
-    }
-    // The rotated files there now were read (or left out): their copies
-    // are no news to the followers, whatever a listing racing with
-    // logrotate's renames saw.
-    let known: Vec<Vec<u8>> = discovery
-        .sources
-        .iter()
-        .filter(|s| s.rotated)
-        .filter_map(|s| tail::file_start(s.path.as_deref()?))
-        .map(|(_, head, _)| head)
-        .collect();
-    for f in &mut followed {
-        for head in &known {
-            f.tail.know(head);
-        }
-    }
-    // Files named on the command line that do not exist yet are waited for,
-    // and so are the live files of families rotated away just now.
-    let mut waiting: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| !p.exists() && p.as_os_str() != "-")
-        .cloned()
-        .collect();
-    for live in discovery.sources.iter().filter(|s| s.rotated) {
-        let Some(live) = live.path.as_deref().and_then(live_name) else {
-            continue;
-        };
-        if !live.exists() && !waiting.contains(&live) {
-            waiting.push(live);
-        }
-    }
-    let mut waiting: Vec<(PathBuf, Tail)> = waiting
-        .into_iter()
-        .map(|p| {
-            let mut tail = Tail::waiting(p.clone());
-            known.iter().for_each(|head| tail.know(head));
-            (p, tail)
-        })
-        .collect();
+    let (mut followed, known) = followers(&discovery.sources, &mut inputs, &draining)?;
+    let mut waiting = waited_for(paths, &discovery.sources, &known);
     let mut errors = discovery.errors.clone();
     errors.retain(|e| {
         !waiting
@@ -192,45 +136,14 @@ pub fn run(
     let config_dirs = configured
         .iter()
         .filter_map(|c| c.path.parent().map(PathBuf::from));
-    let files = followed.len() + waiting.len();
-    let read = match resumed {
-        Some((path, at)) => format!(
-            "resumed from {} (saved {}): {} new since",
-            path.display(),
-            crate::timefmt::rfc3339(at as i64),
-            lines_of(new_lines)
-        ),
-        None if follow.state.is_some() => format!("read {} of history", lines_of(new_lines)),
-        None => format!(
-            "read {} of history (without --state, a restart reads it again and announces its bursts again)",
-            lines_of(new_lines)
-        ),
-    };
-    note(&format!(
-        "{read}; following {} {}",
-        thousands(files as u64),
-        if files == 1 { "file" } else { "files" }
-    ));
+    history_note(
+        resumed,
+        follow.state.is_some(),
+        new_lines,
+        followed.len() + waiting.len(),
+    );
 
-    // File-system notifications wake the loop; without them (or with
-    // --poll) it looks at the files on a timer.
-    let (wake_tx, wake) = mpsc::channel::<()>();
-    let mut watcher = match follow.poll {
-        Some(_) => None,
-        None => notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            // Opening and reading the files (as the follower itself does) is
-            // no news: only writes, creations, renames and removals wake it.
-            if event.is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_))) {
-                let _ = wake_tx.send(());
-            }
-        })
-        .map_err(|e| {
-            note(&format!(
-                "no file-system notifications ({e}): polling every second"
-            ))
-        })
-        .ok(),
-    };
+    let (mut watcher, wake) = watcher(follow.poll);
     let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
     let interval = follow.poll.unwrap_or(WAKE);
 
@@ -252,39 +165,7 @@ pub fn run(
             found.in_families(&dirs, configured);
         }
         let looked = std::time::SystemTime::now();
-        let mut delta = Aggregate::default();
-        let mut lines = false;
-        for f in &mut followed {
-            let Some(scanner) = inputs.scanner(f.input, &opts.settings) else {
-                continue;
-            };
-            let mut scanner = scanner.resume(f.carry);
-            let input = f.input;
-            let chunk = &mut f.chunk;
-            let result = f.tail.poll(&mut |block| {
-                scanner.scan(&mut delta, input, *chunk, block);
-                *chunk += 1;
-                lines = true;
-            });
-            match result {
-                Ok(changes) => {
-                    for c in changes.iter().filter(|c| **c != Change::Opened) {
-                        note(&format!("{}: {}", f.tail.path().display(), describe(c)));
-                        // The old file may soon be gone: what was read from
-                        // it is saved at once.
-                        live.dirty = true;
-                    }
-                }
-                Err(e) => note(&format!("{}: {e}", f.tail.path().display())),
-            }
-            if stopping {
-                f.tail.finish(&mut |block| {
-                    scanner.scan(&mut delta, input, *chunk, block);
-                    *chunk += 1;
-                });
-            }
-            f.carry = scanner.carry();
-        }
+        let (delta, lines) = poll_all(&mut followed, &inputs, opts, stopping, &mut live.dirty);
         if lines {
             last_line = Instant::now();
         }
@@ -340,15 +221,7 @@ pub fn run(
                 .iter()
                 .map(|f| f.tail.path())
                 .chain(waiting.iter().map(|(p, _)| p.as_path()))
-                .filter_map(|p| {
-                    p.parent().map(|d| {
-                        if d.as_os_str().is_empty() {
-                            PathBuf::from(".")
-                        } else {
-                            d.to_path_buf()
-                        }
-                    })
-                })
+                .filter_map(parent)
                 .chain(dirs.iter().cloned())
                 .chain(config_dirs.clone());
             for dir in parents.collect::<Vec<_>>() {
@@ -371,6 +244,180 @@ pub fn run(
         settings: opts.settings.clone(),
     };
     Ok((analysis, verdict))
+}
+
+/// The followers of the files read at the start (the rotated ones a worker
+/// may still write to, `draining`, until they are quiet), and the first
+/// bytes of the rotated files there, which they know.
+fn followers(
+    sources: &[Source],
+    inputs: &mut Inputs,
+    draining: &[usize],
+) -> Result<(Vec<Followed>, Vec<Vec<u8>>), String> {
+    let mut followed: Vec<Followed> = Vec::new();
+    for (input, source) in sources.iter().enumerate() {
+        let rotated = source.rotated && !draining.contains(&input);
+        let (Some(path), Some(offset), false) = (&source.path, inputs.files[input].resume, rotated)
+        else {
+            continue;
+        };
+        let tail = match (inputs.take_handle(input), source.rotated) {
+            (Some(file), true) => Tail::draining(path.clone(), file, offset),
+            (Some(file), false) => Tail::resume_file(path.clone(), file, offset),
+            (None, _) => Ok(Tail::resume(path.clone(), offset)),
+        }
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+        followed.push(Followed {
+            input,
+            tail,
+            chunk: 1 << 32,
+            carry: Carry::default(),
+        });
+    }
+    // The rotated files there now were read (or left out): their copies
+    // are no news to the followers, whatever a listing racing with
+    // logrotate's renames saw.
+    let known: Vec<Vec<u8>> = sources
+        .iter()
+        .filter(|s| s.rotated)
+        .filter_map(|s| tail::file_start(s.path.as_deref()?))
+        .map(|(_, head, _)| head)
+        .collect();
+    for f in &mut followed {
+        for head in &known {
+            f.tail.know(head);
+        }
+    }
+    Ok((followed, known))
+}
+
+/// The paths waited for: those named that do not exist yet, and the live
+/// files of families rotated away just now; their followers know `known`.
+fn waited_for(paths: &[PathBuf], sources: &[Source], known: &[Vec<u8>]) -> Vec<(PathBuf, Tail)> {
+    let mut waiting: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| !p.exists() && p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    for live in sources.iter().filter(|s| s.rotated) {
+        let Some(live) = live.path.as_deref().and_then(live_name) else {
+            continue;
+        };
+        if !live.exists() && !waiting.contains(&live) {
+            waiting.push(live);
+        }
+    }
+    waiting
+        .into_iter()
+        .map(|p| {
+            let mut tail = Tail::waiting(p.clone());
+            known.iter().for_each(|head| tail.know(head));
+            (p, tail)
+        })
+        .collect()
+}
+
+/// Says on stderr what history was read (or resumed from `--state`) and
+/// how many files are followed.
+fn history_note(resumed: Option<(&PathBuf, f64)>, with_state: bool, new_lines: u64, files: usize) {
+    let read = match resumed {
+        Some((path, at)) => format!(
+            "resumed from {} (saved {}): {} new since",
+            path.display(),
+            crate::timefmt::rfc3339(at as i64),
+            lines_of(new_lines)
+        ),
+        None if with_state => format!("read {} of history", lines_of(new_lines)),
+        None => format!(
+            "read {} of history (without --state, a restart reads it again and announces its bursts again)",
+            lines_of(new_lines)
+        ),
+    };
+    note(&format!(
+        "{read}; following {} {}",
+        thousands(files as u64),
+        if files == 1 { "file" } else { "files" }
+    ));
+}
+
+/// Reads what is new in every followed file (and, when `stopping`, what is
+/// left, partial lines included); returns the counts and whether any line
+/// came. A rotation or truncation sets `changed`.
+fn poll_all(
+    followed: &mut [Followed],
+    inputs: &Inputs,
+    opts: &Options,
+    stopping: bool,
+    changed: &mut bool,
+) -> (Aggregate, bool) {
+    let mut delta = Aggregate::default();
+    let mut lines = false;
+    for f in followed {
+        let Some(scanner) = inputs.scanner(f.input, &opts.settings) else {
+            continue;
+        };
+        let mut scanner = scanner.resume(f.carry);
+        let input = f.input;
+        let chunk = &mut f.chunk;
+        let result = f.tail.poll(&mut |block| {
+            scanner.scan(&mut delta, input, *chunk, block);
+            *chunk += 1;
+            lines = true;
+        });
+        match result {
+            Ok(changes) => {
+                for c in changes.iter().filter(|c| **c != Change::Opened) {
+                    note(&format!("{}: {}", f.tail.path().display(), describe(c)));
+                    // The old file may soon be gone: what was read from it
+                    // is saved at once.
+                    *changed = true;
+                }
+            }
+            Err(e) => note(&format!("{}: {e}", f.tail.path().display())),
+        }
+        if stopping {
+            f.tail.finish(&mut |block| {
+                scanner.scan(&mut delta, input, *chunk, block);
+                *chunk += 1;
+            });
+        }
+        f.carry = scanner.carry();
+    }
+    (delta, lines)
+}
+
+/// File-system notifications that wake the loop (none with `--poll`, or
+/// when the system has none: the loop then looks on a timer).
+fn watcher(poll: Option<Duration>) -> (Option<notify::RecommendedWatcher>, Receiver<()>) {
+    let (wake_tx, wake) = mpsc::channel::<()>();
+    let watcher = match poll {
+        Some(_) => None,
+        None => notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            // Opening and reading the files (as the follower itself does) is
+            // no news: only writes, creations, renames and removals wake it.
+            if event.is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_))) {
+                let _ = wake_tx.send(());
+            }
+        })
+        .map_err(|e| {
+            note(&format!(
+                "no file-system notifications ({e}): polling every second"
+            ))
+        })
+        .ok(),
+    };
+    (watcher, wake)
+}
+
+/// The directory of `path` (`.` for a bare name).
+fn parent(path: &Path) -> Option<PathBuf> {
+    path.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            d.to_path_buf()
+        }
+    })
 }
 
 /// Lines dated more than this past the wall clock (a line from 2100) do
