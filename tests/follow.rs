@@ -907,6 +907,12 @@ fn restarts_and_rotations_count_every_line_once() {
             world.next as u64,
             "{layout:?}: {ops:?}\n{said}"
         );
+        // A file counted before a restart and back since is one row.
+        let mut names = file_names(&report["summary"]);
+        let all = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all, "{layout:?}: {names:?}");
         let _ = std::fs::remove_dir_all(d);
     }
 }

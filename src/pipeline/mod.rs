@@ -155,6 +155,9 @@ pub struct Inputs<'g> {
     known: std::collections::HashSet<PathBuf>,
     /// Files held open (see [`HANDLES`]).
     handles: usize,
+    /// Inputs counted before a restart and not there now (see
+    /// [`Inputs::add_gone`]).
+    gone: Vec<usize>,
 }
 
 /// Files a batch run holds open from the start (each one a descriptor):
@@ -176,6 +179,7 @@ impl<'g> Inputs<'g> {
             prepared: Vec::with_capacity(sources.len()),
             known: Default::default(),
             handles: 0,
+            gone: Vec::new(),
         };
         for source in sources {
             inputs.push(source, opts);
@@ -203,9 +207,21 @@ impl<'g> Inputs<'g> {
             prep.handle = None;
         }
         self.handles += usize::from(prep.handle.is_some());
+        self.known.extend(source.path.as_deref().map(real_path));
+        // A file counted before a restart that is back: the same input.
+        if let Some(at) = self
+            .gone
+            .iter()
+            .position(|&i| self.files[i].name == input.name)
+        {
+            let i = self.gone.swap_remove(at);
+            self.files[i] = input;
+            self.prepared[i] = prep;
+            self.sources[i] = source.clone();
+            return;
+        }
         self.files.push(input);
         self.prepared.push(prep);
-        self.known.extend(source.path.as_deref().map(real_path));
         self.sources.push(source.clone());
     }
 
@@ -219,7 +235,11 @@ impl<'g> Inputs<'g> {
             &mut self.prepared,
             opts.tz.as_ref(),
         );
-        self.files.len() - 1
+        let name = source.display();
+        self.files
+            .iter()
+            .rposition(|f| f.name == name)
+            .unwrap_or(self.files.len() - 1)
     }
 
     /// Whether some input is the file at `path`, however either is spelled
@@ -238,6 +258,7 @@ impl<'g> Inputs<'g> {
         self.files.push(input);
         self.prepared.push(prep);
         self.sources.push(Source::waiting(PathBuf::from(name)));
+        self.gone.push(self.files.len() - 1);
         self.files.len() - 1
     }
 
