@@ -702,7 +702,15 @@ fn metrics_are_served_to_prometheus() {
     append(&log, &part);
     let started = f.wait_for("started", Duration::from_secs(15));
     std::thread::sleep(Duration::from_millis(500));
+    // A client that connects and sends nothing holds up no one else.
+    let _silent = std::net::TcpStream::connect(&addr).unwrap();
+    let asked = Instant::now();
     let body = scrape(&addr);
+    assert!(
+        asked.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        asked.elapsed()
+    );
     promtool_check(&body);
     let (lines, matched) = counts(&[&history, &part]);
     assert_eq!(

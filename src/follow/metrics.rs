@@ -7,6 +7,7 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -54,12 +55,7 @@ impl Metrics {
         }
         let shared = Arc::new(Mutex::new(first));
         let served = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                // One scrape at a time: a client gets the read timeout.
-                let _ = answer(stream, &served);
-            }
-        });
+        std::thread::spawn(move || serve(&listener, &served));
         Ok((
             Metrics {
                 shared,
@@ -141,6 +137,27 @@ impl Output for Metrics {
 
     fn report(&mut self, _report: &Report) -> io::Result<()> {
         Ok(())
+    }
+}
+
+/// Clients answered at once, at most: a client that sends nothing holds
+/// one for the read timeout, never the others.
+const CLIENTS: usize = 8;
+
+/// Answers each connection on a thread of its own, [`CLIENTS`] at most
+/// (more wait for one to finish).
+fn serve(listener: &TcpListener, shared: &Arc<Mutex<Exposition>>) {
+    let busy = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming().flatten() {
+        while busy.load(Ordering::SeqCst) >= CLIENTS {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        busy.fetch_add(1, Ordering::SeqCst);
+        let (shared, busy) = (Arc::clone(shared), Arc::clone(&busy));
+        std::thread::spawn(move || {
+            let _ = answer(stream, &shared);
+            busy.fetch_sub(1, Ordering::SeqCst);
+        });
     }
 }
 
