@@ -23,7 +23,7 @@
 //! - a gzip file under the live name is decoded, never read as text;
 //! - if the path does not exist (yet), waits for it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -70,9 +70,6 @@ fn same_start(a: &[u8], b: &[u8]) -> bool {
     n > 0 && a[..n] == b[..n]
 }
 
-/// A file's size and last write.
-type Stamp = (u64, Option<SystemTime>);
-
 /// A rotated copy as a follower last listed it: its identity, size and
 /// last write (Unix seconds). A restart takes a copy listed so, and not
 /// changed since, as seen.
@@ -95,10 +92,6 @@ impl Listed {
             written: meta.modified().map_or(0.0, super::state::unix),
         }
     }
-}
-
-fn stamp(meta: &fs::Metadata) -> Stamp {
-    (meta.len(), meta.modified().ok())
 }
 
 /// How far a followed file was counted: which file (its identity and
@@ -404,11 +397,10 @@ pub struct Tail {
     last_look: SystemTime,
     /// The first bytes of the files read lately.
     seen: VecDeque<Vec<u8>>,
-    /// The rotated copies there at the last change, by identity, with
-    /// their size and time (none before the first look): a file rotated in
-    /// and out since is none of them (an inode number can be reused, so the
-    /// size and time count too).
-    copies: Option<HashMap<(u64, u64), Stamp>>,
+    /// The rotated copies there at the last change (none before the first
+    /// look): a file rotated in and out since is none of them (an inode
+    /// number can be reused, so the size and time count too).
+    copies: Option<Vec<Listed>>,
     /// Compressed files rotated in and out between two looks, read whole:
     /// their positions are kept for a restart.
     done: VecDeque<Position>,
@@ -485,17 +477,7 @@ impl Tail {
 
     /// The rotated copies as last listed (none before the first look).
     pub fn copies(&self) -> Vec<Listed> {
-        let Some(copies) = &self.copies else {
-            return Vec::new();
-        };
-        copies
-            .iter()
-            .map(|(id, (len, written))| Listed {
-                id: *id,
-                len: *len,
-                written: written.map_or(0.0, super::state::unix),
-            })
-            .collect()
+        self.copies.clone().unwrap_or_default()
     }
 
     /// How far the files followed (the one under the path, and those
@@ -622,12 +604,12 @@ impl Tail {
     /// first bytes (read before following began, their compressed copies
     /// are no news).
     fn list_copies(&mut self, first: bool) {
-        let mut listed = HashMap::new();
+        let mut listed = Vec::new();
         for copy in rotated_copies(&self.path) {
             let Ok(meta) = fs::metadata(&copy) else {
                 continue;
             };
-            listed.insert(identity(&meta), stamp(&meta));
+            listed.push(Listed::of(&meta));
             if first {
                 if let Some((head, false)) = copy_head(&copy) {
                     remember(&mut self.seen, &head);
@@ -641,8 +623,7 @@ impl Tail {
     fn listed(&self, meta: &fs::Metadata) -> bool {
         self.copies
             .as_ref()
-            .and_then(|c| c.get(&identity(meta)))
-            .is_some_and(|s| *s == stamp(meta))
+            .is_some_and(|c| c.contains(&Listed::of(meta)))
     }
 
     /// Reads the retired files; those quiet for [`GRACE`] are done.
