@@ -845,18 +845,55 @@ fn a_restart_from_the_state_counts_every_line_once_and_repeats_nothing() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// A malformed line is sampled with its number in the file it was read
+/// from, as that file was named then: a rotation starts at line 1 again.
+#[test]
+fn samples_are_numbered_in_the_file_they_were_read_from() {
+    let d = dir("numbers");
+    let log = d.join("access.log");
+    let old = d.join("access.log.1");
+    let bad = |n: u32| format!("not a request {n}\n");
+    // Where `text` ends up, and the number of its last line there.
+    let mut written: Vec<(&str, usize)> = Vec::new();
+    let mut files = [String::new(), String::new(), String::new()];
+    let mut put = |file: usize, path: &Path, text: &str, name: &'static str| {
+        append(path, text);
+        files[file].push_str(text);
+        if text.starts_with("not") {
+            written.push((name, files[file].lines().count()));
+        }
+    };
+    put(0, &log, &traffic(0, 20, (0, 0)), "access.log");
+    put(0, &log, &bad(1), "access.log");
+    let f = Follower::start(&d, true);
+    put(0, &log, &traffic(20, 40, (0, 0)), "access.log");
+    put(0, &log, &bad(2), "access.log");
+    std::thread::sleep(Duration::from_millis(1500));
+    std::fs::rename(&log, &old).unwrap();
+    put(0, &old, &bad(3), "access.log.1");
+    put(1, &log, &traffic(40, 44, (0, 0)), "access.log");
+    put(1, &log, &bad(4), "access.log");
+    std::thread::sleep(Duration::from_millis(1500));
+    let report = f.stop();
+    let samples: Vec<(&str, usize)> = report["summary"]["malformed_samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let file = s["file"].as_str().unwrap();
+            let name = file.rsplit('/').next().unwrap();
+            (name, s["line"].as_u64().unwrap() as usize)
+        })
+        .collect();
+    assert_eq!(samples, written);
+    let _ = std::fs::remove_dir_all(d);
+}
+
 /// Random appends, logrotate runs in every layout, and `kill -9` with
 /// restarts on the same `--state`, against real files: the final report
-/// counts every line written exactly once.
-///
-/// Known to fail now and then: with rename rotations whose server has not
-/// reopened its log yet, a `kill -9` can still lose one line (10 of the
-/// last 11 runs over 9 sequences passed; one run of
-/// `FIVEOHONE_RESTART_SEED=2024` lost 1 of 239 lines and the next did not).
-/// Issue 13 stays open for it. Run it with
-/// `cargo test --test follow -- --ignored`.
+/// counts every line written exactly once. Another sequence:
+/// `FIVEOHONE_RESTART_SEED=N` (each run says how many restarts it made).
 #[test]
-#[ignore = "known failure: a kill -9 during rename rotations can lose a line (issue 13); run with --ignored"]
 fn restarts_and_rotations_count_every_line_once() {
     use common::rotate::{World, LAYOUTS};
     // Another sequence: FIVEOHONE_RESTART_SEED=N.
@@ -870,6 +907,7 @@ fn restarts_and_rotations_count_every_line_once() {
         x ^= x << 17;
         x % n
     };
+    let (mut restarts, mut lines) = (0, 0);
     for (case, layout) in LAYOUTS.iter().enumerate() {
         let d = dir(&format!("restarts-{case}"));
         let logs = d.join("logs");
@@ -902,6 +940,7 @@ fn restarts_and_rotations_count_every_line_once() {
                 _ => {
                     let n = next(20) as usize;
                     ops.push(format!("kill -9, write {n} while down, restart"));
+                    restarts += 1;
                     f.crash();
                     world.write(n);
                     f = Follower::start_args(&args);
@@ -923,8 +962,13 @@ fn restarts_and_rotations_count_every_line_once() {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all, "{layout:?}: {names:?}");
+        lines += world.next;
         let _ = std::fs::remove_dir_all(d);
     }
+    eprintln!(
+        "{restarts} restarts over {} layouts, {lines} lines: each counted once",
+        LAYOUTS.len()
+    );
 }
 
 /// A directory named before it exists is followed as a directory once it

@@ -54,7 +54,7 @@ fn run(layout: Layout, ops: &[Op], case: usize) -> (usize, Vec<usize>) {
     let mut tail = Tail::new(world.path.clone());
     let mut seen = Vec::new();
     let poll = |tail: &mut Tail, seen: &mut Vec<usize>| {
-        tail.poll(&mut |block| numbers(block, seen)).unwrap();
+        tail.poll(&mut |block, _| numbers(block, seen)).unwrap();
     };
     poll(&mut tail, &mut seen);
     let mut since_poll = 0;
@@ -85,7 +85,7 @@ fn run(layout: Layout, ops: &[Op], case: usize) -> (usize, Vec<usize>) {
     }
     world.reopen();
     poll(&mut tail, &mut seen);
-    tail.finish(&mut |block| numbers(block, &mut seen));
+    tail.finish(&mut |block, _| numbers(block, &mut seen));
     let _ = fs::remove_dir_all(dir);
     (world.next, seen)
 }

@@ -194,6 +194,10 @@ pub struct Sample {
     pub reason: String,
     /// The start of the line, lossily decoded.
     pub text: String,
+    /// The file it was read from, when not the input's own name (a rotated
+    /// copy read in live mode).
+    #[serde(default)]
+    pub read_from: Option<String>,
     chunk: u64,
     index: u64,
 }
@@ -301,6 +305,7 @@ impl Aggregate {
                 line: 0,
                 reason: reason(),
                 text: crate::numfmt::escaped_lossy(cut),
+                read_from: None,
                 chunk: at.chunk,
                 index: at.line,
             };
@@ -535,6 +540,22 @@ impl Aggregate {
         self.outside_events.windows.retain(|w, _| *w >= t);
     }
 
+    /// Numbers the samples of chunk `chunk` of `file` from `first_line`,
+    /// the number of its first line in the file it was `read_from`, and
+    /// forgets the chunk's line count: live mode numbers lines per file
+    /// read (a rotation starts at 1 again), and keeps no count per chunk.
+    pub fn place(&mut self, file: usize, chunk: u64, first_line: u64, read_from: Option<String>) {
+        for s in &mut self.samples {
+            if s.file == file && s.chunk == chunk && s.line == 0 {
+                s.line = first_line + s.index;
+                s.read_from.clone_from(&read_from);
+            }
+        }
+        if let Some(stats) = self.files.get_mut(&file) {
+            stats.chunk_lines.remove(&chunk);
+        }
+    }
+
     /// Resolves the line numbers of the samples once every chunk is in,
     /// and keeps the [`GROUP_LIMIT`] largest groups and the largest
     /// breakdown values.
@@ -543,7 +564,7 @@ impl Aggregate {
             self.cap_groups();
         }
         self.breakdown.finish();
-        for s in &mut self.samples {
+        for s in self.samples.iter_mut().filter(|s| s.line == 0) {
             s.line = self
                 .files
                 .get(&s.file)

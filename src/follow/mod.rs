@@ -18,7 +18,7 @@ mod resume;
 pub mod state;
 pub mod tail;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -37,7 +37,7 @@ use crate::report::terminal::printable;
 use crate::scan::Carry;
 use live::{closing, Live, View};
 use resume::{plan_restart, restore, Saver, Snapshot};
-use tail::{Change, Tail};
+use tail::{Change, Listing, Place, Tail};
 
 /// Late lines accepted after a window's end, in seconds of log time.
 pub const LATE: i64 = 30;
@@ -108,6 +108,7 @@ pub fn run(
         Some((_, s)) => plan_restart(s, &discovery.sources, &mut inputs),
         None => Vec::new(),
     };
+    let listings = listings(paths, &discovery.sources);
     let mut agg = inputs.read(opts)?;
     let new_lines = agg.file_totals().lines;
     let mut live = Live::default();
@@ -117,8 +118,8 @@ pub fn run(
         (path, at)
     });
     outputs.counted(&agg);
-    let (mut followed, known) = followers(&discovery.sources, &mut inputs, &draining)?;
-    let mut waiting = waited_for(paths, &discovery.sources, &known);
+    let mut followed = followers(&discovery.sources, &mut inputs, &draining, &listings)?;
+    let mut waiting = waited_for(paths, &discovery.sources, &listings);
     let mut errors = discovery.errors.clone();
     errors.retain(|e| {
         !waiting
@@ -246,14 +247,47 @@ pub fn run(
     Ok((analysis, verdict))
 }
 
+/// The rotated copies of each path that may be followed (the live files,
+/// the paths named), taken before the history is read.
+fn listings(paths: &[PathBuf], sources: &[Source]) -> BTreeMap<PathBuf, Listing> {
+    let live = sources.iter().filter_map(|s| {
+        let path = s.path.as_deref()?;
+        if s.rotated {
+            live_name(path)
+        } else {
+            Some(path.to_path_buf())
+        }
+    });
+    let named = paths
+        .iter()
+        .filter(|p| !p.is_dir() && p.as_os_str() != "-")
+        .cloned();
+    live.chain(named)
+        .map(|path| {
+            let listing = Listing::of(&path);
+            (path, listing)
+        })
+        .collect()
+}
+
+/// Every follower knows the rotated files listed before the history was
+/// read: they were read (or left out), whatever a later listing racing
+/// with logrotate's renames sees.
+fn know_all(tail: &mut Tail, listings: &BTreeMap<PathBuf, Listing>) {
+    for head in listings.values().flat_map(Listing::heads) {
+        tail.know(head);
+    }
+}
+
 /// The followers of the files read at the start (the rotated ones a worker
-/// may still write to, `draining`, until they are quiet), and the first
-/// bytes of the rotated files there, which they know.
+/// may still write to, `draining`, until they are quiet); each takes the
+/// copies of its path `listings` has as read.
 fn followers(
     sources: &[Source],
     inputs: &mut Inputs,
     draining: &[usize],
-) -> Result<(Vec<Followed>, Vec<Vec<u8>>), String> {
+    listings: &BTreeMap<PathBuf, Listing>,
+) -> Result<Vec<Followed>, String> {
     let mut followed: Vec<Followed> = Vec::new();
     for (input, source) in sources.iter().enumerate() {
         let rotated = source.rotated && !draining.contains(&input);
@@ -261,12 +295,16 @@ fn followers(
         else {
             continue;
         };
-        let tail = match (inputs.take_handle(input), source.rotated) {
+        let mut tail = match (inputs.take_handle(input), source.rotated) {
             (Some(file), true) => Tail::draining(path.clone(), file, offset),
             (Some(file), false) => Tail::resume_file(path.clone(), file, offset),
             (None, _) => Ok(Tail::resume(path.clone(), offset)),
         }
         .map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(listing) = listings.get(path).filter(|_| !source.rotated) {
+            tail.adopt(listing);
+        }
+        know_all(&mut tail, listings);
         followed.push(Followed {
             input,
             tail,
@@ -274,26 +312,16 @@ fn followers(
             carry: Carry::default(),
         });
     }
-    // The rotated files there now were read (or left out): their copies
-    // are no news to the followers, whatever a listing racing with
-    // logrotate's renames saw.
-    let known: Vec<Vec<u8>> = sources
-        .iter()
-        .filter(|s| s.rotated)
-        .filter_map(|s| tail::file_start(s.path.as_deref()?))
-        .map(|(_, head, _)| head)
-        .collect();
-    for f in &mut followed {
-        for head in &known {
-            f.tail.know(head);
-        }
-    }
-    Ok((followed, known))
+    Ok(followed)
 }
 
 /// The paths waited for: those named that do not exist yet, and the live
-/// files of families rotated away just now; their followers know `known`.
-fn waited_for(paths: &[PathBuf], sources: &[Source], known: &[Vec<u8>]) -> Vec<(PathBuf, Tail)> {
+/// files of families rotated away just now.
+fn waited_for(
+    paths: &[PathBuf],
+    sources: &[Source],
+    listings: &BTreeMap<PathBuf, Listing>,
+) -> Vec<(PathBuf, Tail)> {
     let mut waiting: Vec<PathBuf> = paths
         .iter()
         .filter(|p| !p.exists() && p.as_os_str() != "-")
@@ -310,8 +338,9 @@ fn waited_for(paths: &[PathBuf], sources: &[Source], known: &[Vec<u8>]) -> Vec<(
     waiting
         .into_iter()
         .map(|p| {
-            let mut tail = Tail::waiting(p.clone());
-            known.iter().for_each(|head| tail.know(head));
+            let listing = listings.get(&p).cloned().unwrap_or_else(|| Listing::of(&p));
+            let mut tail = Tail::waiting(p.clone(), &listing);
+            know_all(&mut tail, listings);
             (p, tail)
         })
         .collect()
@@ -359,8 +388,10 @@ fn poll_all(
         let mut scanner = scanner.resume(f.carry);
         let input = f.input;
         let chunk = &mut f.chunk;
-        let result = f.tail.poll(&mut |block| {
+        let live = f.tail.path().to_path_buf();
+        let result = f.tail.poll(&mut |block, place| {
             scanner.scan(&mut delta, input, *chunk, block);
+            delta.place(input, *chunk, place.line, read_from(&live, place));
             *chunk += 1;
             lines = true;
         });
@@ -376,14 +407,21 @@ fn poll_all(
             Err(e) => note(&format!("{}: {e}", f.tail.path().display())),
         }
         if stopping {
-            f.tail.finish(&mut |block| {
+            f.tail.finish(&mut |block, place| {
                 scanner.scan(&mut delta, input, *chunk, block);
+                delta.place(input, *chunk, place.line, read_from(&live, place));
                 *chunk += 1;
             });
         }
         f.carry = scanner.carry();
     }
     (delta, lines)
+}
+
+/// The name of the file lines were read from, when it is not the path
+/// followed (a rotated copy).
+fn read_from(live: &Path, place: Place) -> Option<String> {
+    (place.file != live).then(|| place.file.display().to_string())
 }
 
 /// File-system notifications that wake the loop (none with `--poll`, or

@@ -119,10 +119,24 @@ impl Position {
 /// The identity and first bytes of the file at `path` (decoded, if it is
 /// gzip), and whether it is gzip.
 pub fn file_start(path: &Path) -> Option<((u64, u64), Vec<u8>, bool)> {
-    let id = identity(&fs::metadata(path).ok()?);
-    let (head, gzip) = copy_head(path)?;
+    let mut file = File::open(path).ok()?;
+    let id = identity(&file.metadata().ok()?);
+    let (head, gzip) = head_of(&mut file)?;
     Some((id, head, gzip))
 }
+
+/// Where a block of lines was read: the file, as named when it was opened,
+/// and the number (1-based) of the block's first line in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// The file.
+    pub file: &'a Path,
+    /// Its line number.
+    pub line: u64,
+}
+
+/// What takes the lines read: blocks of whole lines, and where they were.
+pub type Each<'a> = dyn FnMut(&[u8], Place<'_>) + 'a;
 
 /// An open file being read.
 struct Reader {
@@ -142,26 +156,30 @@ struct Reader {
 
 impl Reader {
     fn open(path: &Path, start: Option<u64>) -> io::Result<Reader> {
-        Reader::from_file(File::open(path)?, start)
+        Reader::from_file(path, File::open(path)?, start)
     }
 
-    /// Reads `file` from `start` (from its data's start with `None`).
-    fn from_file(mut file: File, start: Option<u64>) -> io::Result<Reader> {
+    /// Reads `file`, named `name`, from `start` (from its data's start with
+    /// `None`). The lines before `start` are counted once, to number the
+    /// lines read.
+    fn from_file(name: &Path, mut file: File, start: Option<u64>) -> io::Result<Reader> {
         let meta = file.metadata()?;
         let (data, head) = data_head(&mut file)?;
         let gzip = Compression::sniff(&head) == Compression::Gzip;
         // A file shorter than where it was left was truncated: from the start.
         let offset = match start {
-            Some(s) if s <= meta.len() => s,
+            Some(s) if s <= meta.len() && !gzip => s,
             _ => data,
         };
+        file.seek(SeekFrom::Start(data))?;
+        let before = count_lines(&mut (&mut file).take(offset - data))?;
         file.seek(SeekFrom::Start(offset))?;
         Ok(Reader {
             file,
             id: identity(&meta),
             offset,
             start: data,
-            lines: Lines::default(),
+            lines: Lines::new(name, before + 1),
             head,
             gzip,
         })
@@ -169,7 +187,7 @@ impl Reader {
 
     /// Reads to the end, handing complete lines (with their newlines) to
     /// `each`; returns whether anything was read.
-    fn drain(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<bool> {
+    fn drain(&mut self, each: &mut Each) -> io::Result<bool> {
         if self.gzip {
             return self.decode(each);
         }
@@ -194,7 +212,7 @@ impl Reader {
     }
 
     /// A gzip file: its decoded lines, once (it is written whole).
-    fn decode(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<bool> {
+    fn decode(&mut self, each: &mut Each) -> io::Result<bool> {
         let len = self.file.metadata()?.len();
         if self.offset >= len {
             return Ok(false);
@@ -202,6 +220,7 @@ impl Reader {
         self.file.seek(SeekFrom::Start(0))?;
         let mut decoded = Members::new(BufReader::new(self.file.try_clone()?));
         let lines = &mut self.lines;
+        lines.line = 1;
         let any = read_pieces(&mut decoded, |piece| lines.feed(piece, each))?;
         lines.flush(each);
         self.offset = len;
@@ -226,7 +245,7 @@ impl Reader {
     }
 
     /// Hands over a held partial line as it is (its file will not grow).
-    fn flush(&mut self, each: &mut dyn FnMut(&[u8])) {
+    fn flush(&mut self, each: &mut Each) {
         self.lines.flush(each);
     }
 
@@ -253,12 +272,17 @@ fn data_head(file: &mut File) -> io::Result<(u64, Vec<u8>)> {
     Ok((start, head))
 }
 
-/// The first decoded bytes of a rotated copy (gzip or not), and whether
-/// it is gzip; `None` for another compression.
-fn copy_head(path: &Path) -> Option<(Vec<u8>, bool)> {
-    let mut file = File::open(path).ok()?;
+/// A file's first decoded bytes, and whether it is gzip.
+type Head = (Vec<u8>, bool);
+
+/// The first decoded bytes of an open rotated copy (gzip or not), and
+/// whether it is gzip; `None` for another compression. Open once and
+/// looked at through the one handle: logrotate may give its name to
+/// another file meanwhile.
+fn head_of(file: &mut File) -> Option<Head> {
+    file.seek(SeekFrom::Start(0)).ok()?;
     let mut raw = Vec::new();
-    (&mut file).take(64 << 10).read_to_end(&mut raw).ok()?;
+    (&mut *file).take(64 << 10).read_to_end(&mut raw).ok()?;
     match Compression::sniff(&raw) {
         Compression::Gzip => Some((decode_head(&raw, Compression::Gzip, HEAD), true)),
         // From the bytes sniffed: a file still being written must not be
@@ -267,16 +291,16 @@ fn copy_head(path: &Path) -> Option<(Vec<u8>, bool)> {
             Some(start) => Some((raw[start..raw.len().min(start + HEAD)].to_vec(), false)),
             // Only NULs so far: a hole longer than what was read, or nothing.
             None if raw.len() < 64 << 10 => Some((Vec::new(), false)),
-            None => data_head(&mut file).ok().map(|(_, head)| (head, false)),
+            None => data_head(file).ok().map(|(_, head)| (head, false)),
         },
         _ => None,
     }
 }
 
-/// Waits (up to [`GRACE`]) for the gzip file at `path` to be whole.
-fn wait_whole(path: &Path) -> bool {
+/// Waits (up to [`GRACE`]) for the open gzip `file` to be whole.
+fn wait_whole(file: &mut File) -> bool {
     let deadline = Instant::now() + GRACE;
-    while !whole_gzip(path) {
+    while !whole(file) {
         if Instant::now() >= deadline {
             return false;
         }
@@ -285,21 +309,16 @@ fn wait_whole(path: &Path) -> bool {
     true
 }
 
-/// Whether the gzip file at `path` decodes to its end (logrotate may be
-/// writing it still).
-fn whole_gzip(path: &Path) -> bool {
-    File::open(path)
-        .is_ok_and(|f| io::copy(&mut Members::new(BufReader::new(f)), &mut io::sink()).is_ok())
-}
-
-/// Opens `path` as decoded bytes (gzip or plain).
-fn open_copy(path: &Path, gzip: bool) -> io::Result<Box<dyn Read>> {
-    let file = File::open(path)?;
-    Ok(if gzip {
-        Box::new(Members::new(BufReader::new(file)))
-    } else {
-        Box::new(file)
-    })
+/// Whether the open gzip `file` decodes to its end; it is read from its
+/// start again after.
+fn whole(file: &mut File) -> bool {
+    let decodes = file.seek(SeekFrom::Start(0)).is_ok()
+        && io::copy(
+            &mut Members::new(BufReader::new(&mut *file)),
+            &mut io::sink(),
+        )
+        .is_ok();
+    decodes && file.seek(SeekFrom::Start(0)).is_ok()
 }
 
 /// How much of a file is read at a time.
@@ -333,11 +352,46 @@ struct Lines {
     partial: Vec<u8>,
     /// Whether the rest of an over-long line is being dropped.
     skipping: bool,
+    /// The file cut, for [`Place`].
+    name: PathBuf,
+    /// The number of the next line handed over.
+    line: u64,
+}
+
+/// Hands `block` over as read from `name` at line `line`, which moves on.
+fn emit(name: &Path, line: &mut u64, block: &[u8], each: &mut Each) {
+    each(
+        block,
+        Place {
+            file: name,
+            line: *line,
+        },
+    );
+    *line += memchr::memchr_iter(b'\n', block).count() as u64;
+}
+
+/// Physical lines (newlines) in `from`.
+fn count_lines(from: &mut dyn Read) -> io::Result<u64> {
+    let mut n = 0;
+    read_pieces(from, |piece| {
+        n += memchr::memchr_iter(b'\n', piece).count() as u64
+    })?;
+    Ok(n)
 }
 
 impl Lines {
+    /// Cuts the lines of the file `name` from its line `line` on.
+    fn new(name: &Path, line: u64) -> Lines {
+        Lines {
+            partial: Vec::new(),
+            skipping: false,
+            name: name.to_path_buf(),
+            line,
+        }
+    }
+
     /// Hands over the complete lines of `partial` joined with `buf`.
-    fn feed(&mut self, mut buf: &[u8], each: &mut dyn FnMut(&[u8])) {
+    fn feed(&mut self, mut buf: &[u8], each: &mut Each) {
         if self.skipping {
             let Some(i) = memchr::memchr(b'\n', buf) else {
                 return;
@@ -350,10 +404,10 @@ impl Lines {
             return;
         };
         if self.partial.is_empty() {
-            each(&buf[..=last]);
+            emit(&self.name, &mut self.line, &buf[..=last], each);
         } else {
             self.partial.extend_from_slice(&buf[..=last]);
-            each(&self.partial);
+            emit(&self.name, &mut self.line, &self.partial, each);
             self.partial.clear();
         }
         self.hold(&buf[last + 1..], each);
@@ -361,7 +415,7 @@ impl Lines {
 
     /// Holds `rest`, the start of a line, or hands it over cut if the line
     /// is too long.
-    fn hold(&mut self, rest: &[u8], each: &mut dyn FnMut(&[u8])) {
+    fn hold(&mut self, rest: &[u8], each: &mut Each) {
         let room = (MAX_LINE + 2).saturating_sub(self.partial.len());
         if rest.len() < room {
             self.partial.extend_from_slice(rest);
@@ -369,18 +423,64 @@ impl Lines {
         }
         self.partial.extend_from_slice(&rest[..room]);
         self.partial.push(b'\n');
-        each(&self.partial);
+        emit(&self.name, &mut self.line, &self.partial, each);
         self.partial.clear();
         self.skipping = true;
     }
 
     /// Hands over a held partial line as it is.
-    fn flush(&mut self, each: &mut dyn FnMut(&[u8])) {
+    fn flush(&mut self, each: &mut Each) {
         if !self.partial.is_empty() {
-            each(&std::mem::take(&mut self.partial));
+            let partial = std::mem::take(&mut self.partial);
+            emit(&self.name, &mut self.line, &partial, each);
         }
         self.skipping = false;
     }
+}
+
+/// The rotated copies of a path at one moment, with their first bytes.
+/// Taken before the history is read, they are what the path's follower
+/// takes as read (or left out): a copy made since is news.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    at: SystemTime,
+    copies: Vec<Listed>,
+    heads: Vec<Vec<u8>>,
+}
+
+impl Listing {
+    /// The rotated copies of `path` now.
+    pub fn of(path: &Path) -> Listing {
+        let at = SystemTime::now();
+        let mut copies = Vec::new();
+        let mut heads = Vec::new();
+        for (meta, head) in copies_with_heads(path) {
+            copies.push(Listed::of(&meta));
+            match head {
+                Some((head, _)) if !head.is_empty() => heads.push(head),
+                _ => {}
+            }
+        }
+        Listing { at, copies, heads }
+    }
+
+    /// The first bytes of the copies listed (decoded, if compressed).
+    pub fn heads(&self) -> &[Vec<u8>] {
+        &self.heads
+    }
+}
+
+/// The rotated copies of `path` with their first bytes, each from one open
+/// file (logrotate may give a name to another file meanwhile).
+fn copies_with_heads(path: &Path) -> Vec<(fs::Metadata, Option<Head>)> {
+    rotated_copies(path)
+        .into_iter()
+        .filter_map(|copy| {
+            let mut file = File::open(copy).ok()?;
+            let meta = file.metadata().ok()?;
+            Some((meta, head_of(&mut file)))
+        })
+        .collect()
 }
 
 /// Follows one path.
@@ -407,6 +507,10 @@ pub struct Tail {
     /// Whether the path is followed (not only a rotated file read until it
     /// is quiet).
     live: bool,
+    /// Since when rotated copies are looked for again at every look: a
+    /// copy found then was not settled (renamed or compressed while it was
+    /// looked at, still empty, a gzip file being written).
+    unsettled: Option<SystemTime>,
 }
 
 impl Tail {
@@ -422,14 +526,15 @@ impl Tail {
             copies: None,
             done: VecDeque::new(),
             live: true,
+            unsettled: None,
         }
     }
 
     /// Follows `path`, which is not there now: a file rotated in and out
     /// before it is seen is found among the rotated copies made from now on.
-    pub fn waiting(path: PathBuf) -> Tail {
+    pub fn waiting(path: PathBuf, listing: &Listing) -> Tail {
         let mut tail = Tail::new(path);
-        tail.list_copies(true);
+        tail.adopt(listing);
         tail
     }
 
@@ -447,7 +552,7 @@ impl Tail {
     /// truncation) is then noticed like any other.
     pub fn resume_file(path: PathBuf, file: File, offset: u64) -> io::Result<Tail> {
         Ok(Tail {
-            current: Some(Reader::from_file(file, Some(offset))?),
+            current: Some(Reader::from_file(&path, file, Some(offset))?),
             ..Tail::new(path)
         })
     }
@@ -457,7 +562,10 @@ impl Tail {
     /// quiet for [`GRACE`]; the path itself is not followed.
     pub fn draining(path: PathBuf, file: File, offset: u64) -> io::Result<Tail> {
         Ok(Tail {
-            retired: vec![(Reader::from_file(file, Some(offset))?, Instant::now())],
+            retired: vec![(
+                Reader::from_file(&path, file, Some(offset))?,
+                Instant::now(),
+            )],
             live: false,
             ..Tail::new(path)
         })
@@ -493,7 +601,7 @@ impl Tail {
 
     /// Reads what is new, handing complete lines (newlines included, in
     /// blocks) to `each`, and returns what changed.
-    pub fn poll(&mut self, each: &mut dyn FnMut(&[u8])) -> io::Result<Vec<Change>> {
+    pub fn poll(&mut self, each: &mut Each) -> io::Result<Vec<Change>> {
         let looked = SystemTime::now();
         let mut changes = Vec::new();
         if !self.live {
@@ -510,6 +618,7 @@ impl Tail {
                 // Renamed or deleted: a worker may still write to it.
                 let mut id = (0, 0);
                 if let Some(cur) = &mut self.current {
+                    renamed(&self.path, cur);
                     cur.drain(each)?;
                     id = cur.id;
                 }
@@ -557,6 +666,7 @@ impl Tail {
             }
             Some(cur) if identity(&meta) != cur.id => {
                 // Renamed or deleted and recreated: the new file from its start.
+                renamed(&self.path, cur);
                 cur.drain(each)?;
                 if let Some(old) = self.current.take() {
                     self.retired.push((old, Instant::now()));
@@ -594,29 +704,54 @@ impl Tail {
             }
             Some(cur) => {
                 cur.drain(each)?;
+                if self.unsettled.is_some() {
+                    let id = cur.id;
+                    self.between(id, each, &mut changes)?;
+                }
             }
         }
         self.last_look = looked;
         Ok(changes)
     }
 
-    /// Notes the rotated copies there now; the `first` time, also their
-    /// first bytes (read before following began, their compressed copies
-    /// are no news).
+    /// Notes the rotated copies there now; the `first` time, all of them
+    /// with their first bytes (read before following began, they are no
+    /// news). Later, only copies listed before or of files read are noted:
+    /// one not settled when it was looked at (see [`Tail::between`]) is
+    /// looked at again.
     fn list_copies(&mut self, first: bool) {
+        if first {
+            self.adopt(&Listing::of(&self.path));
+            return;
+        }
         let mut listed = Vec::new();
-        for copy in rotated_copies(&self.path) {
-            let Ok(meta) = fs::metadata(&copy) else {
-                continue;
-            };
-            listed.push(Listed::of(&meta));
-            if first {
-                if let Some((head, false)) = copy_head(&copy) {
-                    remember(&mut self.seen, &head);
-                }
+        for (meta, head) in copies_with_heads(&self.path) {
+            let copy = Listed::of(&meta);
+            let before = self.copies.as_ref().is_some_and(|c| c.contains(&copy));
+            if before || head.is_some_and(|(h, _)| self.known(&h)) {
+                listed.push(copy);
             }
         }
         self.copies = Some(listed);
+    }
+
+    /// Takes the rotated copies in `listing` as read (or left out), and
+    /// looks for files rotated in and out from when it was taken.
+    pub fn adopt(&mut self, listing: &Listing) {
+        self.copies = Some(listing.copies.clone());
+        for head in &listing.heads {
+            remember(&mut self.seen, head);
+        }
+        self.last_look = listing.at;
+    }
+
+    /// Whether a file starting with `head` is one read (or its copy).
+    fn known(&self, head: &[u8]) -> bool {
+        self.seen
+            .iter()
+            .chain(self.retired.iter().map(|(r, _)| &r.head))
+            .chain(self.current.iter().map(|r| &r.head))
+            .any(|h| same_start(h, head))
     }
 
     /// Whether the rotated copy with `meta` was there at the last change.
@@ -627,11 +762,7 @@ impl Tail {
     }
 
     /// Reads the retired files; those quiet for [`GRACE`] are done.
-    fn drain_retired(
-        &mut self,
-        each: &mut dyn FnMut(&[u8]),
-        changes: &mut Vec<Change>,
-    ) -> io::Result<()> {
+    fn drain_retired(&mut self, each: &mut Each, changes: &mut Vec<Change>) -> io::Result<()> {
         for (old, quiet_since) in &mut self.retired {
             if old.drain(each)? {
                 *quiet_since = Instant::now();
@@ -652,12 +783,7 @@ impl Tail {
     }
 
     /// Makes `cur` the file followed and reads it.
-    fn open(
-        &mut self,
-        cur: Reader,
-        each: &mut dyn FnMut(&[u8]),
-        changes: &mut Vec<Change>,
-    ) -> io::Result<()> {
+    fn open(&mut self, cur: Reader, each: &mut Each, changes: &mut Vec<Change>) -> io::Result<()> {
         if cur.gzip {
             changes.push(Change::Gzip);
         }
@@ -669,14 +795,18 @@ impl Tail {
     /// Reads the files rotated in and out since the last look (two
     /// rotations between looks): rotated copies that are new since the last
     /// change, were written since the last look, and are none of the files
-    /// read, by identity or by their first bytes.
+    /// read, by identity or by their first bytes. A copy not settled yet
+    /// (renamed or compressed while looked at, empty, a gzip file being
+    /// written) is looked for again at every look until it is.
     fn between(
         &mut self,
         new: (u64, u64),
-        each: &mut dyn FnMut(&[u8]),
+        each: &mut Each,
         changes: &mut Vec<Change>,
     ) -> io::Result<()> {
-        let since = self.last_look - Duration::from_secs(1);
+        let since = self
+            .unsettled
+            .unwrap_or(self.last_look - Duration::from_secs(1));
         let mut found: Vec<(SystemTime, PathBuf)> = rotated_copies(&self.path)
             .into_iter()
             .filter_map(|p| {
@@ -687,49 +817,71 @@ impl Tail {
             })
             .collect();
         found.sort();
-        for (_, path) in found {
-            let Some((head, gzip)) = copy_head(&path) else {
-                continue;
-            };
-            let known = self
-                .seen
-                .iter()
-                .chain(self.retired.iter().map(|(r, _)| &r.head))
-                .chain(self.current.iter().map(|r| &r.head))
-                .any(|h| same_start(h, &head));
-            // A gzip file still being written is read at a later look.
-            if head.is_empty() || known || (gzip && !whole_gzip(&path)) {
-                continue;
+        let mut unsettled = false;
+        for (written, path) in found {
+            match self.read_between(&path, each)? {
+                Between::Read => changes.push(Change::Between(path)),
+                Between::Skipped => {}
+                Between::Unsettled => {
+                    // Gone: found under its new name. Empty or a gzip file
+                    // not whole for long: it stays so.
+                    let recent = written.elapsed().is_ok_and(|age| age < GRACE);
+                    unsettled |= recent || !path.exists();
+                }
             }
-            remember(&mut self.seen, &head);
-            if gzip {
-                let mut lines = Lines::default();
-                let mut decoded = 0;
-                read_pieces(&mut open_copy(&path, true)?, |piece| {
-                    decoded += piece.len() as u64;
-                    lines.feed(piece, each)
-                })?;
-                lines.flush(each);
-                let id = fs::metadata(&path).map(|m| identity(&m))?;
-                let done = Position {
-                    id,
-                    head,
-                    offset: decoded,
-                };
-                keep_done(&mut self.done, done);
-            } else {
-                let mut reader = Reader::open(&path, None)?;
-                reader.drain(each)?;
-                self.retired.push((reader, Instant::now()));
-            }
-            changes.push(Change::Between(path));
         }
+        self.unsettled = unsettled.then_some(since);
         Ok(())
+    }
+
+    /// Reads the rotated copy at `path` whole if it is a file not read yet.
+    fn read_between(&mut self, path: &Path, each: &mut Each) -> io::Result<Between> {
+        // One open file throughout: logrotate may give the name to another
+        // file meanwhile.
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            // Renamed or compressed since it was listed.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Between::Unsettled),
+            Err(e) => return Err(e),
+        };
+        let Some((head, gzip)) = head_of(&mut file) else {
+            // Another compression.
+            return Ok(Between::Skipped);
+        };
+        if self.known(&head) {
+            return Ok(Between::Skipped);
+        }
+        // A gzip file still being written is read at a later look.
+        if head.is_empty() || (gzip && !whole(&mut file)) {
+            return Ok(Between::Unsettled);
+        }
+        remember(&mut self.seen, &head);
+        if gzip {
+            let id = identity(&file.metadata()?);
+            let mut lines = Lines::new(path, 1);
+            let mut decoded = 0;
+            read_pieces(&mut Members::new(BufReader::new(file)), |piece| {
+                decoded += piece.len() as u64;
+                lines.feed(piece, each)
+            })?;
+            lines.flush(each);
+            let done = Position {
+                id,
+                head,
+                offset: decoded,
+            };
+            keep_done(&mut self.done, done);
+        } else {
+            let mut reader = Reader::from_file(path, file, None)?;
+            reader.drain(each)?;
+            self.retired.push((reader, Instant::now()));
+        }
+        Ok(Between::Read)
     }
 
     /// Reads what is left and hands over held partial lines, at the end
     /// of following.
-    pub fn finish(&mut self, each: &mut dyn FnMut(&[u8])) {
+    pub fn finish(&mut self, each: &mut Each) {
         for (old, _) in &mut self.retired {
             let _ = old.drain(each);
             old.flush(each);
@@ -739,6 +891,31 @@ impl Tail {
             cur.flush(each);
         }
     }
+}
+
+/// Names `cur`, rotated away from `path`, by its rotated copy's name (its
+/// late lines are numbered in that file), if it is one.
+fn renamed(path: &Path, cur: &mut Reader) {
+    if cur.lines.name != path {
+        return;
+    }
+    let now = rotated_copies(path)
+        .into_iter()
+        .find(|p| fs::metadata(p).is_ok_and(|m| identity(&m) == cur.id));
+    if let Some(now) = now {
+        cur.lines.name = now;
+    }
+}
+
+/// What became of a rotated copy looked at for [`Tail::between`].
+enum Between {
+    /// Read whole.
+    Read,
+    /// One read before, or not one to read.
+    Skipped,
+    /// To look at again: gone since it was listed, empty, or a gzip file
+    /// being written.
+    Unsettled,
 }
 
 /// The file opened, or `None` if it was gone (renamed away again between
@@ -774,28 +951,35 @@ fn remember(seen: &mut VecDeque<Vec<u8>>, head: &[u8]) {
 /// After a `copytruncate`, reads from the copy the bytes past what `cur`
 /// had read: the newest rotated copy (plain or gzip) that starts like the
 /// file did. Returns the copy read from.
-fn read_copy(
-    path: &Path,
-    cur: &mut Reader,
-    each: &mut dyn FnMut(&[u8]),
-) -> io::Result<Option<PathBuf>> {
+fn read_copy(path: &Path, cur: &mut Reader, each: &mut Each) -> io::Result<Option<PathBuf>> {
     let mut copies: Vec<(SystemTime, PathBuf)> = rotated_copies(path)
         .into_iter()
         .filter_map(|p| Some((fs::metadata(&p).ok()?.modified().ok()?, p)))
         .collect();
     copies.sort_by(|a, b| b.cmp(a));
     for (_, copy) in copies {
-        let Some((head, gzip)) = copy_head(&copy) else {
+        // One open file throughout: the name may be another's meanwhile.
+        let Ok(mut file) = File::open(&copy) else {
+            continue;
+        };
+        let Some((head, gzip)) = head_of(&mut file) else {
             continue;
         };
         if !same_start(&head, &cur.head) {
             continue;
         }
         // logrotate may still be compressing it.
-        if gzip && !wait_whole(&copy) {
+        if gzip && !wait_whole(&mut file) {
             continue;
         }
-        let mut from = open_copy(&copy, gzip)?;
+        let mut from: Box<dyn Read> = if gzip {
+            Box::new(Members::new(BufReader::new(file)))
+        } else {
+            file.seek(SeekFrom::Start(0))?;
+            Box::new(file)
+        };
+        // The copy holds the file's lines under another name.
+        cur.lines.name.clone_from(&copy);
         // Past what was read (the copy holds the file's bytes as they were).
         let skipped = io::copy(&mut (&mut from).take(cur.offset), &mut io::sink())?;
         if skipped < cur.offset {
@@ -848,7 +1032,7 @@ mod tests {
 
     /// Polls and collects the line numbers seen.
     fn poll(tail: &mut Tail, seen: &mut Vec<usize>) -> Vec<Change> {
-        tail.poll(&mut |block| {
+        tail.poll(&mut |block, _| {
             for line in block.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
                 let text = std::str::from_utf8(line).unwrap();
                 seen.push(text.trim_start_matches("line ").parse().unwrap());
@@ -946,6 +1130,63 @@ mod tests {
         append(&p, 10, 12);
         assert_eq!(poll(&mut tail, &mut seen), [Change::Rotated]);
         assert_eq!(seen, [0, 1, 2, 10, 11]);
+        let _ = fs::remove_dir_all(d);
+    }
+
+    /// Polls and collects each line's place: its file's name and number.
+    fn places(tail: &mut Tail, seen: &mut Vec<(String, u64, usize)>) {
+        tail.poll(&mut |block, place| {
+            let name = place.file.file_name().unwrap().to_string_lossy();
+            let text = std::str::from_utf8(block).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                let n = line.trim_start_matches("line ").parse().unwrap();
+                seen.push((name.to_string(), place.line + i as u64, n));
+            }
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn lines_are_numbered_in_the_file_they_were_read_from() {
+        let d = dir("places");
+        let p = d.join("access.log");
+        append(&p, 0, 50);
+        let len = fs::metadata(&p).unwrap().len();
+        let mut tail = Tail::resume(p.clone(), len);
+        let mut seen = Vec::new();
+        append(&p, 50, 52);
+        places(&mut tail, &mut seen);
+        // Renamed: late lines are numbered in the copy, the new file from 1.
+        fs::rename(&p, d.join("access.log.1")).unwrap();
+        append(&d.join("access.log.1"), 52, 53);
+        append(&p, 60, 62);
+        places(&mut tail, &mut seen);
+        // copytruncate: the unread rest is numbered in the copy.
+        append(&p, 62, 64);
+        fs::copy(&p, d.join("access.log.2")).unwrap();
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        append(&p, 70, 71);
+        places(&mut tail, &mut seen);
+        seen.sort_by_key(|s| s.2);
+        let at = |f: &str, line, n| (f.to_string(), line, n);
+        assert_eq!(
+            seen,
+            [
+                at("access.log", 51, 50),
+                at("access.log", 52, 51),
+                at("access.log.1", 53, 52),
+                at("access.log", 1, 60),
+                at("access.log", 2, 61),
+                at("access.log.2", 3, 62),
+                at("access.log.2", 4, 63),
+                at("access.log", 1, 70),
+            ]
+        );
         let _ = fs::remove_dir_all(d);
     }
 
@@ -1186,9 +1427,10 @@ mod tests {
 
     #[test]
     fn a_line_without_end_is_cut_not_held() {
-        let mut lines = Lines::default();
+        let mut lines = Lines::new(Path::new("access.log"), 1);
         let mut seen: Vec<usize> = Vec::new();
-        let mut each = |b: &[u8]| seen.extend(b.split_inclusive(|&c| c == b'\n').map(<[u8]>::len));
+        let mut each =
+            |b: &[u8], _: Place| seen.extend(b.split_inclusive(|&c| c == b'\n').map(<[u8]>::len));
         lines.feed(b"ok\n", &mut each);
         let piece = vec![b'x'; MAX_LINE / 3];
         for _ in 0..10 {

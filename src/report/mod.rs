@@ -279,7 +279,7 @@ impl Report {
                 .samples
                 .iter()
                 .map(|s| SampleRow {
-                    file: name(s.file),
+                    file: s.read_from.clone().unwrap_or_else(|| name(s.file)),
                     line: s.line,
                     reason: s.reason.clone(),
                     text: s.text.clone(),
