@@ -350,7 +350,8 @@ impl Drop for ProgressLine {
 }
 
 /// `--follow`: events while following, then the report of the whole
-/// period on SIGINT/SIGTERM (a second SIGINT exits at once).
+/// period on SIGINT/SIGTERM (a second SIGINT exits at once); SIGHUP reads
+/// the file list again.
 fn follow(
     cli: &Cli,
     paths: &[PathBuf],
@@ -365,10 +366,16 @@ fn follow(
             .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&stop)))
             .map_err(|e| format!("cannot handle signals: {e}"))?;
     }
+    // SIGHUP (`systemctl reload`) reads the file list again; it must not
+    // end the run as it would by default.
+    let hangup = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&hangup))
+        .map_err(|e| format!("cannot handle signals: {e}"))?;
     let settings = fiveohone::follow::Follow {
         poll: cli.poll,
         idle: cli.idle,
         state: state_file(cli),
+        hangup,
     };
     let mut outputs = outputs(cli, true);
     if let Some(addr) = &cli.metrics {

@@ -682,6 +682,125 @@ fn promtool_check(body: &str) {
     );
 }
 
+/// The address `--metrics 127.0.0.1:0` serves on, from what `f` said.
+fn metrics_addr(f: &Follower) -> String {
+    let said = f.stderr();
+    said.split("serving metrics at http://")
+        .nth(1)
+        .and_then(|rest| rest.split("/metrics").next())
+        .unwrap_or_else(|| panic!("no address in {said}"))
+        .to_string()
+}
+
+/// Debian's Prometheus server on loopback, scraping one target every
+/// second.
+struct Prometheus {
+    child: Child,
+    addr: String,
+    log: PathBuf,
+}
+
+impl Prometheus {
+    fn start(target: &str, dir: &Path) -> Prometheus {
+        std::fs::create_dir_all(dir).unwrap();
+        let config = dir.join("prometheus.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: fiveohone\n    static_configs:\n      - targets: ['{target}']\n"
+            ),
+        )
+        .unwrap();
+        // A free port (released just before Prometheus takes it).
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let log = dir.join("prometheus.log");
+        let child = Command::new("prometheus")
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
+            .arg(format!("--web.listen-address={addr}"))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("tests/follow.rs needs prometheus (apt-get install prometheus): {e}")
+            });
+        Prometheus { child, addr, log }
+    }
+
+    /// The value of the instant query `query` (URL-encoded), if it has one.
+    fn query(&self, query: &str) -> Option<f64> {
+        use std::io::Read;
+        let mut conn = std::net::TcpStream::connect(&self.addr).ok()?;
+        let ask = format!(
+            "GET /api/v1/query?query={query} HTTP/1.1\r\nHost: prometheus\r\nConnection: close\r\n\r\n"
+        );
+        conn.write_all(ask.as_bytes()).ok()?;
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer).ok()?;
+        let json = &answer[answer.find('{')?..=answer.rfind('}')?];
+        let v: Value = serde_json::from_str(json).ok()?;
+        v["data"]["result"][0]["value"][1].as_str()?.parse().ok()
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A real Prometheus server scrapes `--metrics` on loopback: the target is
+/// up (the page parses), and the values it stored match awk's counts.
+#[test]
+fn prometheus_scrapes_the_metrics() {
+    let d = dir("prometheus");
+    let log = d.join("access.log");
+    let history = traffic(0, 3600, (0, 0));
+    append(&log, &history);
+    let f = Follower::start_with(&d, true, &["--metrics", "127.0.0.1:0"]);
+    let prometheus = Prometheus::start(&metrics_addr(&f), &d.join("prometheus"));
+    let part = traffic(3600, 4400, (3900, 4200));
+    append(&log, &part);
+    f.wait_for("started", Duration::from_secs(15));
+    let (lines, matched) = counts(&[&history, &part]);
+    let want = [
+        Some(1.0),
+        Some(lines as f64),
+        Some(matched as f64),
+        Some(1.0),
+    ];
+    let deadline = Instant::now() + Duration::from_secs(40);
+    loop {
+        let got = [
+            prometheus.query("up"),
+            prometheus.query("sum%28fiveohone_requests_total%29"),
+            prometheus.query("sum%28fiveohone_matched_requests_total%29"),
+            prometheus.query("sum%28fiveohone_bursts_active%29"),
+        ];
+        if got == want {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "up, requests, matched, bursts active: {got:?}, not {want:?}\n{}",
+            std::fs::read_to_string(&prometheus.log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    drop(prometheus);
+    f.stop();
+    let _ = std::fs::remove_dir_all(d);
+}
+
 /// `--metrics` serves counters that match awk over the lines, a burst
 /// while it goes on, and a page promtool accepts.
 #[test]
@@ -691,13 +810,7 @@ fn metrics_are_served_to_prometheus() {
     let history = traffic(0, 3600, (0, 0));
     append(&log, &history);
     let f = Follower::start_with(&d, true, &["--metrics", "127.0.0.1:0"]);
-    let said = f.stderr();
-    let addr = said
-        .split("serving metrics at http://")
-        .nth(1)
-        .and_then(|rest| rest.split("/metrics").next())
-        .unwrap_or_else(|| panic!("no address in {said}"))
-        .to_string();
+    let addr = metrics_addr(&f);
     let part = traffic(3600, 4400, (3900, 4200));
     append(&log, &part);
     let started = f.wait_for("started", Duration::from_secs(15));
@@ -995,6 +1108,35 @@ fn a_directory_that_appears_later_and_a_last_moment_file_are_read() {
         files.contains(&"access.log") && files.contains(&"shop-access.log"),
         "{files:?}"
     );
+    let _ = std::fs::remove_dir_all(d);
+}
+
+/// SIGHUP (`systemctl reload`) reads the file list again and the run goes
+/// on: the lines written before and after it are all in the final report.
+#[test]
+fn sighup_reads_the_file_list_again_and_the_run_goes_on() {
+    let d = dir("sighup");
+    let a = traffic(0, 300, (0, 0));
+    append(&d.join("access.log"), &a);
+    let f = Follower::start(&d, true);
+    let b = traffic(300, 400, (0, 0));
+    append(&d.join("shop-access.log"), &b);
+    let pid = f.child.id().to_string();
+    Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !f
+        .stderr()
+        .contains("SIGHUP: file list read again, following 2 files")
+    {
+        assert!(Instant::now() < deadline, "{}", f.stderr());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let c = traffic(400, 500, (0, 0));
+    append(&d.join("access.log"), &c);
+    std::thread::sleep(Duration::from_millis(1500));
+    let report = f.stop();
+    let (lines, _) = counts(&[&a, &b, &c]);
+    assert_eq!(n(&report["summary"], "lines"), lines);
     let _ = std::fs::remove_dir_all(d);
 }
 

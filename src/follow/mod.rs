@@ -63,6 +63,9 @@ pub struct Follow {
     pub idle: Duration,
     /// Where the state is saved and resumed from (`--state`).
     pub state: Option<PathBuf>,
+    /// Set on SIGHUP: the file list is read again at once (the
+    /// directories, the configured families), and the flag cleared.
+    pub hangup: std::sync::Arc<AtomicBool>,
 }
 
 /// One followed file.
@@ -161,9 +164,16 @@ pub fn run(
             opts,
         };
         found.appeared(&mut waiting, &mut dirs);
-        if stopping || last_rescan.elapsed() >= RESCAN {
+        let hangup = follow.hangup.swap(false, Ordering::SeqCst);
+        if stopping || hangup || last_rescan.elapsed() >= RESCAN {
             last_rescan = Instant::now();
             found.in_families(&dirs, configured);
+        }
+        if hangup {
+            note(&format!(
+                "SIGHUP: file list read again, following {} files",
+                found.followed.len() + waiting.len()
+            ));
         }
         let looked = std::time::SystemTime::now();
         let (delta, lines) = poll_all(&mut followed, &inputs, opts, stopping, &mut live.dirty);
