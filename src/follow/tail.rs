@@ -168,11 +168,17 @@ impl Reader {
         let gzip = Compression::sniff(&head) == Compression::Gzip;
         // A file shorter than where it was left was truncated: from the start.
         let offset = match start {
-            Some(s) if s <= meta.len() && !gzip => s,
+            Some(s) if s <= meta.len() => s,
             _ => data,
         };
-        file.seek(SeekFrom::Start(data))?;
-        let before = count_lines(&mut (&mut file).take(offset - data))?;
+        // (A gzip file is numbered as it is decoded.)
+        let before = match gzip {
+            true => 0,
+            false => {
+                file.seek(SeekFrom::Start(data))?;
+                count_lines(&mut (&mut file).take(offset.saturating_sub(data)))?
+            }
+        };
         file.seek(SeekFrom::Start(offset))?;
         Ok(Reader {
             file,
@@ -1163,13 +1169,7 @@ mod tests {
         places(&mut tail, &mut seen);
         // copytruncate: the unread rest is numbered in the copy.
         append(&p, 62, 64);
-        fs::copy(&p, d.join("access.log.2")).unwrap();
-        fs::OpenOptions::new()
-            .write(true)
-            .open(&p)
-            .unwrap()
-            .set_len(0)
-            .unwrap();
+        copy_truncate(&p, &d.join("access.log.2"));
         append(&p, 70, 71);
         places(&mut tail, &mut seen);
         seen.sort_by_key(|s| s.2);
