@@ -198,27 +198,48 @@ impl Follower {
         }
     }
 
-    /// Sends SIGTERM and returns the final report.
-    fn stop(mut self) -> Value {
-        self.stop_inner()
+    /// `kill -9`, and the events it printed before (those not read yet).
+    fn crash_events(mut self) -> Vec<Value> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.rest()
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
     }
 
-    fn stop_inner(&mut self) -> Value {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    /// The output lines not read yet, until the output ends.
+    fn rest(&mut self) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(20);
-        let mut last = None;
+        let mut lines = Vec::new();
         while let Ok(line) = self
             .lines
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         {
-            last = Some(line);
+            lines.push(line);
         }
+        lines
+    }
+
+    /// Sends SIGTERM and returns the final report.
+    fn stop(self) -> Value {
+        self.stop_events().1
+    }
+
+    /// Sends SIGTERM; the events not read yet, and the final report.
+    fn stop_events(mut self) -> (Vec<Value>, Value) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let mut lines = self.rest();
         let status = self.child.wait().unwrap();
         assert!(status.success(), "exit status {status:?}");
-        let report: Value = serde_json::from_str(&last.expect("a final report")).unwrap();
+        let report: Value = serde_json::from_str(&lines.pop().expect("a final report")).unwrap();
         assert!(report["summary"].is_object());
-        report
+        let events = lines
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (events, report)
     }
 }
 
@@ -1082,6 +1103,81 @@ fn restarts_and_rotations_count_every_line_once() {
         "{restarts} restarts over {} layouts, {lines} lines: each counted once",
         LAYOUTS.len()
     );
+}
+
+/// `kill -9` at random points while bursts come and go, with restarts on
+/// the same `--state`: across all the runs each burst is announced
+/// `started` once and `ended` once, and the final report counts every line
+/// once. Another sequence: `FIVEOHONE_KILL_SEED=N`.
+#[test]
+fn random_kills_repeat_and_lose_no_event() {
+    let mut x: u64 = std::env::var("FIVEOHONE_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x2545_f491_4f6c_dd1d);
+    let mut next = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let d = dir("kills");
+    let logs = d.join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let log = logs.join("access.log");
+    let state = d.join("fiveohone.state");
+    let args = ["--state", state.to_str().unwrap(), logs.to_str().unwrap()];
+    let mut written = vec![traffic(0, 3600, (0, 0))];
+    append(&log, &written[0]);
+    let mut f = Follower::start_args(&args);
+    let (mut events, mut restarts, mut starts) = (Vec::new(), 0, Vec::new());
+    // Five bursts of five minutes, twenty minutes apart, written five
+    // minutes of log at a time, with a kill after a third of the pieces.
+    for k in 0..5 {
+        let t = 3600 + k * 1200;
+        let burst = (t + 300, t + 600);
+        starts.push(format!(
+            "2026-05-07T{:02}:{:02}:00Z",
+            8 + burst.0 / 3600,
+            burst.0 / 60 % 60
+        ));
+        for piece in 0..4 {
+            let text = traffic(t + piece * 300, t + (piece + 1) * 300, burst);
+            append(&log, &text);
+            written.push(text);
+            std::thread::sleep(Duration::from_millis(next(800)));
+            if next(3) == 0 {
+                events.extend(f.crash_events());
+                restarts += 1;
+                f = Follower::start_args(&args);
+            }
+        }
+    }
+    let calm = traffic(3600 + 5 * 1200, 3600 + 5 * 1200 + 1800, (0, 0));
+    append(&log, &calm);
+    written.push(calm);
+    std::thread::sleep(Duration::from_secs(2));
+    let (last, report) = f.stop_events();
+    events.extend(last);
+    let said = |kind: &str, start: &str| {
+        events
+            .iter()
+            .filter(|e| e["event"] == kind && e["start"] == start)
+            .count()
+    };
+    for start in &starts {
+        assert_eq!(
+            (said("started", start), said("ended", start)),
+            (1, 1),
+            "{start} after {restarts} restarts: {events:#?}"
+        );
+    }
+    let texts: Vec<&str> = written.iter().map(String::as_str).collect();
+    let (lines, matched) = counts(&texts);
+    let s = &report["summary"];
+    assert_eq!((n(s, "lines"), n(s, "matched")), (lines, matched), "{s:#}");
+    eprintln!("{restarts} restarts, {} events, each once", events.len());
+    let _ = std::fs::remove_dir_all(d);
 }
 
 /// A directory named before it exists is followed as a directory once it
