@@ -7,6 +7,7 @@
 //! rayon's pool, and [`report`] renders the result as tables, JSON or CSV.
 
 pub mod aggregate;
+pub mod counters;
 pub mod detect;
 pub mod device;
 pub mod events;

@@ -97,6 +97,18 @@ struct Cli {
     #[arg(long = "deploy", value_name = "TIME", value_parser = timefmt::parse_instant)]
     deploys: Vec<i64>,
 
+    /// Write what was counted to FILE (`-`: stdout), a counters file that
+    /// `--counters-in` merges on another machine; the terminal report is
+    /// then left out (`--json`, `--csv` and `--html` still write theirs).
+    #[arg(long, value_name = "FILE", conflicts_with = "follow")]
+    counters_out: Option<PathBuf>,
+
+    /// Read counters files (written by `--counters-out`, `-`: stdin)
+    /// instead of logs, merge them and report as one run over all their
+    /// logs. Repeatable.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["follow", "paths", "counters_out"])]
+    counters_in: Vec<PathBuf>,
+
     /// A file of deploy times, one per line (as `git log --format=%cI`
     /// writes them); `#` lines and blank lines are skipped.
     #[arg(long = "deploys", value_name = "FILE")]
@@ -222,7 +234,7 @@ fn server_configs(cli: &Cli) -> Result<(Vec<input::Configured>, Vec<FormatChoice
         let conf = serverconf::read_apache(path).map_err(|e| format!("--apache-conf: {e}"))?;
         confs.push(conf);
     }
-    if !given && cli.paths.is_empty() {
+    if !given && cli.paths.is_empty() && cli.counters_in.is_empty() {
         let nginx = PathBuf::from("/etc/nginx/nginx.conf");
         confs.extend(
             nginx
@@ -349,6 +361,26 @@ impl Drop for ProgressLine {
     }
 }
 
+/// Reads the logs at `paths` and those the configs name, saying on stderr
+/// what was skipped or noticed.
+fn analyze(
+    paths: &[PathBuf],
+    logs: &[input::Configured],
+    options: &Options,
+) -> Result<pipeline::Analysis, String> {
+    let discovery = input::discover_all(paths, logs);
+    for note in &discovery.notes {
+        eprintln!("fiveohone: {}", printable(note));
+    }
+    for e in &discovery.errors {
+        eprintln!("fiveohone: {}", printable(e));
+    }
+    let shown = ProgressLine::start(options.progress.clone());
+    let analysis = pipeline::analyze(discovery, options);
+    drop(shown);
+    analysis
+}
+
 /// `--follow`: events while following, then the report of the whole
 /// period on SIGINT/SIGTERM (a second SIGINT exits at once); SIGHUP reads
 /// the file list again.
@@ -445,6 +477,10 @@ fn outputs(cli: &Cli, live: bool) -> Outputs {
     }
     if let Some(path) = &cli.html {
         all.add("--html", Box::new(output::Html { path: path.clone() }));
+    }
+    // A counters file replaces the terminal report.
+    if cli.counters_out.is_some() && !cli.json {
+        return all;
     }
     let stdout: Box<dyn Output> = if cli.json {
         Box::new(output::Json {
@@ -565,7 +601,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
         ));
     }
-    let paths = if !cli.paths.is_empty() || given {
+    let paths = if !cli.paths.is_empty() || given || !cli.counters_in.is_empty() {
         cli.paths.clone()
     } else if !found.sources.is_empty() {
         Vec::new()
@@ -609,18 +645,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         let options = options(&cli, format, formats);
         return follow(&cli, &paths, &logs, &options, &detection);
     }
-    let discovery = input::discover_all(&paths, &logs);
-    for note in &discovery.notes {
-        eprintln!("fiveohone: {}", printable(note));
-    }
-    for e in &discovery.errors {
-        eprintln!("fiveohone: {}", printable(e));
-    }
     let options = options(&cli, format, formats);
-    let shown = ProgressLine::start(options.progress.clone());
-    let analysis = pipeline::analyze(discovery, &options);
-    drop(shown);
-    let analysis = analysis?;
+    let analysis = if cli.counters_in.is_empty() {
+        analyze(&paths, &logs, &options)?
+    } else {
+        fiveohone::counters::read(&cli.counters_in, &options.settings)?
+    };
+    if let Some(path) = &cli.counters_out {
+        fiveohone::counters::write(path, &analysis)?;
+    }
     for input in &analysis.inputs {
         if input.unreadable {
             if let Some(why) = &input.skipped {
@@ -650,6 +683,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     );
     let report = Report::new(&analysis, verdict);
     written(outputs(&cli, false).report(&report))?;
+    if let Some(path) = &cli.counters_out {
+        let s = &report.summary;
+        eprintln!(
+            "fiveohone: {}",
+            printable(&format!(
+                "counted {} lines ({} requests, {} matched) into {}",
+                s.lines,
+                s.requests,
+                s.matched,
+                path.display()
+            ))
+        );
+    }
     // Nothing counted is no success: the terminal report says why, and so
     // does stderr for JSON.
     let nothing = text::nothing_read(&report);

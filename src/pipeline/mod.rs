@@ -67,7 +67,7 @@ pub struct Options {
 }
 
 /// What happened to one input.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct InputFile {
     /// The path as given or found (`(stdin)` for standard input).
     pub name: String,

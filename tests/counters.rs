@@ -1,0 +1,189 @@
+//! Counters files: each host counts its own logs (`--counters-out`), one
+//! run merges them (`--counters-in`) and reports exactly what one run over
+//! all the lines reports.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use fiveohone_gen::{
+    generate_dir, ScenarioKind, ScenarioSpec, SynthConfig, SynthFormat, DEFAULT_START,
+};
+use serde_json::{json, Value};
+
+/// What must not depend on where the lines were counted: the headline,
+/// the windows, the groups, and each burst's span, label, counts and
+/// features (not its evidence sentences, which name the files).
+fn essence(r: &Value) -> Value {
+    let s = &r["summary"];
+    let bursts: Vec<Value> = r["bursts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            json!([
+                b["start"],
+                b["end"],
+                b["scenario"],
+                b["confidence"],
+                b["matched"],
+                b["features"]
+            ])
+        })
+        .collect();
+    json!({
+        "summary": [s["lines"], s["requests"], s["matched"], s["events"], s["first"], s["last"]],
+        "windows": r["windows"],
+        "groups": r["groups"],
+        "bursts": bursts,
+    })
+}
+
+/// Two days with every scenario, the access lines dealt to `hosts` hosts
+/// one by one (each keeps the rotation's file names, uncompressed); the
+/// error logs go to the first host.
+fn fleet(dir: &Path, hosts: usize) -> Vec<std::path::PathBuf> {
+    let all = dir.join("all");
+    let days = 2 * 86_400;
+    let cfg = SynthConfig {
+        seed: 21,
+        lines: 200_000,
+        format: SynthFormat::NginxUpstream,
+        duration_secs: days,
+        bursts: Vec::new(),
+        scenarios: ScenarioSpec::spread(&ScenarioKind::ALL, DEFAULT_START, days, 7200),
+        ..SynthConfig::default()
+    };
+    generate_dir(&cfg, &all, 3).unwrap();
+    let dirs: Vec<_> = (0..hosts).map(|h| dir.join(format!("host{h}"))).collect();
+    for d in &dirs {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    for entry in std::fs::read_dir(&all).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace(".gz", "");
+        let text = text_of(&path);
+        if name.starts_with("error") {
+            std::fs::write(dirs[0].join(&name), &text).unwrap();
+            continue;
+        }
+        let mut parts = vec![Vec::new(); hosts];
+        for (i, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
+            parts[i % hosts].extend_from_slice(line);
+        }
+        for (d, part) in dirs.iter().zip(parts) {
+            std::fs::write(d.join(&name), part).unwrap();
+        }
+    }
+    dirs
+}
+
+#[test]
+fn hosts_merged_report_as_one_run_over_all_their_lines() {
+    let dir = temp_dir("fleet");
+    let hosts = fleet(&dir, 3);
+    let whole = json(&[dir.join("all").to_str().unwrap()]);
+    let mut args = Vec::new();
+    for (h, host) in hosts.iter().enumerate() {
+        let file = dir.join(format!("host{h}.counters"));
+        let out = run(
+            &[
+                "--counters-out",
+                file.to_str().unwrap(),
+                host.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        // The counters replace the terminal report.
+        assert!(out.stdout.is_empty());
+        assert!(stderr(&out).contains("requests"), "{}", stderr(&out));
+        args.extend(["--counters-in".to_string(), file.display().to_string()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let merged = json(&args);
+    assert!(!whole["bursts"].as_array().unwrap().is_empty());
+    assert_eq!(essence(&merged), essence(&whole));
+    // Each host's files are inputs of the merged report.
+    assert_eq!(
+        merged["summary"]["files"].as_array().unwrap().len(),
+        hosts
+            .iter()
+            .map(|h| std::fs::read_dir(h).unwrap().count())
+            .sum::<usize>()
+    );
+    // And through a pipe.
+    let one = dir.join("host0.counters");
+    let bytes = std::fs::read(&one).unwrap();
+    let piped = run(&["--json", "--counters-in", "-"], Some(&bytes));
+    let direct = json(&["--counters-in", one.to_str().unwrap()]);
+    let piped: Value = serde_json::from_slice(&piped.stdout).unwrap();
+    assert_eq!(essence(&piped), essence(&direct));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn counters_of_other_settings_or_versions_are_refused() {
+    let dir = temp_dir("refused");
+    let file = dir.join("a.counters");
+    let log = fixture("nginx");
+    let out = run(
+        &[
+            "--counters-out",
+            file.to_str().unwrap(),
+            log.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(
+        &["--counters-in", file.to_str().unwrap(), "--window", "1m"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "counted with --window 300s --status 501, but this run asks for --window 60s"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        &["--counters-in", file.to_str().unwrap(), "--status", "5xx"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // A file of another layout version.
+    let other = dir.join("b.counters");
+    let mut bytes = Vec::new();
+    ciborium::into_writer(
+        &json!({"format": "fiveohone counters", "version": 99}),
+        &mut bytes,
+    )
+    .unwrap();
+    std::fs::write(&other, bytes).unwrap();
+    let out = run(&["--counters-in", other.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("layout version 99"),
+        "{}",
+        stderr(&out)
+    );
+    // Not a counters file at all.
+    let out = run(
+        &["--counters-in", log.join("access.log").to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a fiveohone counters file"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
