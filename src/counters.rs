@@ -104,14 +104,21 @@ pub fn write(path: &Path, analysis: &Analysis) -> Result<(), String> {
 /// Reads the counters files `paths` (`-`: stdin) and merges them into one
 /// analysis with `settings`, which every file must have been counted with.
 pub fn read(paths: &[PathBuf], settings: &Settings) -> Result<Analysis, String> {
-    let want = Counted::of(settings);
-    let mut all = Analysis {
+    let all = Analysis {
         inputs: Vec::new(),
         errors: Vec::new(),
         ignored: Vec::new(),
         aggregate: Aggregate::default(),
         settings: settings.clone(),
     };
+    read_into(all, paths)
+}
+
+/// Merges the counters files `paths` (`-`: stdin) into `all`, the analysis
+/// of the logs read beside them (error logs kept centrally, say); every
+/// file must have been counted with its settings.
+pub fn read_into(mut all: Analysis, paths: &[PathBuf]) -> Result<Analysis, String> {
+    let want = Counted::of(&all.settings);
     for path in paths {
         let file = read_one(path).map_err(|e| format!("--counters-in {}: {e}", path.display()))?;
         if file.counted != want {

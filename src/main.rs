@@ -104,9 +104,9 @@ struct Cli {
     counters_out: Option<PathBuf>,
 
     /// Read counters files (written by `--counters-out`, `-`: stdin)
-    /// instead of logs, merge them and report as one run over all their
-    /// logs. Repeatable.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["follow", "paths", "counters_out"])]
+    /// instead of logs, merge them (with the logs named beside them, if
+    /// any) and report as one run over all their logs. Repeatable.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["follow", "counters_out"])]
     counters_in: Vec<PathBuf>,
 
     /// A file of deploy times, one per line (as `git log --format=%cI`
@@ -646,10 +646,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         return follow(&cli, &paths, &logs, &options, &detection);
     }
     let options = options(&cli, format, formats);
-    let analysis = if cli.counters_in.is_empty() {
-        analyze(&paths, &logs, &options)?
-    } else {
-        fiveohone::counters::read(&cli.counters_in, &options.settings)?
+    let analysis = match (cli.counters_in.is_empty(), paths.is_empty() && !given) {
+        (true, _) => analyze(&paths, &logs, &options)?,
+        (false, true) => fiveohone::counters::read(&cli.counters_in, &options.settings)?,
+        // Logs read beside the counters files (error logs kept centrally).
+        (false, false) => {
+            fiveohone::counters::read_into(analyze(&paths, &logs, &options)?, &cli.counters_in)?
+        }
     };
     if let Some(path) = &cli.counters_out {
         fiveohone::counters::write(path, &analysis)?;

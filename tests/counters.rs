@@ -42,7 +42,7 @@ fn essence(r: &Value) -> Value {
 
 /// Two days with every scenario, the access lines dealt to `hosts` hosts
 /// one by one (each keeps the rotation's file names, uncompressed); the
-/// error logs go to the first host.
+/// error logs go to `dir/central`.
 fn fleet(dir: &Path, hosts: usize) -> Vec<std::path::PathBuf> {
     let all = dir.join("all");
     let days = 2 * 86_400;
@@ -50,6 +50,7 @@ fn fleet(dir: &Path, hosts: usize) -> Vec<std::path::PathBuf> {
         seed: 21,
         lines: 200_000,
         format: SynthFormat::NginxUpstream,
+        tz_offset_secs: 7200,
         duration_secs: days,
         bursts: Vec::new(),
         scenarios: ScenarioSpec::spread(&ScenarioKind::ALL, DEFAULT_START, days, 7200),
@@ -57,7 +58,8 @@ fn fleet(dir: &Path, hosts: usize) -> Vec<std::path::PathBuf> {
     };
     generate_dir(&cfg, &all, 3).unwrap();
     let dirs: Vec<_> = (0..hosts).map(|h| dir.join(format!("host{h}"))).collect();
-    for d in &dirs {
+    let central = dir.join("central");
+    for d in dirs.iter().chain([&central]) {
         std::fs::create_dir_all(d).unwrap();
     }
     for entry in std::fs::read_dir(&all).unwrap() {
@@ -69,7 +71,7 @@ fn fleet(dir: &Path, hosts: usize) -> Vec<std::path::PathBuf> {
             .replace(".gz", "");
         let text = text_of(&path);
         if name.starts_with("error") {
-            std::fs::write(dirs[0].join(&name), &text).unwrap();
+            std::fs::write(central.join(&name), &text).unwrap();
             continue;
         }
         let mut parts = vec![Vec::new(); hosts];
@@ -105,18 +107,37 @@ fn hosts_merged_report_as_one_run_over_all_their_lines() {
         assert!(stderr(&out).contains("requests"), "{}", stderr(&out));
         args.extend(["--counters-in".to_string(), file.display().to_string()]);
     }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let merged = json(&args);
+    // The error logs, kept centrally, read beside the hosts' counters
+    // (with their zone: no access log beside them tells it).
+    let central = dir.join("central");
+    let mut beside: Vec<&str> = args.iter().map(String::as_str).collect();
+    beside.extend(["--tz", "+0200", central.to_str().unwrap()]);
+    let merged = json(&beside);
     assert!(!whole["bursts"].as_array().unwrap().is_empty());
+    assert!(n(&whole["summary"], "events") > 0);
     assert_eq!(essence(&merged), essence(&whole));
     // Each host's files are inputs of the merged report.
+    let files = |d: &Path| std::fs::read_dir(d).unwrap().count();
     assert_eq!(
         merged["summary"]["files"].as_array().unwrap().len(),
-        hosts
-            .iter()
-            .map(|h| std::fs::read_dir(h).unwrap().count())
-            .sum::<usize>()
+        hosts.iter().map(|h| files(h)).sum::<usize>() + files(&central)
     );
+    // Or counted into a file of their own.
+    let errors = dir.join("central.counters");
+    let out = run(
+        &[
+            "--counters-out",
+            errors.to_str().unwrap(),
+            "--tz",
+            "+0200",
+            central.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    args.extend(["--counters-in".to_string(), errors.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(essence(&json(&args)), essence(&whole));
     // And through a pipe.
     let one = dir.join("host0.counters");
     let bytes = std::fs::read(&one).unwrap();
