@@ -118,38 +118,53 @@ pub fn read(paths: &[PathBuf], settings: &Settings) -> Result<Analysis, String> 
 /// of the logs read beside them (error logs kept centrally, say); every
 /// file must have been counted with its settings.
 pub fn read_into(mut all: Analysis, paths: &[PathBuf]) -> Result<Analysis, String> {
-    let want = Counted::of(&all.settings);
     for path in paths {
-        let file = read_one(path).map_err(|e| format!("--counters-in {}: {e}", path.display()))?;
-        if file.counted != want {
-            return Err(format!(
-                "--counters-in {}: counted with {}, but this run asks for {}; give the same --window, --status, --since and --until",
-                path.display(),
-                describe(&file.counted),
-                describe(&want)
-            ));
-        }
-        let offset = all.inputs.len();
-        let aggregate = file.aggregate.renumber(&|i| i + offset);
-        all.aggregate = std::mem::take(&mut all.aggregate).merge(aggregate);
-        all.inputs.extend(file.inputs);
-        all.errors.extend(file.errors);
-        all.ignored.extend(file.ignored);
+        let said = |e: String| format!("--counters-in {}: {e}", path.display());
+        let mut bytes = Vec::new();
+        let read = if path.as_os_str() == "-" {
+            io::stdin().lock().read_to_end(&mut bytes)
+        } else {
+            File::open(path).and_then(|f| BufReader::new(f).read_to_end(&mut bytes))
+        };
+        read.map_err(|e| said(e.to_string()))?;
+        merge_bytes(&mut all, &bytes).map_err(said)?;
     }
     all.aggregate.finish();
     Ok(all)
 }
 
-/// One file, its format and version checked.
-fn read_one(path: &Path) -> Result<In, String> {
-    let mut bytes = Vec::new();
-    let read = if path.as_os_str() == "-" {
-        io::stdin().lock().read_to_end(&mut bytes)
-    } else {
-        File::open(path).and_then(|f| BufReader::new(f).read_to_end(&mut bytes))
-    };
-    read.map_err(|e| e.to_string())?;
-    let header: Header = ciborium::from_reader(bytes.as_slice())
+/// The analysis in the counters file `bytes`, for a run with `settings`.
+pub fn decode(bytes: &[u8], settings: &Settings) -> Result<Analysis, String> {
+    let mut all = read(&[], settings)?;
+    merge_bytes(&mut all, bytes)?;
+    all.aggregate.finish();
+    Ok(all)
+}
+
+/// Merges the counters file `bytes` into `all`, if it was counted with
+/// its settings.
+fn merge_bytes(all: &mut Analysis, bytes: &[u8]) -> Result<(), String> {
+    let file = parse(bytes)?;
+    let want = Counted::of(&all.settings);
+    if file.counted != want {
+        return Err(format!(
+            "counted with {}, but this run asks for {}; give the same --window, --status, --since and --until",
+            describe(&file.counted),
+            describe(&want)
+        ));
+    }
+    let offset = all.inputs.len();
+    let aggregate = file.aggregate.renumber(&|i| i + offset);
+    all.aggregate = std::mem::take(&mut all.aggregate).merge(aggregate);
+    all.inputs.extend(file.inputs);
+    all.errors.extend(file.errors);
+    all.ignored.extend(file.ignored);
+    Ok(())
+}
+
+/// One file's contents, its format and version checked.
+fn parse(bytes: &[u8]) -> Result<In, String> {
+    let header: Header = ciborium::from_reader(bytes)
         .map_err(|_| format!("not a {FORMAT} file (written by --counters-out)"))?;
     if header.format != FORMAT {
         return Err(format!("not a {FORMAT} file (written by --counters-out)"));
@@ -160,7 +175,7 @@ fn read_one(path: &Path) -> Result<In, String> {
             header.version
         ));
     }
-    ciborium::from_reader(bytes.as_slice()).map_err(|e| format!("damaged: {e}"))
+    ciborium::from_reader(bytes).map_err(|e| format!("damaged: {e}"))
 }
 
 /// The settings as the options that give them.

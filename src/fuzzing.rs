@@ -98,6 +98,35 @@ pub fn scan_block(block: &[u8]) {
     }
 }
 
+/// A counters file (`--counters-in`) decoded, detected over and reported:
+/// a damaged or hostile one gives an error or a report, never a panic.
+pub fn counters_file(data: &[u8]) {
+    let settings = Settings::default();
+    let Ok(analysis) = crate::counters::decode(data, &settings) else {
+        return;
+    };
+    let names = |i: usize| {
+        analysis
+            .inputs
+            .get(i)
+            .map_or_else(String::new, |f| f.name.clone())
+    };
+    let Ok(scenarios) = crate::detect::scenario::load(None) else {
+        return;
+    };
+    let detection = crate::detect::Detection::new(scenarios);
+    let markers = crate::detect::markers(&analysis.aggregate, &names);
+    let verdict = crate::detect::detect(
+        &analysis.aggregate,
+        settings.resolution(),
+        &detection,
+        &markers,
+        crate::detect::Horizon::All,
+    );
+    let report = crate::report::Report::new(&analysis, verdict);
+    assert!(serde_json::to_string(&report).is_ok());
+}
+
 /// Parses `line` with `g` and checks the record, or the error's position.
 fn check_line(g: &Grammar, line: &[u8]) {
     match g.parse(line, &mut TimeCache::default()) {

@@ -46,6 +46,11 @@ fn error_line() {
 }
 
 #[test]
+fn counters_file() {
+    assert!(replay("counters_file", fuzzing::counters_file) >= 5);
+}
+
+#[test]
 fn scan_block() {
     assert!(replay("scan_block", fuzzing::scan_block) >= 5);
 }
