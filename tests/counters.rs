@@ -85,6 +85,15 @@ fn fleet(dir: &Path, hosts: usize) -> Vec<std::path::PathBuf> {
     dirs
 }
 
+/// `fiveohone --counters-out file ARGS`, which must succeed.
+fn count_into(file: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["--counters-out", file.to_str().unwrap()];
+    all.extend(args);
+    let out = run(&all, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    out
+}
+
 #[test]
 fn hosts_merged_report_as_one_run_over_all_their_lines() {
     let dir = temp_dir("fleet");
@@ -93,15 +102,7 @@ fn hosts_merged_report_as_one_run_over_all_their_lines() {
     let mut args = Vec::new();
     for (h, host) in hosts.iter().enumerate() {
         let file = dir.join(format!("host{h}.counters"));
-        let out = run(
-            &[
-                "--counters-out",
-                file.to_str().unwrap(),
-                host.to_str().unwrap(),
-            ],
-            None,
-        );
-        assert!(out.status.success(), "{}", stderr(&out));
+        let out = count_into(&file, &[host.to_str().unwrap()]);
         // The counters replace the terminal report.
         assert!(out.stdout.is_empty());
         assert!(stderr(&out).contains("requests"), "{}", stderr(&out));
@@ -124,17 +125,7 @@ fn hosts_merged_report_as_one_run_over_all_their_lines() {
     );
     // Or counted into a file of their own.
     let errors = dir.join("central.counters");
-    let out = run(
-        &[
-            "--counters-out",
-            errors.to_str().unwrap(),
-            "--tz",
-            "+0200",
-            central.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    count_into(&errors, &["--tz", "+0200", central.to_str().unwrap()]);
     args.extend(["--counters-in".to_string(), errors.display().to_string()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_eq!(essence(&json(&args)), essence(&whole));
@@ -153,15 +144,7 @@ fn counters_of_other_settings_or_versions_are_refused() {
     let dir = temp_dir("refused");
     let file = dir.join("a.counters");
     let log = fixture("nginx");
-    let out = run(
-        &[
-            "--counters-out",
-            file.to_str().unwrap(),
-            log.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    count_into(&file, &[log.to_str().unwrap()]);
     let out = run(
         &["--counters-in", file.to_str().unwrap(), "--window", "1m"],
         None,

@@ -1023,6 +1023,21 @@ fn samples_are_numbered_in_the_file_they_were_read_from() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// Numbers below `n`, from a xorshift seeded by the environment variable
+/// `var` (another sequence) or `seed`.
+fn random(var: &str, seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut x: u64 = std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(seed);
+    move |n| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    }
+}
+
 /// Random appends, logrotate runs in every layout, and `kill -9` with
 /// restarts on the same `--state`, against real files: the final report
 /// counts every line written exactly once. Another sequence:
@@ -1031,16 +1046,7 @@ fn samples_are_numbered_in_the_file_they_were_read_from() {
 fn restarts_and_rotations_count_every_line_once() {
     use common::rotate::{World, LAYOUTS};
     // Another sequence: FIVEOHONE_RESTART_SEED=N.
-    let mut x: u64 = std::env::var("FIVEOHONE_RESTART_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x9e37_79b9_7f4a_7c15);
-    let mut next = |n: u64| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x % n
-    };
+    let mut next = random("FIVEOHONE_RESTART_SEED", 0x9e37_79b9_7f4a_7c15);
     let (mut restarts, mut lines) = (0, 0);
     for (case, layout) in LAYOUTS.iter().enumerate() {
         let d = dir(&format!("restarts-{case}"));
@@ -1111,16 +1117,7 @@ fn restarts_and_rotations_count_every_line_once() {
 /// once. Another sequence: `FIVEOHONE_KILL_SEED=N`.
 #[test]
 fn random_kills_repeat_and_lose_no_event() {
-    let mut x: u64 = std::env::var("FIVEOHONE_KILL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x2545_f491_4f6c_dd1d);
-    let mut next = |n: u64| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x % n
-    };
+    let mut next = random("FIVEOHONE_KILL_SEED", 0x2545_f491_4f6c_dd1d);
     let d = dir("kills");
     let logs = d.join("logs");
     std::fs::create_dir_all(&logs).unwrap();
